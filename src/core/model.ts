@@ -1,0 +1,188 @@
+/**
+ * The plain-data app graph every feature reads. Serialisable: no AST nodes, no functions.
+ * Offsets are UTF-16 code-unit offsets into the file's text; `line` is 1-based.
+ */
+
+export interface Span {
+  /** Absolute path of the file. */
+  file: string;
+  start: number;
+  end: number;
+  /** 1-based line of `start`. */
+  line: number;
+}
+
+export interface Unresolved {
+  span?: Span;
+  /** File the entry is about when there is no precise span (unreadable file, folder). */
+  file?: string;
+  reason: string;
+}
+
+export type FastifyMajor = 4 | 5;
+
+export interface SchemaPart {
+  /** Where the schema object is defined (the object literal, or the expression when unknown). */
+  span: Span;
+  /** `$ref` of the part when it is a reference (`{ $ref: 'user#' }`). */
+  ref?: string;
+}
+
+export interface RouteSchema {
+  body?: SchemaPart;
+  querystring?: SchemaPart;
+  params?: SchemaPart;
+  headers?: SchemaPart;
+  /** Response status keys, e.g. ["200", "4xx", "default"]. */
+  response?: string[];
+  responseSpan?: Span;
+  /** Where the whole `schema` object is defined. */
+  span: Span;
+}
+
+export interface RouteHook {
+  name: string;
+  span: Span;
+}
+
+export interface Route {
+  id: number;
+  /** Upper-case methods; `all()` gives ['ALL'] expanded in `expandedMethods`. */
+  methods: string[];
+  /** The URL as Fastify's onRoute hook reports it (prefix joined with the path). */
+  url: string;
+  /** Other URLs the router also serves for this declaration (trailing-slash twin, optional-param base). */
+  alsoServes: string[];
+  /** The path as written in the declaration. */
+  path: string;
+  /** The prefix of the context at declaration. */
+  prefix: string;
+  /** False when a part of the URL could not be computed statically (then `url` contains `{?}`). */
+  urlKnown: boolean;
+  /** True for the HEAD route Fastify adds for every GET (exposeHeadRoutes). */
+  implicitHead?: boolean;
+  /** Which shorthand or `route` was used. */
+  via: string;
+  contextId: number;
+  /** The declaring span: the call, or the route object in a route table. */
+  span: Span;
+  handlerSpan?: Span;
+  schema?: RouteSchema;
+  hooks: RouteHook[];
+}
+
+export type HookStyle = 'async' | 'callback' | 'unknown';
+
+export interface Hook {
+  name: string;
+  kind: 'lifecycle' | 'application' | 'unknown';
+  style: HookStyle;
+  /** Declared parameter count of the hook function, when known. */
+  params?: number;
+  span: Span;
+  handlerSpan?: Span;
+  /** Position among the context's declarations, for ordering rules. */
+  order: number;
+}
+
+export type DecoratorTarget = 'instance' | 'request' | 'reply';
+export type DecoratorValueKind = 'function' | 'getter' | 'null' | 'primitive' | 'object' | 'array' | 'unknown';
+
+export interface Decorator {
+  target: DecoratorTarget;
+  name: string;
+  valueKind: DecoratorValueKind;
+  span: Span;
+  order: number;
+}
+
+export interface SharedSchema {
+  id: string;
+  span: Span;
+  order: number;
+}
+
+export interface ContentTypeParser {
+  contentTypes: string[];
+  span: Span;
+  order: number;
+}
+
+export interface PluginMeta {
+  name?: string;
+  fastify?: string;
+  dependencies?: string[];
+  decorators?: { fastify?: string[]; request?: string[]; reply?: string[] };
+  encapsulate?: boolean;
+}
+
+/** A plugin that ran in this context without making a new one (fastify-plugin, or an external package). */
+export interface MergedPlugin {
+  name: string;
+  span: Span;
+  pluginSpan?: Span;
+  meta?: PluginMeta;
+  /** npm package the plugin comes from, when it is not analysed. */
+  external?: string;
+  order: number;
+}
+
+export type ContextKind = 'root' | 'plugin' | 'autoload' | 'autohooks' | 'external';
+
+export interface Context {
+  id: number;
+  parentId?: number;
+  kind: ContextKind;
+  /** Plugin name: fp meta name, function name, or file name. */
+  name: string;
+  prefix: string;
+  prefixKnown: boolean;
+  /** The register call (or the fastify() call for a root). */
+  span: Span;
+  /** The plugin function's definition. */
+  pluginSpan?: Span;
+  /** File the plugin lives in (autoload and imported plugins). */
+  file?: string;
+  meta?: PluginMeta;
+  /** fastify-plugin with `encapsulate: true`. */
+  encapsulatedFp?: boolean;
+  children: Context[];
+  plugins: MergedPlugin[];
+  routes: Route[];
+  hooks: Hook[];
+  decorators: Decorator[];
+  schemas: SharedSchema[];
+  errorHandlers: Span[];
+  notFoundHandlers: Span[];
+  contentTypeParsers: ContentTypeParser[];
+}
+
+export interface ServerOptions {
+  ignoreTrailingSlash: boolean;
+  ignoreDuplicateSlashes: boolean;
+  exposeHeadRoutes: boolean;
+  caseSensitive: boolean;
+}
+
+export interface AppGraph {
+  /** Stable id: `<relative file>:<line>`. */
+  id: string;
+  /** 'instance': a fastify() call; 'plugin': a root plugin as fastify-cli loads it. */
+  kind: 'instance' | 'plugin';
+  entry: Span;
+  /** Folder of the package.json the app belongs to. */
+  project: string;
+  fastifyMajor: FastifyMajor;
+  serverOptions: ServerOptions;
+  root: Context;
+  /** Every route of the tree in declaration order, implicit HEAD routes included. */
+  routes: Route[];
+}
+
+export interface WorkspaceGraph {
+  root: string;
+  apps: AppGraph[];
+  unresolved: Unresolved[];
+  /** Number of source files read. */
+  files: number;
+}
