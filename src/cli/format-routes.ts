@@ -1,0 +1,61 @@
+import * as posix from 'node:path/posix';
+import type { WorkspaceGraph } from '../core/model';
+
+export interface RouteRow {
+  method: string;
+  url: string;
+  file: string;
+  line: number;
+  app: string;
+  plugin: string;
+  urlKnown: boolean;
+  alsoServes?: string[];
+  schema?: string[];
+  hooks?: string[];
+}
+
+/** One row per method of every route, in declaration order; implicit HEAD routes on request. */
+export function routeRows(g: WorkspaceGraph, options: { includeHead?: boolean } = {}): RouteRow[] {
+  const rows: RouteRow[] = [];
+  for (const app of g.apps) {
+    const names = new Map<number, string>();
+    const walk = (c: typeof app.root, chain: string) => {
+      const here = c.kind === 'root' ? '' : chain ? `${chain} > ${c.name}` : c.name;
+      names.set(c.id, here);
+      c.children.forEach((ch) => walk(ch, here));
+    };
+    walk(app.root, '');
+    for (const r of app.routes) {
+      if (r.implicitHead && !options.includeHead) continue;
+      for (const method of r.methods) {
+        const row: RouteRow = {
+          method,
+          url: r.url,
+          file: posix.relative(g.root, r.span.file),
+          line: r.span.line,
+          app: app.id,
+          plugin: names.get(r.contextId) ?? '',
+          urlKnown: r.urlKnown,
+        };
+        if (r.alsoServes.length) row.alsoServes = r.alsoServes;
+        if (r.schema) {
+          const parts: string[] = (['body', 'querystring', 'params', 'headers'] as const).filter((k) => r.schema?.[k]);
+          if (r.schema.response) parts.push(...r.schema.response.map((c) => `response.${c}`));
+          row.schema = parts;
+        }
+        if (r.hooks.length) row.hooks = r.hooks.map((h) => h.name);
+        rows.push(row);
+      }
+    }
+  }
+  return rows;
+}
+
+export function formatRoutesTable(rows: RouteRow[]): string {
+  if (rows.length === 0) return 'no routes found\n';
+  const header = ['METHOD', 'URL', 'SOURCE'];
+  const body = rows.map((r) => [r.method, r.url + (r.urlKnown ? '' : '  (partly unknown)'), `${r.file}:${r.line}`]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
+  return [line(header), ...body.map(line)].join('\n') + `\n${rows.length} route${rows.length === 1 ? '' : 's'}\n`;
+}

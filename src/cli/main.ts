@@ -1,0 +1,108 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyzeWorkspace } from '../core/analyze';
+import { createNodeHost } from '../core/node-host';
+import { formatGraph } from './format-graph';
+import { formatRoutesTable, routeRows } from './format-routes';
+
+const USAGE = `Usage: fastify-lens <command> [folder] [options]
+
+Commands:
+  routes [folder]   list every route with its full URL and where it is declared
+  graph [folder]    print the plugin/context tree, with what could not be followed
+
+Options:
+  --json            machine-readable output
+  --include-head    also list the HEAD routes Fastify adds for every GET
+  -h, --help        show this help
+  -v, --version     show the version
+
+The folder defaults to the current directory. Nothing in it is run: the analysis is static.
+`;
+
+class UsageError extends Error {}
+
+interface Args {
+  command: 'routes' | 'graph';
+  folder: string;
+  json: boolean;
+  includeHead: boolean;
+}
+
+function parseArgs(argv: string[]): Args | 'help' | 'version' {
+  const positional: string[] = [];
+  let json = false;
+  let includeHead = false;
+  for (const a of argv) {
+    if (a === '-h' || a === '--help') return 'help';
+    if (a === '-v' || a === '--version') return 'version';
+    if (a === '--json') json = true;
+    else if (a === '--include-head') includeHead = true;
+    else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
+    else positional.push(a);
+  }
+  const [command, folder, ...extra] = positional;
+  if (!command) throw new UsageError('missing command');
+  if (command !== 'routes' && command !== 'graph') throw new UsageError(`unknown command '${command}'`);
+  if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  return { command, folder: folder ?? '.', json, includeHead };
+}
+
+export function main(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    err(`fastify-lens: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (args === 'help') {
+    out(USAGE);
+    return 0;
+  }
+  if (args === 'version') {
+    out(`${readVersion()}\n`);
+    return 0;
+  }
+  const folder = path.resolve(args.folder);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(folder);
+    fs.readdirSync(folder);
+  } catch (e) {
+    err(`fastify-lens: cannot read folder '${args.folder}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    return 2;
+  }
+  if (!stat.isDirectory()) {
+    err(`fastify-lens: '${args.folder}' is not a folder\n`);
+    return 2;
+  }
+  try {
+    const graph = analyzeWorkspace(fs.realpathSync(folder), createNodeHost());
+    if (args.command === 'routes') {
+      const rows = routeRows(graph, { includeHead: args.includeHead });
+      out(args.json ? JSON.stringify({ routes: rows, unresolved: graph.unresolved.length }, null, 2) + '\n' : formatRoutesTable(rows));
+    } else {
+      out(args.json ? JSON.stringify(graph, null, 2) + '\n' : formatGraph(graph, { includeHead: args.includeHead }));
+    }
+    return 0;
+  } catch (e) {
+    err(`fastify-lens: internal error: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
+function readVersion(): string {
+  for (const p of [path.join(__dirname, '..', 'package.json'), path.join(__dirname, '..', '..', 'package.json')]) {
+    try {
+      return JSON.parse(fs.readFileSync(p, 'utf8')).version;
+    } catch {
+      // try the next location (bundled vs. source layout)
+    }
+  }
+  return 'unknown';
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s));
+}

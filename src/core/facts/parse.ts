@@ -1,0 +1,43 @@
+import { ts } from 'ts-morph';
+
+/** Script kind from the file extension, as the TypeScript parser needs it. */
+export function scriptKindOf(path: string): ts.ScriptKind {
+  if (/\.(ts|mts|cts)$/i.test(path)) return ts.ScriptKind.TS;
+  if (/\.tsx$/i.test(path)) return ts.ScriptKind.TSX;
+  if (/\.jsx$/i.test(path)) return ts.ScriptKind.JSX;
+  return ts.ScriptKind.JS;
+}
+
+interface Entry {
+  text: string;
+  sf: ts.SourceFile;
+}
+
+/**
+ * Parsed files, kept while their text is unchanged: an edit to one file re-parses only that file.
+ */
+export class ParseCache {
+  private readonly entries = new Map<string, Entry>();
+
+  get(path: string, text: string): ts.SourceFile {
+    const hit = this.entries.get(path);
+    if (hit && hit.text === text) return hit.sf;
+    const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindOf(path));
+    this.entries.set(path, { text, sf });
+    return sf;
+  }
+
+  delete(path: string): void {
+    this.entries.delete(path);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** The parser's syntax errors (the parser keeps them on the source file). */
+export function syntaxErrors(sf: ts.SourceFile): { start: number; message: string }[] {
+  const diags = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  return diags.map((d) => ({ start: d.start, message: ts.flattenDiagnosticMessageText(d.messageText, ' ') }));
+}

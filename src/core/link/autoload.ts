@@ -1,0 +1,368 @@
+import * as posix from 'node:path/posix';
+import type { Span } from '../model';
+import type { ContextBuilder } from './context-builder';
+import { callInstanceMethod, registerPlugin } from './instance-api';
+import type { Interpreter } from './interpreter';
+import type { Scope } from './scope';
+import { safeRegExp } from './std-methods';
+import { joinPrefix } from './url-join';
+import { UNDEF, asString, getProp, obj, str, truthy, unknown, type ObjValue, type Value } from './values';
+
+/**
+ * @fastify/autoload (6.x, same layout rules as 5.x) replayed over the file tree, following its
+ * index.js / lib/find-plugins.js: which files load, in which order, with which prefix, and how
+ * autohooks wrap a folder. Autoload is itself skip-override: everything lands in `ctx`.
+ */
+
+const DEFAULT_SCRIPT = /(?:(?:^.?|\.[^d]|[^.]d|[^.][^d])\.ts|\.js|\.cjs|\.mjs|\.cts|\.mts)$/i;
+const DEFAULT_INDEX = /^index(?:\.ts|\.js|\.cjs|\.mjs|\.cts|\.mts)$/i;
+const DEFAULT_AUTOHOOKS = /^[_.]?auto_?hooks(?:\.ts|\.js|\.cjs|\.mjs|\.cts|\.mts)$/i;
+
+interface Options {
+  dir: string;
+  dirNameRoutePrefix: Value;
+  routeParams: boolean;
+  indexPattern: RegExp;
+  ignorePattern?: RegExp;
+  scriptPattern: RegExp;
+  autoHooksPattern: RegExp;
+  matchFilter?: Value;
+  ignoreFilter?: Value;
+  maxDepth?: number;
+  autoHooks: boolean;
+  cascadeHooks: boolean;
+  overwriteHooks: boolean;
+  encapsulate: boolean;
+  appendAutoPrefix: boolean;
+  override: Value;
+}
+
+interface TreeNode {
+  dir: string;
+  hooks: string[];
+  plugins: { file: string; prefix: string | undefined }[];
+}
+
+interface Loaded {
+  file: string;
+  name: string;
+  plugin: Value;
+  options: ObjValue;
+  dependencies: string[];
+  registered: boolean;
+}
+
+export function runAutoload(interp: Interpreter, ctx: ContextBuilder, optsV: Value, span: Span, scope: Scope): void {
+  const linker = interp.linker;
+  const dirV = getProp(optsV, 'dir');
+  const rawDir = asString(dirV);
+  if (rawDir === undefined) {
+    linker.report(undefined, undefined, `@fastify/autoload: 'dir' is not known statically${dirV.kind === 'unknown' && dirV.why ? ` (${dirV.why})` : ''}`, span);
+    return;
+  }
+  const dir = posix.resolve(rawDir.startsWith('file://') ? decodeURIComponent(rawDir.slice(7)) : rawDir);
+  const real = linker.host.realpath(dir);
+  if (!real || linker.host.stat(dir) !== 'directory') {
+    linker.report(undefined, undefined, `@fastify/autoload: folder ${dir} does not exist`, span);
+    return;
+  }
+  const key = `autoload:${real}`;
+  if (ctx.app.pluginStack.includes(key)) {
+    linker.report(undefined, undefined, `register cycle: @fastify/autoload of ${dir} is reached again from inside it; stopped following it`, span);
+    return;
+  }
+  const opts = readOptions(interp, optsV, dir, span);
+  const tree: TreeNode[] = [];
+  try {
+    buildTree(interp, tree, dir, opts, undefined, 0, [], span, new Set([real]));
+  } catch (err) {
+    linker.report(undefined, undefined, `@fastify/autoload: ${(err as Error).message}`, span);
+    return;
+  }
+  ctx.app.pluginStack.push(key);
+  try {
+    for (const node of tree) registerNode(interp, ctx, node, opts, span, scope);
+  } finally {
+    ctx.app.pluginStack.pop();
+  }
+}
+
+function regexOption(v: Value, fallback: RegExp): RegExp;
+function regexOption(v: Value, fallback?: RegExp): RegExp | undefined;
+function regexOption(v: Value, fallback?: RegExp): RegExp | undefined {
+  if (v.kind === 'regex') return safeRegExp(v.source, v.flags) ?? fallback;
+  if (v.kind === 'str') return safeRegExp(v.v, '') ?? fallback;
+  return fallback;
+}
+
+function readOptions(interp: Interpreter, o: Value, dir: string, span: Span): Options {
+  const flag = (k: string, d: boolean) => {
+    const v = getProp(o, k);
+    if (v.kind === 'undef') return d;
+    const t = truthy(v);
+    if (t === undefined) interp.linker.report(undefined, undefined, `@fastify/autoload: option '${k}' is not known statically; assumed ${d}`, span);
+    return t ?? d;
+  };
+  const filter = (k: string) => {
+    const v = getProp(o, k);
+    return v.kind === 'undef' ? undefined : v;
+  };
+  const maxDepth = getProp(o, 'maxDepth');
+  const dnp = getProp(o, 'dirNameRoutePrefix');
+  return {
+    dir,
+    dirNameRoutePrefix: dnp.kind === 'undef' ? { kind: 'bool', v: true } : dnp,
+    routeParams: flag('routeParams', false),
+    indexPattern: regexOption(getProp(o, 'indexPattern'), DEFAULT_INDEX),
+    ignorePattern: regexOption(getProp(o, 'ignorePattern')),
+    scriptPattern: regexOption(getProp(o, 'scriptPattern'), DEFAULT_SCRIPT),
+    autoHooksPattern: regexOption(getProp(o, 'autoHooksPattern'), DEFAULT_AUTOHOOKS),
+    matchFilter: filter('matchFilter'),
+    ignoreFilter: filter('ignoreFilter'),
+    maxDepth: maxDepth.kind === 'num' ? maxDepth.v : undefined,
+    autoHooks: flag('autoHooks', false),
+    cascadeHooks: flag('cascadeHooks', false),
+    overwriteHooks: flag('overwriteHooks', false),
+    encapsulate: flag('encapsulate', true),
+    appendAutoPrefix: flag('appendAutoPrefix', false),
+    override: getProp(o, 'options'),
+  };
+}
+
+function buildTree(
+  interp: Interpreter,
+  tree: TreeNode[],
+  dir: string,
+  opts: Options,
+  prefix: string | undefined,
+  depth: number,
+  hooks: string[],
+  span: Span,
+  seen: Set<string>,
+): void {
+  const host = interp.linker.host;
+  let node = tree.find((n) => n.dir === dir);
+  if (!node) {
+    node = { dir, hooks: [], plugins: [] };
+    tree.push(node);
+  }
+  const entries = host.readDirectory(dir);
+  if (!entries) {
+    interp.linker.report(undefined, undefined, `@fastify/autoload: folder ${dir} could not be read`, span);
+    return;
+  }
+  let currentHooks: string[] = [];
+  if (opts.autoHooks) {
+    currentHooks = [...hooks];
+    const hookEntry = entries.find((e) => opts.autoHooksPattern.test(e.name));
+    if (hookEntry) {
+      if (opts.overwriteHooks && currentHooks.length > 0) currentHooks = [];
+      currentHooks.push(posix.join(dir, hookEntry.name));
+    }
+    node.hooks = currentHooks;
+  }
+  const indexEntry = entries.find((e) => opts.indexPattern.test(e.name));
+  if (indexEntry) {
+    accumulate(interp, node, posix.join(dir, indexEntry.name), prefix, opts);
+    if (entries.every((e) => e.kind !== 'directory')) return;
+  }
+  if (entries.some((e) => e.name === 'package.json') && !indexEntry) {
+    throw new Error(`cannot import plugin at '${dir}': a folder with package.json needs an index file`);
+  }
+  for (const e of entries) {
+    const file = posix.join(dir, e.name);
+    if (opts.ignorePattern && opts.ignorePattern.test(posix.relative(opts.dir, file))) continue;
+    const atMaxDepth = opts.maxDepth !== undefined && opts.maxDepth <= depth;
+    if (e.kind === 'directory' && !atMaxDepth) {
+      const real = host.realpath(file);
+      if (real && seen.has(real)) {
+        interp.linker.report(undefined, undefined, `@fastify/autoload: folder loop at ${file}`, span);
+        continue;
+      }
+      let crumb = prefix ? `${prefix}/` : '/';
+      const dnp = opts.dirNameRoutePrefix;
+      if (dnp.kind === 'bool' && dnp.v) crumb += e.name;
+      else if (dnp.kind === 'fn') {
+        const r = interp.callFunction(dnp, [str(dir), str(e.name)]);
+        const t = truthy(r);
+        if (t === undefined) interp.linker.report(undefined, undefined, `@fastify/autoload: dirNameRoutePrefix result for '${e.name}' is not known statically`, span);
+        else if (t) crumb += asString(r) ?? '';
+      }
+      const childSeen = new Set(seen);
+      if (real) childSeen.add(real);
+      buildTree(interp, tree, file, opts, crumb, depth + 1, opts.autoHooks && opts.cascadeHooks ? currentHooks : [], span, childSeen);
+    } else if (indexEntry) {
+      // An index file hides its siblings (sub-folders are still scanned).
+    } else if (e.kind === 'file' && opts.scriptPattern.test(e.name) && !opts.autoHooksPattern.test(e.name)) {
+      accumulate(interp, node, file, prefix, opts);
+    }
+  }
+}
+
+function accumulate(interp: Interpreter, node: TreeNode, file: string, prefix: string | undefined, opts: Options): void {
+  const rel = '/' + posix.relative(opts.dir, file);
+  if (opts.matchFilter && filterPath(interp, rel, opts.matchFilter) === false) return;
+  if (opts.ignoreFilter && filterPath(interp, rel, opts.ignoreFilter) === true) return;
+  node.plugins.push({ file, prefix });
+}
+
+function filterPath(interp: Interpreter, path: string, filter: Value): boolean | undefined {
+  if (filter.kind === 'str') return path.includes(filter.v);
+  if (filter.kind === 'regex') return safeRegExp(filter.source, filter.flags)?.test(path);
+  if (filter.kind === 'fn') return truthy(interp.callFunction(filter, [str(path)]));
+  return undefined;
+}
+
+/** The module's exports the way autoload sees them, and the plugin inside. */
+function loadContent(interp: Interpreter, file: string): { content: Value; plugin: Value } | undefined {
+  const m = interp.linker.getModule(file);
+  if (!m) return undefined;
+  interp.linker.evaluate(m);
+  const content = m.namespace();
+  const def = getProp(content, 'default');
+  const plugin = def.kind !== 'undef' && truthy(def) !== false ? def : content;
+  return { content, plugin };
+}
+
+function isRouteObject(v: Value): v is ObjValue {
+  return v.kind === 'obj' && !v.namespaceOf && v.props.has('method');
+}
+
+function prop(plugin: Value, content: Value, key: string): Value {
+  const own = plugin.kind === 'fn' ? plugin.props.get(key) : undefined;
+  if (own !== undefined && own.kind !== 'undef' && own.kind !== 'null') return own;
+  return content.kind === 'obj' || content.kind === 'fn' ? getProp(content, key) : UNDEF;
+}
+
+function loadPlugin(interp: Interpreter, ctx: ContextBuilder, file: string, directoryPrefix: string | undefined, opts: Options): Loaded | undefined {
+  const loaded = loadContent(interp, file);
+  if (!loaded) return undefined;
+  const { content, plugin } = loaded;
+  if (plugin.kind !== 'fn' && !isRouteObject(plugin)) {
+    if (plugin.kind === 'unknown') interp.linker.reportFile(file, '@fastify/autoload: the export of this file is not known statically; it was not followed');
+    return undefined;
+  }
+  if (truthy(prop(plugin, content, 'autoload')) === false && prop(plugin, content, 'autoload').kind === 'bool') return undefined;
+
+  const override = opts.override.kind === 'obj' ? opts.override : obj(undefined, opts.override.kind === 'unknown');
+  const autoConfig = prop(plugin, content, 'autoConfig');
+  const options = obj();
+  if (autoConfig.kind === 'fn') {
+    const r = interp.callFunction(autoConfig, [{ kind: 'instance', ctx }]);
+    if (r.kind === 'obj') for (const [k, v] of r.props) options.props.set(k, v);
+    for (const [k, v] of override.props) options.props.set(k, v);
+    const p = override.props.get('prefix') ?? autoConfig.props.get('prefix');
+    if (p) options.props.set('prefix', p);
+    else options.props.delete('prefix');
+  } else {
+    if (autoConfig.kind === 'obj') for (const [k, v] of autoConfig.props) options.props.set(k, v);
+    for (const [k, v] of override.props) options.props.set(k, v);
+  }
+  options.partial = override.partial;
+
+  let optPrefix = options.props.get('prefix');
+  if (optPrefix?.kind === 'str' && optPrefix.v.endsWith('/')) optPrefix = str(optPrefix.v.slice(0, -1));
+  const autoPrefix = prop(plugin, content, 'autoPrefix');
+  let prefix: Value | undefined;
+  if (opts.appendAutoPrefix && autoPrefix.kind !== 'undef' && directoryPrefix) prefix = concat(str(`${directoryPrefix}/`), autoPrefix);
+  else if (autoPrefix.kind !== 'undef') prefix = autoPrefix;
+  else prefix = directoryPrefix === undefined ? undefined : str(directoryPrefix);
+  const prefixOverride = prop(plugin, content, 'prefixOverride');
+  let finalPrefix: Value | undefined = optPrefix;
+  if (prefixOverride.kind !== 'undef') finalPrefix = prefixOverride;
+  else if (prefix && truthy(prefix) !== false) {
+    const collapsed = prefix.kind === 'str' ? str(prefix.v.replace(/\/+/g, '/')) : prefix;
+    finalPrefix = concat(optPrefix && truthy(optPrefix) ? optPrefix : str(''), collapsed);
+  }
+  if (finalPrefix?.kind === 'str' && opts.routeParams && finalPrefix.v) finalPrefix = str(replaceRouteParams(finalPrefix.v));
+  if (finalPrefix) options.props.set('prefix', finalPrefix);
+
+  if (!opts.encapsulate && plugin.kind === 'fn') plugin.marks.skipOverride = true;
+  const meta = plugin.kind === 'fn' ? plugin.marks.meta : undefined;
+  return { file, name: meta?.name ?? file, plugin, options, dependencies: meta?.dependencies ?? [], registered: false };
+}
+
+function concat(a: Value, b: Value): Value {
+  const x = asString(a);
+  const y = asString(b);
+  return x !== undefined && y !== undefined ? str(x + y) : unknown('autoload prefix known only at run time');
+}
+
+function replaceRouteParams(p: string): string {
+  if (/__/.test(p)) return p.replace(/__/g, ':');
+  if (/\/_/.test(p)) return p.replace(/\/_/g, '/:');
+  return p;
+}
+
+function registerNode(interp: Interpreter, ctx: ContextBuilder, node: TreeNode, opts: Options, span: Span, scope: Scope): void {
+  const loaded = new Map<string, Loaded>();
+  for (const p of node.plugins) {
+    const l = loadPlugin(interp, ctx, p.file, p.prefix, opts);
+    if (l) loaded.set(l.name, l);
+  }
+  if (node.hooks.length === 0) {
+    registerAll(interp, ctx, node, loaded, span, scope, opts.encapsulate);
+    return;
+  }
+  const prefixes = [...loaded.values()].map((l) => l.options.props.get('prefix')).map((v) => (v ? asString(v) : undefined)).filter((p): p is string => !!p);
+  const hooksPrefix = prefixes.length > 0 && prefixes.every((p) => p === prefixes[0]) ? prefixes[0] : undefined;
+  if (hooksPrefix) {
+    for (const l of loaded.values()) {
+      const p = asString(l.options.props.get('prefix') ?? UNDEF);
+      if (p !== undefined && p.startsWith(hooksPrefix)) {
+        const rest = p.slice(hooksPrefix.length);
+        if (rest) l.options.props.set('prefix', str(rest));
+        else l.options.props.delete('prefix');
+      }
+    }
+  }
+  const prefix = hooksPrefix ? joinPrefix(ctx.ctx.prefix, hooksPrefix, ctx.app.fastifyMajor) : ctx.ctx.prefix;
+  const composed = ctx.child('autohooks', `autohooks ${posix.relative(opts.dir, node.dir) || '.'}`, prefix, ctx.ctx.prefixKnown, span);
+  composed.ctx.file = node.hooks[node.hooks.length - 1];
+  for (const hookFile of node.hooks) {
+    const l = loadContent(interp, hookFile);
+    if (!l) continue;
+    if (l.plugin.kind === 'fn') l.plugin.marks.skipOverride = true;
+    registerPlugin(interp, composed, l.plugin, UNDEF, span, scope, base(hookFile));
+  }
+  registerAll(interp, composed, node, loaded, span, scope, opts.encapsulate);
+}
+
+function registerAll(interp: Interpreter, ctx: ContextBuilder, node: TreeNode, loaded: Map<string, Loaded>, span: Span, scope: Scope, encapsulate: boolean): void {
+  const byFile = new Map([...loaded.values()].map((l) => [l.file, l]));
+  for (const p of node.plugins) {
+    const l = byFile.get(p.file);
+    if (l) registerWithDependencies(interp, ctx, l, loaded, span, scope, new Set(), encapsulate);
+  }
+}
+
+function registerWithDependencies(interp: Interpreter, ctx: ContextBuilder, l: Loaded, all: Map<string, Loaded>, span: Span, scope: Scope, parents: Set<string>, encapsulate: boolean): void {
+  if (parents.has(l.name)) {
+    interp.linker.report(undefined, undefined, `@fastify/autoload: cyclic dependency between plugins (${[...parents, l.name].join(' -> ')}); Fastify throws 'Cyclic dependency'`, span);
+    return;
+  }
+  if (l.registered) return;
+  const chain = new Set(parents).add(l.name);
+  for (const dep of l.dependencies) {
+    const d = all.get(dep);
+    if (d) registerWithDependencies(interp, ctx, d, all, span, scope, chain, encapsulate);
+  }
+  const fileSpan: Span = { file: l.file, start: 0, end: 0, line: 1 };
+  if (isRouteObject(l.plugin)) {
+    // autoload wraps a route object in `async f => f.route(obj)`, an encapsulated plugin unless encapsulate: false.
+    let target = ctx;
+    if (encapsulate) {
+      const p = asString(l.options.props.get('prefix') ?? UNDEF);
+      target = ctx.child('plugin', base(l.file), joinPrefix(ctx.ctx.prefix, p, ctx.app.fastifyMajor), ctx.ctx.prefixKnown, fileSpan);
+      target.ctx.file = l.file;
+    }
+    callInstanceMethod(interp, { kind: 'instance', ctx: target }, 'route', [l.plugin], undefined, scope);
+  } else {
+    registerPlugin(interp, ctx, l.plugin, l.options, fileSpan, scope, base(l.file));
+  }
+  l.registered = true;
+}
+
+function base(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}

@@ -1,0 +1,90 @@
+import type { ts } from 'ts-morph';
+import type { AppGraph, Context, ContextKind, FastifyMajor, Route, ServerOptions, Span } from '../model';
+
+/** The app being built: its contexts, routes and the guards that keep interpretation finite. */
+export class AppBuilder {
+  readonly routes: Route[] = [];
+  readonly root: ContextBuilder;
+  private nextContextId = 0;
+  private nextOrder = 0;
+  private nextRouteId = 0;
+  private readonly registered = new Set<string>();
+  /** Plugin functions and autoload folders being interpreted, to stop register cycles. */
+  readonly pluginStack: (ts.Node | string)[] = [];
+
+  constructor(
+    readonly kind: AppGraph['kind'],
+    readonly entry: Span,
+    readonly project: string,
+    readonly fastifyMajor: FastifyMajor,
+    readonly serverOptions: ServerOptions,
+    rootName: string,
+  ) {
+    this.root = new ContextBuilder(this, undefined, this.newContext('root', rootName, '', true, entry));
+  }
+
+  newContext(kind: ContextKind, name: string, prefix: string, prefixKnown: boolean, span: Span, parentId?: number): Context {
+    return {
+      id: this.nextContextId++,
+      parentId,
+      kind,
+      name,
+      prefix,
+      prefixKnown,
+      span,
+      children: [],
+      plugins: [],
+      routes: [],
+      hooks: [],
+      decorators: [],
+      schemas: [],
+      errorHandlers: [],
+      notFoundHandlers: [],
+      contentTypeParsers: [],
+    };
+  }
+
+  order(): number {
+    return this.nextOrder++;
+  }
+
+  routeId(): number {
+    return this.nextRouteId++;
+  }
+
+  markRegistered(method: string, url: string): void {
+    this.registered.add(`${method} ${url}`);
+  }
+
+  hasRoute(method: string, url: string): boolean {
+    return this.registered.has(`${method} ${url}`);
+  }
+
+  toGraph(id: string): AppGraph {
+    return {
+      id,
+      kind: this.kind,
+      entry: this.entry,
+      project: this.project,
+      fastifyMajor: this.fastifyMajor,
+      serverOptions: this.serverOptions,
+      root: this.root.ctx,
+      routes: this.routes,
+    };
+  }
+}
+
+/** One encapsulation context under construction. */
+export class ContextBuilder {
+  constructor(
+    readonly app: AppBuilder,
+    readonly parent: ContextBuilder | undefined,
+    readonly ctx: Context,
+  ) {}
+
+  child(kind: ContextKind, name: string, prefix: string, prefixKnown: boolean, span: Span): ContextBuilder {
+    const ctx = this.app.newContext(kind, name, prefix, prefixKnown, span, this.ctx.id);
+    this.ctx.children.push(ctx);
+    return new ContextBuilder(this.app, this, ctx);
+  }
+}

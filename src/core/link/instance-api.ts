@@ -1,0 +1,341 @@
+import { ts } from 'ts-morph';
+import type { DecoratorTarget, DecoratorValueKind, Hook, Route, RouteSchema, SchemaPart, Span } from '../model';
+import { runAutoload } from './autoload';
+import type { ContextBuilder } from './context-builder';
+import type { Interpreter } from './interpreter';
+import type { Scope } from './scope';
+import { allMethods, expandRoute, joinPrefix, optionalParamBase, type TrailingSlashMode } from './url-join';
+import {
+  UNDEF, asString, getProp, obj, str, truthy, unknown, unwrapPromise,
+  type FnValue, type InstanceValue, type ObjValue, type Value,
+} from './values';
+
+export const LIFECYCLE_HOOKS = ['onRequest', 'preParsing', 'preValidation', 'preHandler', 'preSerialization', 'onSend', 'onResponse', 'onTimeout', 'onError', 'onRequestAbort'];
+export const APPLICATION_HOOKS = ['onRoute', 'onRegister', 'onReady', 'onListen', 'preClose', 'onClose'];
+const SHORTHANDS = ['get', 'head', 'post', 'put', 'delete', 'options', 'patch', 'all', 'trace', 'query', 'propfind', 'proppatch', 'mkcol', 'copy', 'move', 'lock', 'unlock', 'search', 'report', 'mkcalendar'];
+const CHAINABLE = new Set([
+  'withTypeProvider', 'setValidatorCompiler', 'setSerializerCompiler', 'setSchemaErrorFormatter', 'setReplySerializer',
+  'addHttpMethod', 'setGenReqId', 'addConstraintStrategy', 'setChildLoggerFactory', 'setSchemaController', 'removeContentTypeParser',
+  'removeAllContentTypeParsers',
+]);
+
+export function instanceMember(interp: Interpreter, inst: InstanceValue, key: string): Value {
+  void interp;
+  if (key === 'prefix') return inst.ctx.ctx.prefixKnown ? str(inst.ctx.ctx.prefix) : unknown('prefix known only at run time');
+  if (key === 'then') return UNDEF;
+  return { kind: 'imethod', instance: inst, name: key };
+}
+
+export function callInstanceMethod(
+  interp: Interpreter,
+  inst: InstanceValue,
+  name: string,
+  args: Value[],
+  call: ts.CallExpression | ts.NewExpression | undefined,
+  scope: Scope,
+): Value {
+  const at = (node: ts.Node | undefined): Span => (node ? interp.span(node, scope.module) : inst.ctx.ctx.span);
+  const callSpan = at(call);
+  const ctx = inst.ctx;
+  if (name === 'register') {
+    registerPlugin(interp, ctx, args[0] ?? UNDEF, args[1] ?? UNDEF, callSpan, scope);
+    return inst;
+  }
+  if (name === 'route') {
+    declareRoute(interp, ctx, 'route', undefined, args, call, scope);
+    return inst;
+  }
+  if (SHORTHANDS.includes(name)) {
+    declareRoute(interp, ctx, name, name === 'all' ? ['ALL'] : [name.toUpperCase()], args, call, scope);
+    return inst;
+  }
+  switch (name) {
+    case 'addHook':
+      addHook(interp, ctx, args, callSpan);
+      return inst;
+    case 'decorate':
+    case 'decorateRequest':
+    case 'decorateReply': {
+      const target: DecoratorTarget = name === 'decorate' ? 'instance' : name === 'decorateRequest' ? 'request' : 'reply';
+      const dn = asString(args[0] ?? UNDEF);
+      if (dn === undefined) interp.linker.report(call, scope.module, `${name}(): decorator name not known statically`);
+      else ctx.ctx.decorators.push({ target, name: dn, valueKind: decoratorKind(args[1] ?? UNDEF), span: callSpan, order: ctx.app.order() });
+      return inst;
+    }
+    case 'addSchema': {
+      const id = asString(getProp(args[0] ?? UNDEF, '$id'));
+      if (id === undefined) interp.linker.report(call, scope.module, 'addSchema(): $id not known statically');
+      else ctx.ctx.schemas.push({ id, span: callSpan, order: ctx.app.order() });
+      return inst;
+    }
+    case 'setErrorHandler':
+      ctx.ctx.errorHandlers.push(callSpan);
+      return inst;
+    case 'setNotFoundHandler':
+      ctx.ctx.notFoundHandlers.push(callSpan);
+      return inst;
+    case 'addContentTypeParser': {
+      const t = args[0] ?? UNDEF;
+      const types = t.kind === 'arr' ? t.items : [t];
+      const contentTypes = types.map((v) => (v.kind === 'regex' ? `/${v.source}/${v.flags}` : asString(v) ?? '?'));
+      ctx.ctx.contentTypeParsers.push({ contentTypes, span: callSpan, order: ctx.app.order() });
+      return inst;
+    }
+    case 'after':
+    case 'ready': {
+      const cb = args[0];
+      if (cb?.kind === 'fn') interp.callFunction(cb, [UNDEF, unknown('done')], inst);
+      return name === 'ready' && !cb ? { kind: 'promise', v: inst } : inst;
+    }
+    default:
+      if (CHAINABLE.has(name)) return inst;
+      interp.touchCallbacks(args);
+      return unknown(`fastify.${name}()`);
+  }
+}
+
+/** register(plugin, opts): a new encapsulated context, or the same one for fastify-plugin. */
+export function registerPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, optsArg: Value, span: Span, scope: Scope, nameHint?: string): void {
+  const linker = interp.linker;
+  let plugin = unwrapPromise(pluginArg);
+  if (plugin.kind === 'obj' && plugin.props.has('default')) plugin = unwrapPromise(plugin.props.get('default')!);
+  let opts = optsArg;
+  if (opts.kind === 'fn') opts = interp.callFunction(opts, [{ kind: 'instance', ctx }]);
+
+  if (plugin.kind === 'builtin' && plugin.name === 'autoload') {
+    runAutoload(interp, ctx, opts, span, scope);
+    return;
+  }
+  if (plugin.kind === 'builtin' && plugin.name === 'package') {
+    const pkg = plugin.pkg ?? '?';
+    ctx.ctx.plugins.push({ name: plugin.marks?.meta?.name ?? pkg, span, external: pkg, meta: plugin.marks?.meta, order: ctx.app.order() });
+    linker.report(undefined, undefined, `plugin from package '${pkg}' is not analysed (its decorators, hooks and routes are not in the graph)`, span);
+    return;
+  }
+  if (plugin.kind !== 'fn') {
+    linker.report(undefined, undefined, `register(): the plugin is not known statically${plugin.kind === 'unknown' && plugin.why ? ` (${plugin.why})` : ''}`, span);
+    return;
+  }
+  const fn: FnValue = plugin;
+  const app = ctx.app;
+  if (app.pluginStack.includes(fn.node)) {
+    linker.report(undefined, undefined, `register cycle: plugin '${pluginName(fn, nameHint)}' registers itself again; stopped following it`, span);
+    return;
+  }
+  linker.markRegistered(fn);
+  const name = pluginName(fn, nameHint);
+  const pluginSpan = interp.span(fn.node, fn.module);
+  let target = ctx;
+  if (fn.marks.skipOverride) {
+    ctx.ctx.plugins.push({ name, span, pluginSpan, meta: fn.marks.meta, order: app.order() });
+  } else {
+    const p = opts.kind === 'obj' || opts.kind === 'fn' ? getProp(opts, 'prefix') : opts.kind === 'unknown' ? unknown('register options known only at run time') : UNDEF;
+    let prefix = ctx.ctx.prefix;
+    let known = ctx.ctx.prefixKnown;
+    if (p.kind === 'str') prefix = joinPrefix(prefix, p.v, app.fastifyMajor);
+    else if (p.kind === 'unknown' && opts.kind !== 'unknown') {
+      prefix = joinPrefix(prefix, '{?}', app.fastifyMajor);
+      known = false;
+      linker.report(undefined, undefined, `prefix of plugin '${name}' is not known statically${p.why ? ` (${p.why})` : ''}`, span);
+    }
+    target = ctx.child('plugin', name, prefix, known, span);
+    target.ctx.pluginSpan = pluginSpan;
+    target.ctx.file = fn.module.path;
+    if (fn.marks.meta) {
+      target.ctx.meta = fn.marks.meta;
+      target.ctx.encapsulatedFp = true;
+    }
+  }
+  app.pluginStack.push(fn.node);
+  try {
+    const optsForPlugin = opts.kind === 'obj' ? opts : opts.kind === 'undef' ? obj() : opts;
+    interp.callFunction(fn, [{ kind: 'instance', ctx: target }, optsForPlugin, unknown('done')]);
+  } finally {
+    app.pluginStack.pop();
+  }
+}
+
+function pluginName(fn: FnValue, hint?: string): string {
+  return fn.marks.meta?.name ?? hint ?? fn.name ?? 'anonymous';
+}
+
+function baseName(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+function declareRoute(
+  interp: Interpreter,
+  ctx: ContextBuilder,
+  via: string,
+  shorthandMethods: string[] | undefined,
+  args: Value[],
+  call: ts.CallExpression | ts.NewExpression | undefined,
+  scope: Scope,
+): void {
+  const linker = interp.linker;
+  const app = ctx.app;
+  let urlV: Value;
+  let opts: Value = UNDEF;
+  let handler: Value = UNDEF;
+  if (shorthandMethods) {
+    urlV = args[0] ?? UNDEF;
+    if (args.length >= 3) {
+      opts = args[1];
+      handler = args[2];
+    } else if (args[1]?.kind === 'obj') {
+      opts = args[1];
+      handler = getProp(opts, 'handler');
+    } else handler = args[1] ?? UNDEF;
+  } else {
+    opts = args[0] ?? UNDEF;
+    urlV = getProp(opts, 'url');
+    if (urlV.kind === 'undef') urlV = getProp(opts, 'path');
+  }
+  const callSpan = call ? interp.span(call, scope.module) : ctx.ctx.span;
+  const span = opts.kind === 'obj' && opts.node && opts.module && !(call && within(opts.node, call)) ? interp.span(opts.node, opts.module) : callSpan;
+
+  let methods = shorthandMethods;
+  if (!methods) {
+    const m = getProp(opts, 'method');
+    const list = m.kind === 'arr' ? m.items : [m];
+    const names = list.map((v) => asString(v)?.toUpperCase());
+    if (names.some((n) => n === undefined) || m.kind === 'undef' || (m.kind === 'arr' && m.partial)) {
+      linker.report(undefined, undefined, 'route(): method not known statically', span);
+      return;
+    }
+    methods = names as string[];
+  }
+  let path: string;
+  let urlKnown = ctx.ctx.prefixKnown;
+  if (urlV.kind === 'str') path = urlV.v;
+  else if (urlV.kind === 'undef') path = '';
+  else {
+    path = '/{?}';
+    urlKnown = false;
+    linker.report(undefined, undefined, `route URL is not known statically${urlV.kind === 'unknown' && urlV.why ? ` (${urlV.why})` : ''}`, span);
+  }
+  const registerMethods = methods.includes('ALL') ? allMethods(app.fastifyMajor) : methods;
+  const pts = asString(getProp(opts, 'prefixTrailingSlash')) as TrailingSlashMode | undefined;
+  const exposeHead = truthy(getProp(opts, 'exposeHeadRoute'));
+  const expanded = expandRoute(ctx.ctx.prefix, { methods: registerMethods, path, prefixTrailingSlash: pts, exposeHeadRoute: getProp(opts, 'exposeHeadRoute').kind === 'undef' ? undefined : exposeHead }, app.serverOptions, (m, u) => app.hasRoute(m, u));
+  for (const e of expanded) app.markRegistered(e.method, e.url);
+
+  const explicit = expanded.filter((e) => !e.implicitHead);
+  const main = explicit.find((e) => e.onRoute) ?? explicit[0];
+  const url = main?.url ?? ctx.ctx.prefix + path;
+  const alsoServes = [...new Set(explicit.filter((e) => e.url !== url).map((e) => e.url))];
+  const optionalBase = optionalParamBase(url);
+  if (optionalBase !== undefined) alsoServes.push(optionalBase);
+
+  const base = {
+    url,
+    path,
+    prefix: ctx.ctx.prefix,
+    urlKnown,
+    via,
+    contextId: ctx.ctx.id,
+    span,
+    handlerSpan: handler.kind === 'fn' ? interp.span(handler.node, handler.module) : undefined,
+    schema: routeSchema(interp, getProp(opts, 'schema')),
+    hooks: routeHooks(interp, opts, span),
+  };
+  const route: Route = { id: app.routeId(), methods, alsoServes, ...base };
+  ctx.ctx.routes.push(route);
+  app.routes.push(route);
+  for (const h of expanded.filter((e) => e.implicitHead)) {
+    const head: Route = { id: app.routeId(), methods: ['HEAD'], alsoServes: [], implicitHead: true, ...base, url: h.url };
+    ctx.ctx.routes.push(head);
+    app.routes.push(head);
+  }
+}
+
+function within(inner: ts.Node, outer: ts.Node): boolean {
+  return inner.getSourceFile() === outer.getSourceFile() && inner.pos >= outer.pos && inner.end <= outer.end;
+}
+
+function valueSpan(interp: Interpreter, v: Value): Span | undefined {
+  if ((v.kind === 'obj' || v.kind === 'arr' || v.kind === 'str') && v.node && v.module) return interp.span(v.node, v.module);
+  if (v.kind === 'fn') return interp.span(v.node, v.module);
+  if (v.kind === 'unknown' && v.node && v.module) return interp.span(v.node, v.module);
+  return undefined;
+}
+
+function routeSchema(interp: Interpreter, schema: Value): RouteSchema | undefined {
+  if (schema.kind !== 'obj') return undefined;
+  const span = valueSpan(interp, schema);
+  if (!span) return undefined;
+  const out: RouteSchema = { span };
+  const part = (v: Value): SchemaPart | undefined => {
+    if (v.kind === 'undef') return undefined;
+    const s = valueSpan(interp, v) ?? span;
+    const ref = v.kind === 'obj' ? asString(getProp(v, '$ref')) : undefined;
+    return ref === undefined ? { span: s } : { span: s, ref };
+  };
+  out.body = part(getProp(schema, 'body'));
+  const qs = getProp(schema, 'querystring');
+  out.querystring = part(qs.kind === 'undef' ? getProp(schema, 'query') : qs);
+  out.params = part(getProp(schema, 'params'));
+  out.headers = part(getProp(schema, 'headers'));
+  const response = getProp(schema, 'response');
+  if (response.kind === 'obj') {
+    out.response = [...response.props.keys()];
+    out.responseSpan = valueSpan(interp, response);
+  }
+  for (const k of ['body', 'querystring', 'params', 'headers', 'response', 'responseSpan'] as const) if (out[k] === undefined) delete out[k];
+  return out;
+}
+
+function routeHooks(interp: Interpreter, opts: Value, fallback: Span): Route['hooks'] {
+  if (opts.kind !== 'obj') return [];
+  const hooks: Route['hooks'] = [];
+  for (const name of LIFECYCLE_HOOKS) {
+    const v = opts.props.get(name);
+    if (!v || v.kind === 'undef') continue;
+    const fns = v.kind === 'arr' ? v.items : [v];
+    for (const f of fns) hooks.push({ name, span: valueSpan(interp, f) ?? fallback });
+  }
+  return hooks;
+}
+
+function addHook(interp: Interpreter, ctx: ContextBuilder, args: Value[], span: Span): void {
+  const name = asString(args[0] ?? UNDEF);
+  const fn = args[1] ?? UNDEF;
+  if (name === undefined) {
+    interp.linker.report(undefined, undefined, 'addHook(): hook name not known statically', span);
+    return;
+  }
+  const kind: Hook['kind'] = LIFECYCLE_HOOKS.includes(name) ? 'lifecycle' : APPLICATION_HOOKS.includes(name) ? 'application' : 'unknown';
+  const hook: Hook = { name, kind, style: 'unknown', span, order: ctx.app.order() };
+  if (fn.kind === 'fn') {
+    const isAsync = (ts.getCombinedModifierFlags(fn.node as ts.Declaration) & ts.ModifierFlags.Async) !== 0;
+    hook.style = isAsync ? 'async' : 'callback';
+    hook.params = fn.node.parameters.length;
+    hook.handlerSpan = interp.span(fn.node, fn.module);
+  }
+  ctx.ctx.hooks.push(hook);
+}
+
+function decoratorKind(v: Value): DecoratorValueKind {
+  switch (v.kind) {
+    case 'fn':
+    case 'imethod':
+      return 'function';
+    case 'null':
+      return 'null';
+    case 'str':
+    case 'num':
+    case 'bool':
+    case 'undef':
+      return 'primitive';
+    case 'arr':
+      return 'array';
+    case 'obj': {
+      const g = v.props.get('getter');
+      return g && g.kind === 'fn' ? 'getter' : 'object';
+    }
+    default:
+      return 'unknown';
+  }
+}
+
+export type { ObjValue };

@@ -1,0 +1,362 @@
+import { ts } from 'ts-morph';
+import type { Host } from '../host';
+import type { ServerOptions, Span, Unresolved } from '../model';
+import { ParseCache, syntaxErrors } from '../facts/parse';
+import type { Resolver } from '../workspace/resolve';
+import type { Project, WorkspaceScan } from '../workspace/scan';
+import { packageValue } from './builtins';
+import { AppBuilder } from './context-builder';
+import { Interpreter, dirOf } from './interpreter';
+import { registerPlugin } from './instance-api';
+import { ModuleRecord } from './module-record';
+import type { Scope } from './scope';
+import { UNDEF, asString, getProp, str, truthy, unknown, type FnValue, type InstanceValue, type Value } from './values';
+
+export interface LinkOptions {
+  /** Interpreter steps allowed for the whole workspace before giving up with an unresolved entry. */
+  budget?: number;
+  /** Files larger than this are not analysed. */
+  maxFileBytes?: number;
+}
+
+interface AppRecord {
+  builder: AppBuilder;
+  /** Functions that contain the fastify() call (a factory is not a root plugin). */
+  enclosing: ts.Node[];
+}
+
+/**
+ * Builds the app graphs of a scanned workspace: loads modules on demand, runs the interpreter
+ * from every root, and collects what could not be followed.
+ */
+export class Linker {
+  readonly interp = new Interpreter(this);
+  readonly unresolved: Unresolved[] = [];
+  private readonly unresolvedKeys = new Set<string>();
+  private readonly modules = new Map<string, ModuleRecord | null>();
+  private readonly projectsByFile = new Map<string, Project | undefined>();
+  readonly apps: AppRecord[] = [];
+  private readonly appsByCallSite = new Map<ts.Node, AppBuilder>();
+  private readonly registeredPlugins = new Set<ts.Node>();
+  private readonly factoryModules = new Set<ModuleRecord>();
+  private steps = 0;
+  private budgetReported = false;
+  private readonly budget: number;
+  private readonly maxFileBytes: number;
+
+  constructor(
+    readonly host: Host,
+    readonly scan: WorkspaceScan,
+    readonly resolver: Resolver,
+    readonly parseCache: ParseCache,
+    options: LinkOptions = {},
+  ) {
+    this.budget = options.budget ?? 20_000_000;
+    this.maxFileBytes = options.maxFileBytes ?? 4 * 1024 * 1024;
+    for (const f of scan.files) this.projectsByFile.set(f.path, f.project);
+  }
+
+  tick(node: ts.Node, module: ModuleRecord): boolean {
+    if (++this.steps <= this.budget) return true;
+    if (!this.budgetReported) {
+      this.budgetReported = true;
+      this.report(node, module, 'analysis budget exceeded: the rest of this workspace was not followed');
+    }
+    return false;
+  }
+
+  span(node: ts.Node, module: ModuleRecord): Span {
+    const sf = module.sf;
+    const start = node.getStart(sf);
+    return { file: module.path, start, end: node.getEnd(), line: sf.getLineAndCharacterOfPosition(start).line + 1 };
+  }
+
+  report(node: ts.Node | undefined, module: ModuleRecord | undefined, reason: string, span?: Span): void {
+    const s = span ?? (node && module ? this.span(node, module) : undefined);
+    const key = `${s?.file ?? module?.path ?? ''}:${s?.start ?? ''}:${reason}`;
+    if (this.unresolvedKeys.has(key)) return;
+    this.unresolvedKeys.add(key);
+    this.unresolved.push(s ? { span: s, reason } : { file: module?.path, reason });
+  }
+
+  reportFile(file: string, reason: string): void {
+    const key = `${file}::${reason}`;
+    if (this.unresolvedKeys.has(key)) return;
+    this.unresolvedKeys.add(key);
+    this.unresolved.push({ file, reason });
+  }
+
+  // ---- modules -----------------------------------------------------------------------------
+
+  getModule(path: string): ModuleRecord | undefined {
+    const cached = this.modules.get(path);
+    if (cached !== undefined) return cached ?? undefined;
+    const text = this.host.readFile(path);
+    if (text === undefined) {
+      this.reportFile(path, 'file could not be read');
+      this.modules.set(path, null);
+      return undefined;
+    }
+    if (text.length > this.maxFileBytes) {
+      this.reportFile(path, `file is too large to analyse (${text.length} characters)`);
+      this.modules.set(path, null);
+      return undefined;
+    }
+    if (text.includes('\uFFFD')) this.reportFile(path, 'file is not valid UTF-8; invalid bytes were replaced');
+    const sf = this.parseCache.get(path, text);
+    for (const err of syntaxErrors(sf).slice(0, 3)) {
+      const line = sf.getLineAndCharacterOfPosition(err.start).line + 1;
+      this.report(undefined, undefined, `syntax error: ${err.message} (the rest of the file is read as far as the parser recovers)`, {
+        file: path,
+        start: err.start,
+        end: err.start,
+        line,
+      });
+    }
+    const m = new ModuleRecord(path, sf, this.projectOf(path));
+    this.modules.set(path, m);
+    return m;
+  }
+
+  private projectOf(path: string): Project | undefined {
+    if (this.projectsByFile.has(path)) return this.projectsByFile.get(path);
+    let best: Project | undefined;
+    for (const p of this.scan.projects) if (path.startsWith(p.dir + '/') && (!best || p.dir.length > best.dir.length)) best = p;
+    this.projectsByFile.set(path, best);
+    return best;
+  }
+
+  /** Runs a module's top level once (like Node's module cache; a cycle sees partial exports). */
+  evaluate(m: ModuleRecord): ModuleRecord {
+    if (m.state !== 'new') return m;
+    m.state = 'evaluating';
+    const scope = m.scope;
+    scope.declare('module', m.moduleObj);
+    scope.declare('exports', m.cjsExports);
+    scope.declare('__filename', str(m.path));
+    scope.declare('__dirname', str(dirOf(m.path)));
+    scope.declare('require', { kind: 'builtin', name: 'require', props: new Map([['resolve', unknown('require.resolve')]]) });
+    for (const st of m.sf.statements) this.declareImportsAndExports(m, st);
+    try {
+      this.interp.execBlock(m.sf.statements, scope);
+    } catch (err) {
+      this.reportFile(m.path, `internal error while reading this file: ${(err as Error).message}`);
+    }
+    m.state = 'done';
+    return m;
+  }
+
+  private declareImportsAndExports(m: ModuleRecord, st: ts.Statement): void {
+    const scope = m.scope;
+    if (ts.isImportDeclaration(st)) {
+      const spec = (st.moduleSpecifier as ts.StringLiteral).text;
+      const clause = st.importClause;
+      if (!clause || clause.isTypeOnly) return;
+      const target = () => this.importTarget(m, spec, st);
+      if (clause.name) scope.declareLive(clause.name.text, () => exportOf(target(), 'default'));
+      const nb = clause.namedBindings;
+      if (nb && ts.isNamespaceImport(nb)) scope.declareLive(nb.name.text, () => namespaceOf(target()));
+      if (nb && ts.isNamedImports(nb)) {
+        for (const el of nb.elements) {
+          if (el.isTypeOnly) continue;
+          const imported = (el.propertyName ?? el.name).text;
+          scope.declareLive(el.name.text, () => exportOf(target(), imported));
+        }
+      }
+      return;
+    }
+    if (ts.isImportEqualsDeclaration(st) && ts.isExternalModuleReference(st.moduleReference)) {
+      const spec = (st.moduleReference.expression as ts.StringLiteral).text;
+      scope.declareLive(st.name.text, () => namespaceOf(this.importTarget(m, spec, st)));
+      return;
+    }
+    if (ts.isExportDeclaration(st)) {
+      if (st.isTypeOnly) return;
+      const spec = st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
+      const clause = st.exportClause;
+      if (spec !== undefined) {
+        const target = () => this.importTarget(m, spec, st);
+        if (!clause) {
+          m.starExports.push(() => {
+            const t = target();
+            return t.kind === 'module' ? t.module : undefined;
+          });
+        } else if (ts.isNamespaceExport(clause)) {
+          m.esmExports.set(clause.name.text, () => namespaceOf(target()));
+        } else {
+          for (const el of clause.elements) {
+            const imported = (el.propertyName ?? el.name).text;
+            m.esmExports.set(el.name.text, () => exportOf(target(), imported));
+          }
+        }
+      } else if (clause && ts.isNamedExports(clause)) {
+        for (const el of clause.elements) {
+          const local = (el.propertyName ?? el.name).text;
+          m.esmExports.set(el.name.text, () => scope.lookup(local) ?? UNDEF);
+        }
+      }
+      return;
+    }
+    const mods = ts.canHaveModifiers(st) ? ts.getModifiers(st) ?? [] : [];
+    if (!mods.some((x) => x.kind === ts.SyntaxKind.ExportKeyword)) return;
+    const isDefault = mods.some((x) => x.kind === ts.SyntaxKind.DefaultKeyword);
+    if (ts.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) {
+        for (const name of bindingNames(d.name)) m.esmExports.set(name, () => scope.lookup(name) ?? UNDEF);
+      }
+    } else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st)) && (st.name || isDefault)) {
+      if (isDefault && !st.name && ts.isFunctionDeclaration(st)) {
+        const fn = this.interp.makeFunction(st, scope);
+        m.esmExports.set('default', () => fn);
+        return;
+      }
+      const local = st.name?.text;
+      if (local) m.esmExports.set(isDefault ? 'default' : local, () => scope.lookup(local) ?? UNDEF);
+    }
+  }
+
+  /** What a specifier names: a workspace module, a package we model, or nothing we can see. */
+  private importTarget(from: ModuleRecord, spec: string, node: ts.Node): ImportTarget {
+    const r = this.resolver.resolve(from.path, spec);
+    switch (r.kind) {
+      case 'file': {
+        if (!/\.(m|c)?[jt]sx?$/i.test(r.path)) return { kind: 'value', value: unknown(`non-script module '${spec}'`) };
+        const m = this.getModule(r.path);
+        if (!m) return { kind: 'value', value: unknown(`module '${spec}' could not be read`) };
+        return { kind: 'module', module: this.evaluate(m) };
+      }
+      case 'builtin':
+        return { kind: 'value', value: packageValue(r.name, '') };
+      case 'package': {
+        const v = packageValue(r.name, r.subpath);
+        if (v.kind === 'builtin' && v.name === 'fastify.factory') this.factoryModules.add(from);
+        return { kind: 'value', value: v };
+      }
+      default:
+        this.report(node, from, `module '${spec}' not found${r.reason ? `: ${r.reason}` : ''}`);
+        return { kind: 'value', value: unknown(`missing module '${spec}'`) };
+    }
+  }
+
+  requireValue(from: ModuleRecord, specV: Value, node: ts.Node): Value {
+    const spec = asString(specV);
+    if (spec === undefined) {
+      this.report(node, from, 'require() of a path known only at run time');
+      return unknown('dynamic require');
+    }
+    return namespaceOf(this.importTarget(from, spec, node));
+  }
+
+  importValue(from: ModuleRecord, specV: Value, node: ts.Node, how: 'import'): Value {
+    void how;
+    const spec = asString(specV);
+    if (spec === undefined) {
+      this.report(node, from, 'import() of a path known only at run time');
+      return unknown('dynamic import');
+    }
+    const t = this.importTarget(from, spec, node);
+    if (t.kind === 'module') {
+      // import() of CommonJS gives { default: module.exports, ...named }.
+      if (!t.module.esm) {
+        const ns = namespaceOf(t);
+        const wrapped = { kind: 'obj' as const, props: new Map<string, Value>(), partial: false };
+        if (ns.kind === 'obj') for (const [k, v] of ns.props) wrapped.props.set(k, v);
+        wrapped.props.set('default', ns);
+        return wrapped;
+      }
+      return t.module.namespace();
+    }
+    return t.value;
+  }
+
+  markRegistered(fn: FnValue): void {
+    this.registeredPlugins.add(fn.node);
+  }
+
+  isRegistered(fn: FnValue): boolean {
+    return this.registeredPlugins.has(fn.node);
+  }
+
+  // ---- apps --------------------------------------------------------------------------------
+
+  createApp(call: ts.CallExpression, scope: Scope, optsV: Value): InstanceValue {
+    const existing = this.appsByCallSite.get(call);
+    const module = scope.module;
+    const project = module.project;
+    const span = this.span(call, module);
+    if (existing) {
+      // The same fastify() call reached again (a factory called twice): a throwaway instance.
+      const copy = new AppBuilder('instance', span, existing.project, existing.fastifyMajor, existing.serverOptions, 'root');
+      return { kind: 'instance', ctx: copy.root };
+    }
+    const builder = new AppBuilder('instance', span, project?.dir ?? this.scan.root, project?.fastifyMajor ?? 5, serverOptions(optsV), 'root');
+    this.appsByCallSite.set(call, builder);
+    const enclosing: ts.Node[] = [];
+    for (let n: ts.Node | undefined = call.parent; n; n = n.parent) if (ts.isFunctionLike(n)) enclosing.push(n);
+    this.apps.push({ builder, enclosing });
+    return { kind: 'instance', ctx: builder.root };
+  }
+
+  createPluginApp(module: ModuleRecord, plugin: FnValue, prefix: string | undefined): void {
+    const project = module.project;
+    const entry = this.span(plugin.node, plugin.module);
+    const builder = new AppBuilder('plugin', entry, project?.dir ?? this.scan.root, project?.fastifyMajor ?? 5, serverOptions(UNDEF), 'fastify-cli');
+    this.apps.push({ builder, enclosing: [] });
+    const opts = { kind: 'obj' as const, props: new Map<string, Value>(), partial: false };
+    if (prefix) opts.props.set('prefix', str(prefix));
+    registerPlugin(this.interp, builder.root, plugin, opts, entry, module.scope, baseName(module.path));
+  }
+
+  /** Functions that create an app are factories, not root plugins. */
+  createsApp(fn: FnValue): boolean {
+    return this.apps.some((a) => a.enclosing.includes(fn.node));
+  }
+
+  hasAppAt(call: ts.Node): boolean {
+    return this.appsByCallSite.has(call);
+  }
+
+  modulesUsingFactory(): ModuleRecord[] {
+    return [...this.factoryModules];
+  }
+}
+
+type ImportTarget = { kind: 'module'; module: ModuleRecord } | { kind: 'value'; value: Value };
+
+function exportOf(t: ImportTarget, name: string): Value {
+  if (t.kind === 'module') return t.module.getExport(name) ?? unknown(`'${name}' is not exported by ${t.module.path}`);
+  const v = t.value;
+  if (v.kind !== 'builtin') return name === 'default' ? v : getProp(v, name);
+  return v.props?.get(name) ?? (name === 'default' ? v : { kind: 'builtin', name: 'package', pkg: `${v.pkg}.${name}` });
+}
+
+function namespaceOf(t: ImportTarget): Value {
+  return t.kind === 'module' ? t.module.namespace() : t.value;
+}
+
+function bindingNames(name: ts.BindingName): string[] {
+  if (ts.isIdentifier(name)) return [name.text];
+  const out: string[] = [];
+  for (const el of name.elements) if (!ts.isOmittedExpression(el)) out.push(...bindingNames(el.name));
+  return out;
+}
+
+function baseName(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+export function serverOptions(v: Value): ServerOptions {
+  const router = getProp(v, 'routerOptions');
+  const flag = (key: string, dflt: boolean): boolean => {
+    const fromRouter = router.kind === 'obj' ? truthy(getProp(router, key)) : undefined;
+    const top = v.kind === 'obj' ? getProp(v, key) : UNDEF;
+    if (fromRouter !== undefined && getProp(router, key).kind !== 'undef') return fromRouter;
+    return top.kind === 'undef' ? dflt : truthy(top) ?? dflt;
+  };
+  return {
+    ignoreTrailingSlash: flag('ignoreTrailingSlash', false),
+    ignoreDuplicateSlashes: flag('ignoreDuplicateSlashes', false),
+    exposeHeadRoutes: flag('exposeHeadRoutes', true),
+    caseSensitive: flag('caseSensitive', true),
+  };
+}

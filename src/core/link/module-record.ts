@@ -1,0 +1,79 @@
+import { ts } from 'ts-morph';
+import type { Project } from '../workspace/scan';
+import { Scope } from './scope';
+import { UNDEF, obj, type ObjValue, type Value } from './values';
+
+/** One source file as a module: its scope and exports while the interpreter evaluates it. */
+export class ModuleRecord {
+  state: 'new' | 'evaluating' | 'done' = 'new';
+  readonly scope: Scope;
+  /** CommonJS `module` object; `module.exports` lives in its props. */
+  readonly moduleObj: ObjValue;
+  /** ES exports as live getters. */
+  readonly esmExports = new Map<string, () => Value>();
+  readonly starExports: (() => ModuleRecord | undefined)[] = [];
+  /** True when the file uses import/export syntax. */
+  readonly esm: boolean;
+
+  constructor(
+    readonly path: string,
+    readonly sf: ts.SourceFile,
+    readonly project: Project | undefined,
+  ) {
+    this.scope = new Scope(undefined, this);
+    this.moduleObj = obj();
+    this.moduleObj.props.set('exports', obj());
+    this.esm = sf.statements.some(
+      (s) =>
+        ts.isImportDeclaration(s) ||
+        ts.isExportDeclaration(s) ||
+        ts.isExportAssignment(s) ||
+        (ts.canHaveModifiers(s) && (ts.getModifiers(s) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword)),
+    );
+  }
+
+  get cjsExports(): Value {
+    return this.moduleObj.props.get('exports') ?? UNDEF;
+  }
+
+  /** One export by name, following `export *` (cycle-safe). */
+  getExport(name: string, seen = new Set<ModuleRecord>()): Value | undefined {
+    if (seen.has(this)) return undefined;
+    seen.add(this);
+    if (!this.esm) {
+      const ex = this.cjsExports;
+      if (name === 'default') {
+        if (ex.kind === 'obj' && ex.props.get('__esModule') && ex.props.has('default')) return ex.props.get('default');
+        return ex;
+      }
+      if (ex.kind === 'obj' || ex.kind === 'fn') return ex.props.get(name) ?? (ex.kind === 'obj' && ex.partial ? undefined : UNDEF);
+      return undefined;
+    }
+    const get = this.esmExports.get(name);
+    if (get) return get();
+    if (name === 'default') return undefined;
+    for (const star of this.starExports) {
+      const v = star()?.getExport(name, seen);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+
+  /** What `require()` or `import * as ns` gives. */
+  namespace(): Value {
+    if (!this.esm) return this.cjsExports;
+    const ns = obj();
+    ns.namespaceOf = this;
+    const collect = (m: ModuleRecord, seen: Set<ModuleRecord>, top: boolean) => {
+      if (seen.has(m)) return;
+      seen.add(m);
+      for (const [k, get] of m.esmExports) if (!ns.props.has(k) && (top || k !== 'default')) ns.props.set(k, get());
+      for (const star of m.starExports) {
+        const s = star();
+        if (s) collect(s, seen, false);
+      }
+    };
+    collect(this, new Set(), true);
+    return ns;
+  }
+}

@@ -1,0 +1,198 @@
+import type { ts } from 'ts-morph';
+import type { Interpreter } from './interpreter';
+import type { Scope } from './scope';
+import {
+  UNDEF, arr, asString, bool, fromPrimitive, num, obj, str, truthy, unknown,
+  type ArrValue, type BuiltinValue, type Value,
+} from './values';
+
+/** Pure String.prototype methods on known strings; they never run user code. */
+export function callStringMethod(interp: Interpreter, m: BuiltinValue, args: Value[], scope: Scope): Value {
+  void interp;
+  void scope;
+  const self = m.props?.get('__self');
+  if (self?.kind !== 'str') return unknown();
+  const s = self.v;
+  const name = m.name.slice('string.'.length);
+  const a0 = args[0] ?? UNDEF;
+  const s0 = asString(a0);
+  switch (name) {
+    case 'toLowerCase':
+      return str(s.toLowerCase());
+    case 'toUpperCase':
+      return str(s.toUpperCase());
+    case 'trim':
+      return str(s.trim());
+    case 'toString':
+    case 'valueOf':
+      return str(s);
+    case 'startsWith':
+    case 'endsWith':
+    case 'includes':
+      return s0 === undefined ? unknown() : bool(s[name](s0));
+    case 'indexOf':
+      return s0 === undefined ? unknown() : num(s.indexOf(s0));
+    case 'slice':
+    case 'substring': {
+      const n = args.map((a) => (a.kind === 'num' ? a.v : undefined));
+      if (args.length && n.some((x) => x === undefined)) return unknown();
+      return str(name === 'slice' ? s.slice(n[0], n[1]) : s.substring(n[0] ?? 0, n[1]));
+    }
+    case 'concat': {
+      const parts = args.map(asString);
+      return parts.some((p) => p === undefined) ? unknown() : str(s.concat(...(parts as string[])));
+    }
+    case 'split':
+      return s0 === undefined ? unknown() : arr(s.split(s0).map(str));
+    case 'replace':
+    case 'replaceAll': {
+      const to = asString(args[1] ?? UNDEF);
+      if (to === undefined) return unknown();
+      if (a0.kind === 'regex') {
+        const re = safeRegExp(a0.source, a0.flags);
+        return re ? str(s.replace(re, to)) : unknown();
+      }
+      if (s0 === undefined) return unknown();
+      return str(name === 'replace' ? s.replace(s0, to) : s.split(s0).join(to));
+    }
+    case 'padStart':
+    case 'padEnd':
+    case 'repeat':
+    case 'charAt':
+    case 'at':
+      return args.every((a) => a.kind === 'num' || a.kind === 'str')
+        ? fromPrimitive((s as unknown as Record<string, (...x: unknown[]) => unknown>)[name](...args.map((a) => (a as { v: unknown }).v)))
+        : unknown();
+    default:
+      return unknown(`String.prototype.${name}`);
+  }
+}
+
+export function safeRegExp(source: string, flags: string): RegExp | undefined {
+  try {
+    return new RegExp(source, flags);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Array methods; callbacks are interpreted per known item (route tables fed to route()). */
+export function callArrayMethod(interp: Interpreter, m: BuiltinValue, args: Value[], call: ts.CallExpression | ts.NewExpression | undefined, scope: Scope): Value {
+  const self = m.props?.get('__self');
+  if (self?.kind !== 'arr') return unknown();
+  const name = m.name.slice('array.'.length);
+  const cb = args[0] ?? UNDEF;
+  const each = (fn: (item: Value, i: number) => void) => {
+    if (self.partial && self.items.length === 0) fn(unknown('item of a list known only at run time'), 0);
+    else self.items.forEach((item, i) => fn(item, i));
+  };
+  const invoke = (item: Value, i: number) => interp.call(cb, [item, num(i), self], call, scope);
+  switch (name) {
+    case 'forEach':
+      each((item, i) => invoke(item, i));
+      return UNDEF;
+    case 'map':
+    case 'flatMap': {
+      const out: ArrValue = arr([], self.partial);
+      each((item, i) => {
+        const r = invoke(item, i);
+        if (name === 'flatMap' && r.kind === 'arr') out.items.push(...r.items);
+        else out.items.push(r);
+      });
+      return out;
+    }
+    case 'filter': {
+      const out: ArrValue = arr([], self.partial);
+      each((item, i) => {
+        if (truthy(invoke(item, i)) !== false) out.items.push(item);
+      });
+      return out;
+    }
+    case 'find': {
+      for (let i = 0; i < self.items.length; i++) {
+        const t = truthy(invoke(self.items[i], i));
+        if (t === true) return self.items[i];
+        if (t === undefined) return unknown();
+      }
+      return self.partial ? unknown() : UNDEF;
+    }
+    case 'some':
+    case 'every': {
+      const results = self.items.map((item, i) => truthy(invoke(item, i)));
+      if (results.some((r) => r === undefined) || self.partial) return unknown();
+      return bool(name === 'some' ? results.some(Boolean) : results.every(Boolean));
+    }
+    case 'reduce': {
+      let acc = args.length > 1 ? args[1] : self.items[0] ?? UNDEF;
+      self.items.slice(args.length > 1 ? 0 : 1).forEach((item, i) => {
+        acc = interp.call(cb, [acc, item, num(i), self], call, scope);
+      });
+      return self.partial ? unknown() : acc;
+    }
+    case 'concat': {
+      const out = arr([...self.items], self.partial);
+      for (const a of args) {
+        if (a.kind === 'arr') {
+          out.items.push(...a.items);
+          out.partial ||= a.partial;
+        } else out.items.push(a);
+      }
+      return out;
+    }
+    case 'push':
+      self.items.push(...args);
+      return num(self.items.length);
+    case 'slice':
+      return arr(self.items.slice(...args.map((a) => (a.kind === 'num' ? a.v : undefined))), self.partial);
+    case 'includes': {
+      const v = asString(cb);
+      return v === undefined || self.partial ? unknown() : bool(self.items.some((i) => asString(i) === v));
+    }
+    case 'join': {
+      const parts = self.items.map(asString);
+      const sep = args[0] ? asString(args[0]) : ',';
+      return self.partial || sep === undefined || parts.some((p) => p === undefined) ? unknown() : str(parts.join(sep));
+    }
+    default:
+      interp.touchCallbacks(args);
+      return unknown(`Array.prototype.${name}`);
+  }
+}
+
+export function callObjectStatic(name: string, args: Value[]): Value {
+  const o = args[0] ?? UNDEF;
+  switch (name) {
+    case 'keys':
+    case 'values':
+    case 'entries': {
+      if (o.kind !== 'obj') return unknown();
+      const entries = [...o.props.entries()].filter(([k]) => !k.startsWith('symbol:'));
+      const items = entries.map(([k, v]) => (name === 'keys' ? str(k) : name === 'values' ? v : arr([str(k), v])));
+      return arr(items, o.partial);
+    }
+    case 'assign': {
+      if (o.kind !== 'obj') return unknown();
+      for (const src of args.slice(1)) {
+        if (src.kind === 'obj') {
+          for (const [k, v] of src.props) o.props.set(k, v);
+          o.partial ||= src.partial;
+        } else if (src.kind !== 'undef' && src.kind !== 'null') o.partial = true;
+      }
+      return o;
+    }
+    case 'freeze':
+      return o;
+    case 'fromEntries': {
+      if (o.kind !== 'arr') return unknown();
+      const out = obj(undefined, o.partial);
+      for (const e of o.items) {
+        const k = e.kind === 'arr' ? asString(e.items[0] ?? UNDEF) : undefined;
+        if (k === undefined || e.kind !== 'arr') out.partial = true;
+        else out.props.set(k, e.items[1] ?? UNDEF);
+      }
+      return out;
+    }
+    default:
+      return unknown();
+  }
+}
