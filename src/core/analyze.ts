@@ -51,6 +51,11 @@ export class Analyzer {
     return this.link(this.scan);
   }
 
+  /** Files parsed so far (cache misses): an update re-parses only the changed file. */
+  get parseCount(): number {
+    return this.parseCache.parses;
+  }
+
   private overlayHost(): Host {
     const base = this.host;
     const overlay = this.overlay;
@@ -78,18 +83,32 @@ function findRoots(linker: Linker, scan: WorkspaceScan): void {
   const appFiles = scan.files.filter((f) => !TEST_FILE.test(posix.relative(f.project?.dir ?? scan.root, f.path)));
   // 1. Every module's top level: fastify() calls there (or in functions it calls) make apps.
   for (const f of appFiles) {
-    const m = linker.getModule(f.path);
-    if (m) linker.evaluate(m);
+    guarded(linker, f.path, () => {
+      const m = linker.getModule(f.path);
+      if (m) linker.evaluate(m);
+    });
   }
   // 2. Factories nobody in the app calls (build() used only by tests): run them once.
-  for (const m of linker.modulesUsingFactory()) runUncalledFactories(linker, m);
+  for (const m of linker.modulesUsingFactory()) guarded(linker, m.path, () => runUncalledFactories(linker, m));
   // 3. Root plugins as fastify-cli loads them (app.js exporting a plugin).
   for (const p of scan.projects) {
-    for (const { module, prefix } of rootPluginCandidates(linker, p, scan)) {
-      const plugin = pluginExport(module);
-      if (!plugin || linker.isRegistered(plugin) || linker.createsApp(plugin) || plugin.node.parameters.length === 0) continue;
-      linker.createPluginApp(module, plugin, prefix);
-    }
+    guarded(linker, p.dir, () => {
+      for (const { module, prefix } of rootPluginCandidates(linker, p, scan)) {
+        const plugin = pluginExport(module);
+        if (!plugin || linker.isRegistered(plugin) || linker.createsApp(plugin) || plugin.node.parameters.length === 0) continue;
+        linker.createPluginApp(module, plugin, prefix);
+      }
+    });
+  }
+}
+
+/** One root's failure (a stack overflow on absurdly nested code, a bug) must not cost the others. */
+function guarded(linker: Linker, file: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    const e = err as Error;
+    linker.reportFile(file, e instanceof RangeError ? 'code nested too deeply to follow' : `internal error: ${e.message}`);
   }
 }
 

@@ -159,9 +159,6 @@ function pluginName(fn: FnValue, hint?: string): string {
   return fn.marks.meta?.name ?? hint ?? fn.name ?? 'anonymous';
 }
 
-function baseName(p: string): string {
-  return p.slice(p.lastIndexOf('/') + 1);
-}
 
 function declareRoute(
   interp: Interpreter,

@@ -1,0 +1,142 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyzeWorkspace } from '../../src/core/analyze';
+import type { WorkspaceGraph } from '../../src/core/model';
+import { createNodeHost } from '../../src/core/node-host';
+import { FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
+
+const analyze = (dir: string) => analyzeWorkspace(dir, createNodeHost());
+const urls = (g: WorkspaceGraph) => g.apps.flatMap((a) => a.routes.filter((r) => !r.implicitHead).map((r) => `${r.methods.join(',')} ${r.url}`)).sort();
+const reasons = (g: WorkspaceGraph) => g.unresolved.map((u) => u.reason);
+
+describe('bad input gives partial results and unresolved entries, never a crash or a hang', () => {
+  it('keeps the routes before a syntax error and reports the error with its line', () => {
+    const dir = writeWorkspace('syntax-error', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': "const app = require('fastify')()\napp.get('/ok', async () => 1)\napp.get('/broken', async () => {\n  const x = ;\n})\napp.get('/after', async () => 2)\n",
+    });
+    const g = analyze(dir);
+    assert.ok(urls(g).includes('GET /ok'));
+    const err = g.unresolved.find((u) => u.reason.startsWith('syntax error'));
+    assert.ok(err?.span, 'syntax error reported with a span');
+    assert.equal(err!.span!.line, 4);
+  });
+
+  it('stops a register cycle between two files', () => {
+    const dir = writeWorkspace('register-cycle', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': "const app = require('fastify')()\napp.register(require('./a'), { prefix: '/a' })\n",
+      'a.js': "module.exports = async function a (f) { f.get('/x', async () => 1); f.register(require('./b'), { prefix: '/b' }) }\n",
+      'b.js': "module.exports = async function b (f) { f.get('/y', async () => 1); f.register(require('./a')) }\n",
+    });
+    const g = analyze(dir);
+    assert.deepEqual(urls(g), ['GET /a/b/y', 'GET /a/x']);
+    assert.ok(reasons(g).some((r) => r.startsWith('register cycle')), reasons(g).join('\n'));
+  });
+
+  it('stops an autoload folder whose plugin autoloads the folder again', () => {
+    const dir = writeWorkspace('autoload-cycle', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': "const app = require('fastify')()\napp.register(require('@fastify/autoload'), { dir: require('path').join(__dirname, 'routes') })\n",
+      'routes/again.js': "const path = require('path')\nmodule.exports = async function (f) { f.get('/', async () => 1); f.register(require('@fastify/autoload'), { dir: __dirname }) }\n",
+    });
+    const g = analyze(dir);
+    assert.deepEqual(urls(g), ['GET /']);
+    assert.ok(reasons(g).some((r) => r.includes('register cycle')), reasons(g).join('\n'));
+  });
+
+  it('ends on a symlink loop in the workspace', () => {
+    const dir = writeWorkspace('symlink-loop', {
+      'package.json': FASTIFY_PACKAGE,
+      'src/server.js': "const app = require('fastify')()\napp.get('/', async () => 1)\n",
+    });
+    fs.symlinkSync(path.join(dir, 'src'), path.join(dir, 'src', 'loop'));
+    const g = analyze(dir);
+    assert.deepEqual(urls(g), ['GET /']);
+  });
+
+  it('reads a file with invalid UTF-8 bytes and says so', () => {
+    const dir = writeWorkspace('non-utf8', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': Buffer.concat([Buffer.from("const app = require('fastify')()\n// caf"), Buffer.from([0xe9, 0xff]), Buffer.from("\napp.get('/menu', async () => 1)\n")]),
+    });
+    const g = analyze(dir);
+    assert.deepEqual(urls(g), ['GET /menu']);
+    assert.ok(reasons(g).some((r) => r.includes('not valid UTF-8')));
+  });
+
+  it('reports missing modules, run-time prefixes and packages it does not look into', () => {
+    const dir = writeWorkspace('unresolvable', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': [
+        "const app = require('fastify')()",
+        "app.register(require('./nope'))",
+        "app.register(require('@fastify/cors'))",
+        "app.register(async (f) => { f.get('/x', async () => 1) }, { prefix: process.env.PREFIX })",
+        "app.get('/known', async () => 1)",
+      ].join('\n'),
+    });
+    const g = analyze(dir);
+    assert.deepEqual(urls(g), ['GET /known', 'GET /{?}/x']);
+    const r = reasons(g);
+    assert.ok(r.some((x) => x.includes("module './nope' not found")), r.join('\n'));
+    assert.ok(r.some((x) => x.includes("'@fastify/cors' is not analysed")), r.join('\n'));
+    assert.ok(r.some((x) => x.includes('prefix') && x.includes('process.env.PREFIX')), r.join('\n'));
+    const partial = g.apps[0].routes.find((x) => x.url.includes('{?}'));
+    assert.equal(partial?.urlKnown, false);
+  });
+
+  it('survives absurdly nested code, endless recursion and endless loops', () => {
+    const deep = "const p = '/a'" + " + '/a'".repeat(30000) + '\n';
+    const dir = writeWorkspace('deep', {
+      'package.json': FASTIFY_PACKAGE,
+      'deep.js': deep + 'module.exports = p\n',
+      'server.js': [
+        "const app = require('fastify')()",
+        'function forever (f) { forever(f) }',
+        'forever(app)',
+        'while (true) { app.get(`/w`, async () => 1) }',
+        "require('./deep')",
+        "app.get('/end', async () => 1)",
+      ].join('\n'),
+    });
+    const g = analyze(dir);
+    assert.ok(urls(g).includes('GET /end'));
+  });
+
+  it('skips a file too large to analyse and says so', () => {
+    const dir = writeWorkspace('huge', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': "const app = require('fastify')()\napp.get('/', async () => 1)\nrequire('./huge')\n",
+      'huge.js': '// ' + 'x'.repeat(5 * 1024 * 1024) + '\n',
+    });
+    const g = analyze(dir);
+    assert.deepEqual(urls(g), ['GET /']);
+    assert.ok(reasons(g).some((r) => r.includes('too large')));
+  });
+});
+
+describe('the analysis never runs the analysed code', () => {
+  it('loads no module of the workspace (each would write a marker file)', () => {
+    const marker = (name: string) => `require('fs').writeFileSync(require('path').join(__dirname, 'MARKER-${name}'), 'loaded')`;
+    const dir = writeWorkspace('no-exec-inline', {
+      'package.json': JSON.stringify({ name: 'x', main: 'server.js', dependencies: { fastify: '^5', '@fastify/autoload': '^6' }, scripts: { postinstall: 'node server.js' } }),
+      'server.js': `${marker('server')}\nconst app = require('fastify')()\napp.register(require('@fastify/autoload'), { dir: require('path').join(__dirname, 'routes') })\napp.register(require('./plugin'))\n`,
+      'plugin.js': `${marker('plugin')}\nmodule.exports = async function (f) { ${marker('plugin-body')}; f.get('/p', async () => { ${marker('handler')} }) }\n`,
+      'routes/r.js': `${marker('route-file')}\nmodule.exports = async function (f) { f.get('/', async () => 1) }\n`,
+      'routes/_hooks.mjs': `import fs from 'node:fs'\nfs.writeFileSync(new URL('./MARKER-esm', import.meta.url), 'x')\nexport default async function () {}\n`,
+    });
+    const g = analyze(dir);
+    assert.deepEqual(urls(g), ['GET /', 'GET /p']);
+    const markers = [] as string[];
+    const walk = (d: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(path.join(d, e.name));
+        else if (e.name.startsWith('MARKER')) markers.push(e.name);
+      }
+    };
+    walk(dir);
+    assert.deepEqual(markers, []);
+  });
+});
