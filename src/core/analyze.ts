@@ -59,7 +59,18 @@ export class Analyzer {
   private overlayHost(): Host {
     const base = this.host;
     const overlay = this.overlay;
-    return { ...base, readFile: (p) => overlay.get(p) ?? base.readFile(p) };
+    if (overlay.size === 0) return base;
+    return {
+      readFile: (p) => overlay.get(p) ?? base.readFile(p),
+      stat: (p) => (overlay.has(p) ? 'file' : base.stat(p)),
+      realpath: (p) => (overlay.has(p) ? p : base.realpath(p)),
+      readDirectory: (d) => {
+        const entries = base.readDirectory(d);
+        const added = [...overlay.keys()].filter((p) => posix.dirname(p) === d && !entries?.some((e) => e.name === posix.basename(p)));
+        if (!added.length) return entries;
+        return [...(entries ?? []), ...added.map((p) => ({ name: posix.basename(p), kind: 'file' as const }))].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      },
+    };
   }
 
   private link(scan: WorkspaceScan): WorkspaceGraph {
@@ -117,7 +128,7 @@ function runUncalledFactories(linker: Linker, m: ModuleRecord): void {
     if (ts.isFunctionLike(n) && 'body' in n && n.body) outermostFn ??= n as ts.FunctionLikeDeclaration;
     if (ts.isCallExpression(n) && outermostFn && !linker.hasAppAt(n) && isFactoryCallee(m, n.expression)) {
       const fn = linker.interp.makeFunction(outermostFn, m.scope);
-      linker.interp.callFunction(fn, outermostFn.parameters.map(() => unknown('argument of an uncalled factory')));
+      linker.interp.load(() => linker.interp.callFunction(fn, outermostFn.parameters.map(() => unknown('argument of an uncalled factory'))));
       return;
     }
     ts.forEachChild(n, (c) => visit(c, outermostFn));

@@ -81,7 +81,9 @@ export function runAutoload(interp: Interpreter, ctx: ContextBuilder, optsV: Val
   }
   ctx.app.pluginStack.push(key);
   try {
-    for (const node of tree) registerNode(interp, ctx, node, opts, span, scope);
+    interp.load(() => {
+      for (const node of tree) registerNode(interp, ctx, node, opts, span, scope);
+    });
   } finally {
     ctx.app.pluginStack.pop();
   }

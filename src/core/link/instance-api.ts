@@ -83,6 +83,7 @@ export function callInstanceMethod(
     }
     case 'after':
     case 'ready': {
+      interp.flushQueue();
       const cb = args[0];
       if (cb?.kind === 'fn') interp.callFunction(cb, [UNDEF, unknown('done')], inst);
       return name === 'ready' && !cb ? { kind: 'promise', v: inst } : inst;
@@ -96,6 +97,10 @@ export function callInstanceMethod(
 
 /** register(plugin, opts): a new encapsulated context, or the same one for fastify-plugin. */
 export function registerPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, optsArg: Value, span: Span, scope: Scope, nameHint?: string): void {
+  interp.enqueue(() => loadPlugin(interp, ctx, pluginArg, optsArg, span, scope, nameHint));
+}
+
+function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, optsArg: Value, span: Span, scope: Scope, nameHint?: string): void {
   const linker = interp.linker;
   let plugin = unwrapPromise(pluginArg);
   if (plugin.kind === 'obj' && plugin.props.has('default')) plugin = unwrapPromise(plugin.props.get('default')!);
@@ -149,7 +154,7 @@ export function registerPlugin(interp: Interpreter, ctx: ContextBuilder, pluginA
   app.pluginStack.push(fn.node);
   try {
     const optsForPlugin = opts.kind === 'obj' ? opts : opts.kind === 'undef' ? obj() : opts;
-    interp.callFunction(fn, [{ kind: 'instance', ctx: target }, optsForPlugin, unknown('done')]);
+    interp.load(() => interp.callFunction(fn, [{ kind: 'instance', ctx: target }, optsForPlugin, unknown('done')]));
   } finally {
     app.pluginStack.pop();
   }

@@ -26,7 +26,35 @@ export class Interpreter {
   private depth = 0;
   private readonly callStack: ts.Node[] = [];
 
+  /** avvio's queues: plugins registered while a plugin body runs load after that body, in order. */
+  private readonly loadQueues: (() => void)[][] = [];
+
   constructor(readonly linker: Linker) {}
+
+  /** Runs a plugin body (or a module's top level), then loads what it registered, depth first. */
+  load(body: () => void): void {
+    this.loadQueues.push([]);
+    let queue: (() => void)[];
+    try {
+      body();
+    } finally {
+      queue = this.loadQueues.pop()!;
+    }
+    for (const child of queue) this.load(child);
+  }
+
+  /** register(): queued behind the running plugin body, like avvio; immediate with no body running. */
+  enqueue(loadPlugin: () => void): void {
+    const queue = this.loadQueues[this.loadQueues.length - 1];
+    if (queue) queue.push(loadPlugin);
+    else this.load(loadPlugin);
+  }
+
+  /** `await register()`, `after()` and `ready()` load everything queued so far. */
+  flushQueue(): void {
+    const queue = this.loadQueues[this.loadQueues.length - 1];
+    while (queue && queue.length) this.load(queue.shift()!);
+  }
 
   // ---- statements -------------------------------------------------------------------------
 
@@ -358,8 +386,11 @@ export class Interpreter {
       case ts.SyntaxKind.NonNullExpression:
       case ts.SyntaxKind.TypeAssertionExpression:
         return this.eval((e as ts.ParenthesizedExpression).expression, scope);
-      case ts.SyntaxKind.AwaitExpression:
-        return unwrapPromise(this.eval((e as ts.AwaitExpression).expression, scope));
+      case ts.SyntaxKind.AwaitExpression: {
+        const v = unwrapPromise(this.eval((e as ts.AwaitExpression).expression, scope));
+        if (v.kind === 'instance') this.flushQueue();
+        return v;
+      }
       case ts.SyntaxKind.ObjectLiteralExpression:
         return this.evalObject(e as ts.ObjectLiteralExpression, scope);
       case ts.SyntaxKind.ArrayLiteralExpression:

@@ -138,7 +138,7 @@ export class Linker {
     scope.declare('require', { kind: 'builtin', name: 'require', props: new Map([['resolve', unknown('require.resolve')]]) });
     for (const st of m.sf.statements) this.declareImportsAndExports(m, st);
     try {
-      this.interp.execBlock(m.sf.statements, scope);
+      this.interp.load(() => this.interp.execBlock(m.sf.statements, scope));
     } catch (err) {
       this.reportFile(m.path, `internal error while reading this file: ${(err as Error).message}`);
     }

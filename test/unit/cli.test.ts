@@ -1,0 +1,58 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
+
+const BIN = path.join(__dirname, '..', '..', 'bin', 'fastify-lens.js');
+const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+
+describe('fastify-lens CLI (built bundle)', () => {
+  let dir: string;
+  before(() => {
+    dir = writeWorkspace('cli', {
+      'package.json': FASTIFY_PACKAGE,
+      'src/server.js': [
+        "const fastify = require('fastify')",
+        'const app = fastify()',
+        "app.register(require('./users'), { prefix: '/users' })",
+        "app.all('/any', async () => 1)",
+      ].join('\n'),
+      'src/users.js': "module.exports = async function users (f) {\n  f.get('/:id', async () => ({}))\n  f.route({ method: ['POST', 'PUT'], url: '/', handler: async () => ({}) })\n}\n",
+    });
+  });
+
+  it('routes --json: one entry per method with the file relative to the folder and a 1-based line', () => {
+    const r = run('routes', dir, '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const { routes } = JSON.parse(r.stdout);
+    const short = routes.map((x: { method: string; url: string; file: string; line: number }) => `${x.method} ${x.url} ${x.file}:${x.line}`);
+    assert.deepEqual(short, ['ALL /any src/server.js:4', 'GET /users/:id src/users.js:2', 'POST /users src/users.js:3', 'PUT /users src/users.js:3']);
+  });
+
+  it('routes: a readable table', () => {
+    const r = run('routes', dir);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^METHOD +URL +SOURCE$/m);
+    assert.match(r.stdout, /^GET +\/users\/:id +src\/users\.js:2$/m);
+    assert.match(r.stdout, /4 routes/);
+  });
+
+  it('graph: the context tree as text and as JSON', () => {
+    const text = run('graph', dir);
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /^app src\/server\.js:2 \[instance, fastify 5\]$/m);
+    assert.match(text.stdout, /^ {4}plugin "users" prefix="\/users" src\/users\.js:1$/m);
+    const json = JSON.parse(run('graph', dir, '--json').stdout);
+    assert.equal(json.apps[0].root.children[0].prefix, '/users');
+  });
+
+  it('bad arguments and unreadable folders: a clear message, a non-zero exit, no stack trace', () => {
+    for (const args of [[], ['nope'], ['routes', '--bogus'], ['routes', path.join(dir, 'missing')], ['routes', path.join(dir, 'package.json')]]) {
+      const r = run(...args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stdout}`);
+      assert.match(r.stderr, /^fastify-lens: /);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    }
+    assert.equal(run('--help').status, 0);
+  });
+});
