@@ -104,6 +104,9 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
   const linker = interp.linker;
   let plugin = unwrapPromise(pluginArg);
   if (plugin.kind === 'obj' && plugin.props.has('default')) plugin = unwrapPromise(plugin.props.get('default')!);
+  // Function options are called with the parent when the plugin loads; Fastify reads `prefix`
+  // from the function object itself, not from what it returns (checked on fastify 5.12).
+  const prefixSource = optsArg;
   let opts = optsArg;
   if (opts.kind === 'fn') opts = interp.callFunction(opts, [{ kind: 'instance', ctx }]);
 
@@ -134,11 +137,11 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
   if (fn.marks.skipOverride) {
     ctx.ctx.plugins.push({ name, span, pluginSpan, meta: fn.marks.meta, order: app.order() });
   } else {
-    const p = opts.kind === 'obj' || opts.kind === 'fn' ? getProp(opts, 'prefix') : opts.kind === 'unknown' ? unknown('register options known only at run time') : UNDEF;
+    const p = prefixSource.kind === 'obj' || prefixSource.kind === 'fn' ? getProp(prefixSource, 'prefix') : prefixSource.kind === 'unknown' ? unknown('register options known only at run time') : UNDEF;
     let prefix = ctx.ctx.prefix;
     let known = ctx.ctx.prefixKnown;
     if (p.kind === 'str') prefix = joinPrefix(prefix, p.v, app.fastifyMajor);
-    else if (p.kind === 'unknown' && opts.kind !== 'unknown') {
+    else if (p.kind === 'unknown' && prefixSource.kind !== 'unknown') {
       prefix = joinPrefix(prefix, '{?}', app.fastifyMajor);
       known = false;
       linker.report(undefined, undefined, `prefix of plugin '${name}' is not known statically${p.why ? ` (${p.why})` : ''}`, span);
