@@ -8,7 +8,7 @@ import { Scope } from './scope';
 import { callStringMethod, callArrayMethod, callObjectStatic } from './std-methods';
 import {
   NULL, UNDEF, arr, asString, bool, fromPrimitive, getProp, isNullish, num, obj, primitive, str, truthy, unknown, unwrapPromise,
-  type ArrValue, type FnValue, type ObjValue, type Value,
+  type ArrValue, type ClassValue, type FnValue, type ObjValue, type Value,
 } from './values';
 
 type Completion = undefined | { type: 'return'; value: Value } | { type: 'break' | 'continue'; label?: string };
@@ -141,7 +141,7 @@ export class Interpreter {
         return this.uncertain > 0 ? undefined : { type: 'return', value: unknown('throws') };
       case ts.SyntaxKind.ClassDeclaration: {
         const c = st as ts.ClassDeclaration;
-        if (c.name) scope.declare(c.name.text, unknown(`class ${c.name.text}`));
+        if (c.name) scope.declare(c.name.text, this.makeClass(c, scope));
         return undefined;
       }
       case ts.SyntaxKind.ExportAssignment: {
@@ -445,7 +445,7 @@ export class Interpreter {
       case ts.SyntaxKind.DeleteExpression:
         return bool(true);
       case ts.SyntaxKind.ClassExpression:
-        return unknown('class');
+        return this.makeClass(e as ts.ClassExpression, scope);
       case ts.SyntaxKind.SpreadElement:
         return this.eval((e as ts.SpreadElement).expression, scope);
       case ts.SyntaxKind.MetaProperty:
@@ -575,6 +575,8 @@ export class Interpreter {
         }
         if (o.kind === 'obj' && !o.props.has(key) && (key === 'hasOwnProperty' || key === 'toString')) return unknown();
         return getProp(o, key);
+      case 'class':
+        return getProp(o, key);
       case 'promise':
         if (key === 'then' || key === 'catch' || key === 'finally') {
           return { kind: 'builtin', name: `promise.${key}`, props: new Map([['__self', o]]) };
@@ -587,6 +589,12 @@ export class Interpreter {
 
   private evalCall(call: ts.CallExpression, scope: Scope): Value {
     const callee = call.expression;
+    if (callee.kind === ts.SyntaxKind.SuperKeyword) {
+      const self = scope.thisOf();
+      const base = this.enclosingSuper(scope);
+      if (base?.kind === 'class' && self?.kind === 'obj') this.initialise(base, call.arguments.map((a) => this.eval(a, scope)), self);
+      return UNDEF;
+    }
     if (callee.kind === ts.SyntaxKind.ImportKeyword) {
       const spec = call.arguments[0] ? this.eval(call.arguments[0], scope) : UNDEF;
       return { kind: 'promise', v: this.linker.importValue(scope.module, spec, call, 'import') };
@@ -668,6 +676,16 @@ export class Interpreter {
     return found;
   }
 
+  private readonly superOf = new WeakMap<Scope, Value>();
+
+  private enclosingSuper(scope: Scope): Value | undefined {
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      const v = this.superOf.get(s);
+      if (v) return v;
+    }
+    return undefined;
+  }
+
   callFunction(fn: FnValue, args: Value[], thisValue?: Value, uncertain = false): Value {
     if (this.depth >= MAX_CALL_DEPTH || this.callStack.filter((n) => n === fn.node).length >= 3) {
       return unknown('recursion too deep');
@@ -675,6 +693,8 @@ export class Interpreter {
     const body = fn.node.body;
     if (!body) return unknown();
     const scope = new Scope(fn.closure, fn.module, fn.thisValue ?? thisValue);
+    const sup = fn.props.get('__super');
+    if (sup) this.superOf.set(scope, sup);
     fn.node.parameters.forEach((p, i) => {
       if (p.dotDotDotToken) {
         this.bindPattern(p.name, arr(args.slice(i)), scope);
@@ -702,9 +722,61 @@ export class Interpreter {
     }
   }
 
+  makeClass(node: ts.ClassLikeDeclaration, scope: Scope): ClassValue {
+    const heritage = node.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+    const cls: ClassValue = { kind: 'class', node, closure: scope, module: scope.module, statics: new Map() };
+    if (heritage) cls.base = this.eval(heritage.expression, scope);
+    for (const m of node.members) {
+      if (!isStatic(m) || !m.name) continue;
+      const key = propertyName(m.name, this, scope);
+      if (key === undefined) continue;
+      if (ts.isMethodDeclaration(m)) cls.statics.set(key, this.makeFunction(m, scope));
+      else if (ts.isPropertyDeclaration(m)) cls.statics.set(key, m.initializer ? this.eval(m.initializer, scope) : UNDEF);
+    }
+    return cls;
+  }
+
+  /** `new C(...)`: methods (base first, derived override), then fields and constructors. */
+  construct(cls: ClassValue, args: Value[]): ObjValue {
+    const self = obj();
+    const chain: ClassValue[] = [];
+    for (let c: Value | undefined = cls; c?.kind === 'class' && chain.length < 20; c = c.base) chain.unshift(c);
+    for (const c of chain) {
+      const scope = new Scope(c.closure, c.module, self);
+      for (const m of c.node.members) {
+        if (isStatic(m) || !m.name || !(ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m))) continue;
+        const key = propertyName(m.name, this, scope);
+        if (key !== undefined) self.props.set(key, this.makeFunction(m, scope));
+      }
+    }
+    this.initialise(cls, args, self);
+    return self;
+  }
+
+  /** Field initialisers and the constructor of one class; `super(...)` recurses into the base. */
+  initialise(cls: ClassValue, args: Value[], self: ObjValue): void {
+    const scope = new Scope(cls.closure, cls.module, self);
+    const ctor = cls.node.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
+    if (!ctor && cls.base?.kind === 'class') this.initialise(cls.base, args, self);
+    for (const m of cls.node.members) {
+      if (isStatic(m) || !m.name || !ts.isPropertyDeclaration(m)) continue;
+      const key = propertyName(m.name, this, scope);
+      if (key !== undefined) self.props.set(key, m.initializer ? this.eval(m.initializer, scope) : UNDEF);
+    }
+    if (!ctor) return;
+    ctor.parameters.forEach((p, i) => {
+      // Parameter properties (`constructor(private app: FastifyInstance)`) become fields.
+      if (ts.isIdentifier(p.name) && ts.getCombinedModifierFlags(p) & ts.ModifierFlags.ParameterPropertyModifier) self.props.set(p.name.text, args[i] ?? UNDEF);
+    });
+    const fn = this.makeFunction(ctor, cls.closure);
+    fn.props.set('__super', cls.base ?? UNDEF);
+    this.callFunction(fn, args, self);
+  }
+
   private evalNew(e: ts.NewExpression, scope: Scope): Value {
     const ctor = this.eval(e.expression, scope);
     const args = (e.arguments ?? []).map((a) => this.eval(a, scope));
+    if (ctor.kind === 'class') return this.construct(ctor, args);
     if (ctor.kind === 'builtin') return newBuiltin(this, ctor, args) ?? unknown('new', e, scope.module);
     this.touchCallbacks(args);
     return unknown('constructed object', e, scope.module);
@@ -799,6 +871,10 @@ export class Interpreter {
   }
 }
 
+function isStatic(m: ts.ClassElement): boolean {
+  return (ts.getCombinedModifierFlags(m as ts.Declaration) & ts.ModifierFlags.Static) !== 0;
+}
+
 function setMember(o: Value, key: string, v: Value): void {
   if (o.kind === 'obj') {
     o.props.set(key, v);
@@ -855,6 +931,7 @@ function typeOfValue(v: Value): string | undefined {
       return 'object';
     case 'fn':
     case 'imethod':
+    case 'class':
       return 'function';
     default:
       return undefined;

@@ -22,6 +22,7 @@ export type Value =
   | BuiltinValue
   | PromiseValue
   | RegexValue
+  | ClassValue
   | UnknownValue;
 
 export interface StrValue { kind: 'str'; v: string; node?: ts.Node; module?: ModuleRecord }
@@ -76,6 +77,16 @@ export interface BuiltinValue {
   pkg?: string;
   props?: Map<string, Value>;
   marks?: PluginMarks;
+}
+
+/** A class: `new` runs its field initialisers and constructor with a fresh object as `this`. */
+export interface ClassValue {
+  kind: 'class';
+  node: ts.ClassLikeDeclaration;
+  closure: Scope;
+  module: ModuleRecord;
+  base?: Value;
+  statics: Map<string, Value>;
 }
 
 export interface PromiseValue { kind: 'promise'; v: Value }
@@ -173,6 +184,7 @@ export function getProp(o: Value, key: string): Value {
     if (key === 'name' && o.name) return str(o.name);
     return UNDEF;
   }
+  if (o.kind === 'class') return o.statics.get(key) ?? UNDEF;
   if (o.kind === 'builtin') return o.props?.get(key) ?? unknown(`property '${key}' of ${o.pkg ?? o.name}`);
   if (o.kind === 'arr') {
     if (key === 'length') return o.partial ? unknown() : num(o.items.length);
