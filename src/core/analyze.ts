@@ -26,11 +26,16 @@ export class Analyzer {
   private readonly parseCache = new ParseCache();
   private readonly overlay = new Map<string, string>();
 
+  readonly root: string;
+
   constructor(
-    readonly root: string,
+    root: string,
     private readonly host: Host,
     private readonly options: AnalyzeOptions = {},
-  ) {}
+  ) {
+    // Module paths are absolute; a relative root would give every file two identities.
+    this.root = posix.resolve(root);
+  }
 
   analyze(): WorkspaceGraph {
     this.scan ??= scanWorkspace(this.root, this.host, { exclude: this.options.exclude });

@@ -6,7 +6,7 @@ import { dirOf, pathToFileUrl } from './interpreter';
 import type { Scope } from './scope';
 import {
   UNDEF, arr, asString, bool, getProp, str, truthy, unknown, unwrapPromise,
-  type BuiltinValue, type FnValue, type Value,
+  type BuiltinValue, type Value,
 } from './values';
 
 /**
@@ -214,8 +214,4 @@ export function pluginMeta(v: Value): PluginMeta {
   }
   if (truthy(getProp(v, 'encapsulate')) === true) meta.encapsulate = true;
   return meta;
-}
-
-export function isPluginFunction(v: Value): v is FnValue {
-  return v.kind === 'fn';
 }

@@ -7,7 +7,7 @@ import type { Scope } from './scope';
 import { allMethods, expandRoute, joinPrefix, optionalParamBase, type TrailingSlashMode } from './url-join';
 import {
   UNDEF, asString, getProp, obj, str, truthy, unknown, unwrapPromise,
-  type FnValue, type InstanceValue, type ObjValue, type Value,
+  type FnValue, type InstanceValue, type Value,
 } from './values';
 
 export const LIFECYCLE_HOOKS = ['onRequest', 'preParsing', 'preValidation', 'preHandler', 'preSerialization', 'onSend', 'onResponse', 'onTimeout', 'onError', 'onRequestAbort'];
@@ -343,4 +343,3 @@ function decoratorKind(v: Value): DecoratorValueKind {
   }
 }
 
-export type { ObjValue };

@@ -597,7 +597,7 @@ export class Interpreter {
     }
     if (callee.kind === ts.SyntaxKind.ImportKeyword) {
       const spec = call.arguments[0] ? this.eval(call.arguments[0], scope) : UNDEF;
-      return { kind: 'promise', v: this.linker.importValue(scope.module, spec, call, 'import') };
+      return { kind: 'promise', v: this.linker.importValue(scope.module, spec, call) };
     }
     let thisValue: Value | undefined;
     let fnValue: Value;

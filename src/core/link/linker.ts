@@ -247,8 +247,7 @@ export class Linker {
     return namespaceOf(this.importTarget(from, spec, node));
   }
 
-  importValue(from: ModuleRecord, specV: Value, node: ts.Node, how: 'import'): Value {
-    void how;
+  importValue(from: ModuleRecord, specV: Value, node: ts.Node): Value {
     const spec = asString(specV);
     if (spec === undefined) {
       this.report(node, from, 'import() of a path known only at run time');

@@ -1,0 +1,43 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { analyzeWorkspace } from '../../src/core/analyze';
+import { allMethods } from '../../src/core/link/url-join';
+import type { AppGraph } from '../../src/core/model';
+import { createNodeHost } from '../../src/core/node-host';
+import { bootFixture, listFixtures } from '../support/runtime-routes';
+
+/** `METHOD url` pairs as Fastify's onRoute reports them (all() expanded, implicit HEAD included). */
+function staticPairs(app: AppGraph): string[] {
+  const out = new Set<string>();
+  for (const r of app.routes) {
+    const methods = r.methods.includes('ALL') ? allMethods(app.fastifyMajor) : r.methods;
+    for (const m of methods) out.add(`${m} ${r.url}`);
+  }
+  return [...out].sort();
+}
+
+describe('static route table equals the booted one (real fastify, onRoute)', function () {
+  this.timeout(120_000);
+  for (const fx of listFixtures()) {
+    if (!Array.isArray(fx.manifest.boot)) continue;
+    it(fx.name, async () => {
+      const runtime = await bootFixture(fx.dir);
+      const graph = analyzeWorkspace(fx.dir, createNodeHost());
+      const staticApps = new Map<string, AppGraph>();
+      for (const app of graph.apps) {
+        const key = app.kind === 'instance' ? `${path.relative(fx.dir, app.entry.file)}:${app.entry.line}` : `plugin ${path.relative(fx.dir, app.entry.file)}`;
+        staticApps.set(key, app);
+      }
+      const runtimeKeys: string[] = [];
+      for (const inst of runtime) {
+        const key = inst.createdAt ? `${inst.createdAt.file}:${inst.createdAt.line}` : `plugin ${inst.entry}`;
+        runtimeKeys.push(key);
+        const app = staticApps.get(key);
+        assert.ok(app, `no static app for the instance created at ${key}; static apps: ${[...staticApps.keys()].join(', ')}`);
+        const expected = [...new Set(inst.routes.map((r) => `${r.method} ${r.url}`))].sort();
+        assert.deepEqual(staticPairs(app), expected, `routes of ${key}`);
+      }
+      assert.deepEqual([...staticApps.keys()].sort(), [...new Set(runtimeKeys)].sort(), 'the same apps');
+    });
+  }
+});
