@@ -1,41 +1,153 @@
 import * as posix from 'node:path/posix';
 import type { Host } from '../host';
 import type { Unresolved } from '../model';
+import { parseFastifyStart } from './fastify-cli-args';
+import { readTsConfig, type TsConfigInfo } from './tsconfig';
 
-export interface TsConfigInfo { file: string; baseUrl?: string; paths?: Record<string, string[]>; pathsBase: string; rootDir?: string; outDir?: string }
+export type { TsConfigInfo };
+
 export interface Project {
-  dir: string; name?: string; moduleType: 'commonjs' | 'module'; deps: Record<string, string>; fastifyRange?: string; fastifyMajor: 4 | 5;
-  usesFastifyCli: boolean; cliEntries: string[]; cliPrefix?: string; main?: string; exports?: unknown; tsconfig?: TsConfigInfo;
+  /** Folder holding the package.json. */
+  dir: string;
+  name?: string;
+  moduleType: 'commonjs' | 'module';
+  /** dependencies, devDependencies and peerDependencies merged. */
+  deps: Record<string, string>;
+  fastifyRange?: string;
+  fastifyMajor: 4 | 5;
+  usesFastifyCli: boolean;
+  /** Files named by `fastify start … <file>` scripts. */
+  cliEntries: string[];
+  /** `-x/--prefix` of that command. */
+  cliPrefix?: string;
+  main?: string;
+  exports?: unknown;
+  tsconfig?: TsConfigInfo;
 }
-export interface SourceFileEntry { path: string; project?: Project }
-export interface WorkspaceScan { root: string; projects: Project[]; files: SourceFileEntry[]; unresolved: Unresolved[] }
 
-const SKIP = new Set(['node_modules', 'dist', 'build', 'out', 'coverage']);
-const SRC = /\.(c|m)?[jt]sx?$/;
-export function scanWorkspace(root: string, host: Host, options?: { exclude?: string[] }): WorkspaceScan {
-  const projects: Project[] = [];
-  const files: SourceFileEntry[] = [];
-  const unresolved: Unresolved[] = [];
-  const walk = (dir: string) => {
-    const entries = host.readDirectory(dir) ?? [];
-    if (entries.some((e) => e.name === 'package.json')) {
-      const text = host.readFile(posix.join(dir, 'package.json')) ?? '{}';
-      let pj: Record<string, any> = {};
-      try { pj = JSON.parse(text); } catch { unresolved.push({ file: posix.join(dir, 'package.json'), reason: 'bad package.json' }); }
-      const deps = { ...pj.peerDependencies, ...pj.devDependencies, ...pj.dependencies };
-      const range = deps.fastify as string | undefined;
-      const scripts = Object.values(pj.scripts ?? {}) as string[];
-      const cliEntries: string[] = [];
-      for (const s of scripts) { const m = /fastify start\s+(?:-\S+\s+\S+\s+)*(\S+\.[cm]?[jt]s)/.exec(s); if (m) cliEntries.push(posix.join(dir, m[1])); }
-      projects.push({ dir, name: pj.name, moduleType: pj.type === 'module' ? 'module' : 'commonjs', deps, fastifyRange: range, fastifyMajor: range && /^[\^~]?4/.test(range) ? 4 : 5, usesFastifyCli: !!deps['fastify-cli'] || cliEntries.length > 0, cliEntries });
+export interface SourceFileEntry {
+  path: string;
+  /** The innermost project containing the file. */
+  project?: Project;
+}
+
+export interface WorkspaceScan {
+  root: string;
+  projects: Project[];
+  files: SourceFileEntry[];
+  unresolved: Unresolved[];
+}
+
+export interface ScanOptions {
+  maxFiles?: number;
+  maxDepth?: number;
+  /** More folder names to skip. */
+  exclude?: string[];
+}
+
+const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', 'build', 'out', 'coverage']);
+const SOURCE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/i;
+const DECLARATION_FILE = /\.d\.[cm]?ts$/i;
+
+/** Projects, tsconfig and source files of a folder; follows folder links once, never loops. */
+export function scanWorkspace(root: string, host: Host, options: ScanOptions = {}): WorkspaceScan {
+  const maxFiles = options.maxFiles ?? 50_000;
+  const maxDepth = options.maxDepth ?? 40;
+  const skip = new Set([...SKIPPED_FOLDERS, ...(options.exclude ?? [])]);
+  const scan: WorkspaceScan = { root, projects: [], files: [], unresolved: [] };
+  const visited = new Set<string>();
+  let limitReported = false;
+
+  const walk = (dir: string, depth: number) => {
+    const real = host.realpath(dir) ?? dir;
+    if (visited.has(real)) {
+      scan.unresolved.push({ file: dir, reason: `folder link loop or repeat at ${dir}: not scanned twice` });
+      return;
+    }
+    visited.add(real);
+    if (depth > maxDepth) {
+      scan.unresolved.push({ file: dir, reason: `folders nested deeper than ${maxDepth} levels are not scanned` });
+      return;
+    }
+    const entries = host.readDirectory(dir);
+    if (!entries) {
+      scan.unresolved.push({ file: dir, reason: 'folder could not be read' });
+      return;
+    }
+    if (entries.some((e) => e.name === 'package.json' && (e.kind === 'file' || e.kind === 'symlink-file'))) {
+      scan.projects.push(readProject(dir, host, scan.unresolved));
     }
     for (const e of entries) {
       const p = posix.join(dir, e.name);
-      if (e.kind === 'directory' && !SKIP.has(e.name) && !e.name.startsWith('.') && !(options?.exclude ?? []).includes(e.name)) walk(p);
-      else if (e.kind === 'file' && SRC.test(e.name) && !/\.d\.[cm]?ts$/.test(e.name)) files.push({ path: p });
+      if (e.kind === 'directory' || e.kind === 'symlink-directory') {
+        if (!skip.has(e.name) && !e.name.startsWith('.')) walk(p, depth + 1);
+      } else if ((e.kind === 'file' || e.kind === 'symlink-file') && SOURCE_FILE.test(e.name) && !DECLARATION_FILE.test(e.name)) {
+        if (scan.files.length >= maxFiles) {
+          if (!limitReported) scan.unresolved.push({ file: dir, reason: `more than ${maxFiles} source files: the rest are not analysed` });
+          limitReported = true;
+          return;
+        }
+        scan.files.push({ path: p });
+      }
     }
   };
-  walk(root);
-  for (const f of files) { let best: Project | undefined; for (const p of projects) if (f.path.startsWith(p.dir + '/') && (!best || p.dir.length > best.dir.length)) best = p; f.project = best; }
-  return { root, projects, files, unresolved };
+  walk(root, 0);
+
+  scan.projects.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+  scan.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const f of scan.files) f.project = innermostProject(scan.projects, f.path);
+  return scan;
+}
+
+export function innermostProject(projects: Project[], file: string): Project | undefined {
+  let best: Project | undefined;
+  for (const p of projects) if (file.startsWith(p.dir + '/') && (!best || p.dir.length > best.dir.length)) best = p;
+  return best;
+}
+
+function readProject(dir: string, host: Host, unresolved: Unresolved[]): Project {
+  const file = posix.join(dir, 'package.json');
+  let pkg: Record<string, unknown> = {};
+  try {
+    const parsed = JSON.parse(host.readFile(file) ?? '{}');
+    if (parsed && typeof parsed === 'object') pkg = parsed;
+  } catch (err) {
+    unresolved.push({ file, reason: `package.json could not be parsed: ${(err as Error).message}` });
+  }
+  const deps: Record<string, string> = {};
+  for (const key of ['peerDependencies', 'devDependencies', 'dependencies']) {
+    const d = pkg[key];
+    if (d && typeof d === 'object') for (const [k, v] of Object.entries(d)) if (typeof v === 'string') deps[k] = v;
+  }
+  const fastifyRange = deps.fastify;
+  const project: Project = {
+    dir,
+    name: typeof pkg.name === 'string' ? pkg.name : undefined,
+    moduleType: pkg.type === 'module' ? 'module' : 'commonjs',
+    deps,
+    fastifyRange,
+    fastifyMajor: fastifyRange !== undefined && targetsV4(fastifyRange) ? 4 : 5,
+    usesFastifyCli: 'fastify-cli' in deps,
+    cliEntries: [],
+    main: typeof pkg.main === 'string' ? pkg.main : undefined,
+    exports: pkg.exports,
+    tsconfig: readTsConfig(dir, host, unresolved),
+  };
+  const scripts = pkg.scripts && typeof pkg.scripts === 'object' ? Object.values(pkg.scripts as Record<string, unknown>) : [];
+  for (const s of scripts) {
+    if (typeof s !== 'string') continue;
+    for (const start of parseFastifyStart(s)) {
+      project.usesFastifyCli = true;
+      project.cliEntries.push(posix.resolve(dir, start.entry));
+      if (start.prefix !== undefined) project.cliPrefix = start.prefix;
+    }
+  }
+  return project;
+}
+
+/** True when a semver range targets Fastify 4 only (^4, ~4.2, 4.x, >=4 <5, 4.29.1…). */
+export function targetsV4(range: string): boolean {
+  const lowerBounds = range.replace(/^npm:[^@]*@/, '').replace(/<=?\s*[\d.x*]+/g, '');
+  const majors = [...lowerBounds.matchAll(/(?:^|[\s^~=>|v])(\d+)/g)].map((m) => Number(m[1]));
+  return majors.length > 0 && majors.every((m) => m === 4);
 }
