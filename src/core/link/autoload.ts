@@ -63,12 +63,12 @@ export function runAutoload(interp: Interpreter, ctx: ContextBuilder, optsV: Val
   const dir = posix.resolve(rawDir.startsWith('file://') ? decodeURIComponent(rawDir.slice(7)) : rawDir);
   const real = linker.host.realpath(dir);
   if (!real || linker.host.stat(dir) !== 'directory') {
-    linker.report(undefined, undefined, `@fastify/autoload: folder ${dir} does not exist`, span);
+    linker.report(undefined, undefined, `@fastify/autoload: folder ${linker.rel(dir)} does not exist`, span);
     return;
   }
   const key = `autoload:${real}`;
   if (ctx.app.pluginStack.includes(key)) {
-    linker.report(undefined, undefined, `register cycle: @fastify/autoload of ${dir} is reached again from inside it; stopped following it`, span);
+    linker.report(undefined, undefined, `register cycle: @fastify/autoload of ${linker.rel(dir)} is reached again from inside it; stopped following it`, span);
     return;
   }
   const opts = readOptions(interp, optsV, dir, span);
@@ -150,7 +150,7 @@ function buildTree(
   }
   const entries = host.readDirectory(dir);
   if (!entries) {
-    interp.linker.report(undefined, undefined, `@fastify/autoload: folder ${dir} could not be read`, span);
+    interp.linker.report(undefined, undefined, `@fastify/autoload: folder ${interp.linker.rel(dir)} could not be read`, span);
     return;
   }
   let currentHooks: string[] = [];
@@ -169,7 +169,7 @@ function buildTree(
     if (entries.every((e) => e.kind !== 'directory')) return;
   }
   if (entries.some((e) => e.name === 'package.json') && !indexEntry) {
-    throw new Error(`cannot import plugin at '${dir}': a folder with package.json needs an index file`);
+    throw new Error(`cannot import plugin at '${interp.linker.rel(dir)}': a folder with package.json needs an index file`);
   }
   for (const e of entries) {
     const file = posix.join(dir, e.name);
@@ -178,7 +178,7 @@ function buildTree(
     if (e.kind === 'directory' && !atMaxDepth) {
       const real = host.realpath(file);
       if (real && seen.has(real)) {
-        interp.linker.report(undefined, undefined, `@fastify/autoload: folder loop at ${file}`, span);
+        interp.linker.report(undefined, undefined, `@fastify/autoload: folder loop at ${interp.linker.rel(file)}`, span);
         continue;
       }
       let crumb = prefix ? `${prefix}/` : '/';

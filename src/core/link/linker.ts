@@ -1,3 +1,4 @@
+import * as posix from 'node:path/posix';
 import { ts } from 'ts-morph';
 import type { Host } from '../host';
 import type { ServerOptions, Span, Unresolved } from '../model';
@@ -54,6 +55,11 @@ export class Linker {
     this.budget = options.budget ?? 20_000_000;
     this.maxFileBytes = options.maxFileBytes ?? 4 * 1024 * 1024;
     for (const f of scan.files) this.projectsByFile.set(f.path, f.project);
+  }
+
+  /** A path as messages show it: relative to the workspace folder. */
+  rel(path: string): string {
+    return posix.relative(this.scan.root, path) || '.';
   }
 
   tick(node: ts.Node, module: ModuleRecord): boolean {
@@ -150,6 +156,8 @@ export class Linker {
     const scope = m.scope;
     if (ts.isImportDeclaration(st)) {
       const spec = (st.moduleSpecifier as ts.StringLiteral).text;
+      // Imports bind lazily; a factory nobody calls must still be found (analyze.ts, step 2).
+      if (spec === 'fastify') this.factoryModules.add(m);
       const clause = st.importClause;
       if (!clause || clause.isTypeOnly) return;
       const target = () => this.importTarget(m, spec, st);
@@ -323,7 +331,7 @@ export class Linker {
 type ImportTarget = { kind: 'module'; module: ModuleRecord } | { kind: 'value'; value: Value };
 
 function exportOf(t: ImportTarget, name: string): Value {
-  if (t.kind === 'module') return t.module.getExport(name) ?? unknown(`'${name}' is not exported by ${t.module.path}`);
+  if (t.kind === 'module') return t.module.getExport(name) ?? unknown(`'${name}' is not exported by the imported module`);
   const v = t.value;
   if (v.kind !== 'builtin') return name === 'default' ? v : getProp(v, name);
   return v.props?.get(name) ?? (name === 'default' ? v : { kind: 'builtin', name: 'package', pkg: `${v.pkg}.${name}` });

@@ -61,7 +61,7 @@ export function scanWorkspace(root: string, host: Host, options: ScanOptions = {
   const walk = (dir: string, depth: number) => {
     const real = host.realpath(dir) ?? dir;
     if (visited.has(real)) {
-      scan.unresolved.push({ file: dir, reason: `folder link loop or repeat at ${dir}: not scanned twice` });
+      scan.unresolved.push({ file: dir, reason: `folder link loop or repeat at ${posix.relative(root, dir) || '.'}: not scanned twice` });
       return;
     }
     visited.add(real);
