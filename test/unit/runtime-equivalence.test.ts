@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeWorkspace } from '../../src/core/analyze';
 import { allMethods } from '../../src/core/link/url-join';
@@ -16,28 +17,37 @@ function staticPairs(app: AppGraph): string[] {
   return [...out].sort();
 }
 
+async function assertSameRoutes(dir: string): Promise<void> {
+  const runtime = await bootFixture(dir);
+  const graph = analyzeWorkspace(dir, createNodeHost());
+  const staticApps = new Map<string, AppGraph>();
+  for (const app of graph.apps) {
+    const key = app.kind === 'instance' ? `${path.relative(dir, app.entry.file)}:${app.entry.line}` : `plugin ${path.relative(dir, app.entry.file)}`;
+    staticApps.set(key, app);
+  }
+  const runtimeKeys: string[] = [];
+  for (const inst of runtime) {
+    const key = inst.createdAt ? `${inst.createdAt.file}:${inst.createdAt.line}` : `plugin ${inst.entry}`;
+    runtimeKeys.push(key);
+    const app = staticApps.get(key);
+    assert.ok(app, `no static app for the instance created at ${key}; static apps: ${[...staticApps.keys()].join(', ')}`);
+    const expected = [...new Set(inst.routes.map((r) => `${r.method} ${r.url}`))].sort();
+    assert.deepEqual(staticPairs(app), expected, `routes of ${key}`);
+  }
+  assert.deepEqual([...staticApps.keys()].sort(), [...new Set(runtimeKeys)].sort(), 'the same apps');
+}
+
 describe('static route table equals the booted one (real fastify, onRoute)', function () {
   this.timeout(120_000);
   for (const fx of listFixtures()) {
-    if (!Array.isArray(fx.manifest.boot)) continue;
-    it(fx.name, async () => {
-      const runtime = await bootFixture(fx.dir);
-      const graph = analyzeWorkspace(fx.dir, createNodeHost());
-      const staticApps = new Map<string, AppGraph>();
-      for (const app of graph.apps) {
-        const key = app.kind === 'instance' ? `${path.relative(fx.dir, app.entry.file)}:${app.entry.line}` : `plugin ${path.relative(fx.dir, app.entry.file)}`;
-        staticApps.set(key, app);
-      }
-      const runtimeKeys: string[] = [];
-      for (const inst of runtime) {
-        const key = inst.createdAt ? `${inst.createdAt.file}:${inst.createdAt.line}` : `plugin ${inst.entry}`;
-        runtimeKeys.push(key);
-        const app = staticApps.get(key);
-        assert.ok(app, `no static app for the instance created at ${key}; static apps: ${[...staticApps.keys()].join(', ')}`);
-        const expected = [...new Set(inst.routes.map((r) => `${r.method} ${r.url}`))].sort();
-        assert.deepEqual(staticPairs(app), expected, `routes of ${key}`);
-      }
-      assert.deepEqual([...staticApps.keys()].sort(), [...new Set(runtimeKeys)].sort(), 'the same apps');
-    });
+    if (Array.isArray(fx.manifest.boot)) it(fx.name, () => assertSameRoutes(fx.dir));
   }
+
+  it('the generated benchmark workspace (300 files)', async () => {
+    const dir = path.join(__dirname, '..', '.tmp', 'bench-ws');
+    const { generateWorkspace } = await import('../../bench/generate.mjs' as string);
+    generateWorkspace(dir, { files: 300, seed: 7 });
+    fs.writeFileSync(path.join(dir, 'fixture.json'), JSON.stringify({ description: 'generated', boot: [{ entry: 'app.js', kind: 'plugin' }] }));
+    await assertSameRoutes(fs.realpathSync(dir));
+  });
 });
