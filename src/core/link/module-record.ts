@@ -23,7 +23,9 @@ export class ModuleRecord {
     this.scope = new Scope(undefined, this);
     this.moduleObj = obj();
     this.moduleObj.props.set('exports', obj());
-    this.esm = sf.statements.some(
+    // `export =` (TypeScript's CommonJS export) makes module.exports the module's value.
+    const exportEquals = sf.statements.some((s) => ts.isExportAssignment(s) && s.isExportEquals);
+    this.esm = !exportEquals && sf.statements.some(
       (s) =>
         ts.isImportDeclaration(s) ||
         ts.isExportDeclaration(s) ||
