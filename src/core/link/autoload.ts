@@ -45,6 +45,8 @@ interface TreeNode {
 
 interface Loaded {
   file: string;
+  /** The file relative to the autoload folder: the plugin's name in the tree. */
+  label: string;
   name: string;
   plugin: Value;
   options: ObjValue;
@@ -281,7 +283,7 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, file: string, dire
 
   if (!opts.encapsulate && plugin.kind === 'fn') plugin.marks.skipOverride = true;
   const meta = plugin.kind === 'fn' ? plugin.marks.meta : undefined;
-  return { file, name: meta?.name ?? file, plugin, options, dependencies: meta?.dependencies ?? [], registered: false };
+  return { file, label: posix.relative(opts.dir, file), name: meta?.name ?? file, plugin, options, dependencies: meta?.dependencies ?? [], registered: false };
 }
 
 function concat(a: Value, b: Value): Value {
@@ -325,7 +327,7 @@ function registerNode(interp: Interpreter, ctx: ContextBuilder, node: TreeNode, 
     const l = loadContent(interp, hookFile);
     if (!l) continue;
     if (l.plugin.kind === 'fn') l.plugin.marks.skipOverride = true;
-    registerPlugin(interp, composed, l.plugin, UNDEF, span, scope, base(hookFile));
+    registerPlugin(interp, composed, l.plugin, UNDEF, span, scope, posix.relative(opts.dir, hookFile));
   }
   registerAll(interp, composed, node, loaded, span, scope, opts.encapsulate);
 }
@@ -340,7 +342,8 @@ function registerAll(interp: Interpreter, ctx: ContextBuilder, node: TreeNode, l
 
 function registerWithDependencies(interp: Interpreter, ctx: ContextBuilder, l: Loaded, all: Map<string, Loaded>, span: Span, scope: Scope, parents: Set<string>, encapsulate: boolean): void {
   if (parents.has(l.name)) {
-    interp.linker.report(undefined, undefined, `@fastify/autoload: cyclic dependency between plugins (${[...parents, l.name].join(' -> ')}); Fastify throws 'Cyclic dependency'`, span);
+    const names = [...parents, l.name].map((n) => (n.startsWith('/') ? interp.linker.rel(n) : n));
+    interp.linker.report(undefined, undefined, `@fastify/autoload: cyclic dependency between plugins (${names.join(' -> ')}); Fastify throws 'Cyclic dependency'`, span);
     return;
   }
   if (l.registered) return;
@@ -351,20 +354,19 @@ function registerWithDependencies(interp: Interpreter, ctx: ContextBuilder, l: L
   }
   const fileSpan: Span = { file: l.file, start: 0, end: 0, line: 1 };
   if (isRouteObject(l.plugin)) {
+    const route = l.plugin;
     // autoload wraps a route object in `async f => f.route(obj)`, an encapsulated plugin unless encapsulate: false.
-    let target = ctx;
-    if (encapsulate) {
-      const p = asString(l.options.props.get('prefix') ?? UNDEF);
-      target = ctx.child('plugin', base(l.file), joinPrefix(ctx.ctx.prefix, p, ctx.app.fastifyMajor), ctx.ctx.prefixKnown, fileSpan);
-      target.ctx.file = l.file;
-    }
-    callInstanceMethod(interp, { kind: 'instance', ctx: target }, 'route', [l.plugin], undefined, scope);
+    interp.enqueue(() => {
+      let target = ctx;
+      if (encapsulate) {
+        const p = asString(l.options.props.get('prefix') ?? UNDEF);
+        target = ctx.child('plugin', l.label, joinPrefix(ctx.ctx.prefix, p, ctx.app.fastifyMajor), ctx.ctx.prefixKnown, fileSpan);
+        target.ctx.file = l.file;
+      }
+      callInstanceMethod(interp, { kind: 'instance', ctx: target }, 'route', [route], undefined, scope);
+    });
   } else {
-    registerPlugin(interp, ctx, l.plugin, l.options, fileSpan, scope, base(l.file));
+    registerPlugin(interp, ctx, l.plugin, l.options, fileSpan, scope, l.label);
   }
   l.registered = true;
-}
-
-function base(p: string): string {
-  return p.slice(p.lastIndexOf('/') + 1);
 }
