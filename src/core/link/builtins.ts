@@ -56,7 +56,7 @@ export function packageValue(name: string, subpath: string): Value {
   }
 }
 
-export function globalValue(interp: Interpreter, name: string, scope: Scope): Value | undefined {
+export function globalValue(name: string): Value | undefined {
   switch (name) {
     case 'process':
       return builtin('process', { env: builtin('process.env'), argv: unknown('process.argv') });
@@ -75,8 +75,6 @@ export function globalValue(interp: Interpreter, name: string, scope: Scope): Va
     case 'globalThis':
       return unknown('globalThis');
     default:
-      void interp;
-      void scope;
       return undefined;
   }
 }
@@ -125,7 +123,7 @@ export function callBuiltin(interp: Interpreter, b: BuiltinValue, args: Value[],
       return p ? str(pathToFileUrl(p)) : unknown();
     }
     case 'URL':
-      return newBuiltin(interp, b, args) ?? unknown();
+      return newBuiltin(b, args) ?? unknown();
     default:
       if (b.name.startsWith('path.')) return pathFunction(b.name.slice(5), args, scope);
       interp.touchCallbacks(args);
@@ -157,8 +155,7 @@ function pathFunction(fn: string, args: Value[], scope: Scope): Value {
   }
 }
 
-export function newBuiltin(interp: Interpreter, ctor: BuiltinValue, args: Value[]): Value | undefined {
-  void interp;
+export function newBuiltin(ctor: BuiltinValue, args: Value[]): Value | undefined {
   if (ctor.name !== 'URL') return undefined;
   const rel = asString(args[0] ?? UNDEF);
   const base = args[1] ? asString(args[1]) : undefined;

@@ -19,8 +19,7 @@ const CHAINABLE = new Set([
   'removeAllContentTypeParsers',
 ]);
 
-export function instanceMember(interp: Interpreter, inst: InstanceValue, key: string): Value {
-  void interp;
+export function instanceMember(inst: InstanceValue, key: string): Value {
   if (key === 'prefix') return inst.ctx.ctx.prefixKnown ? str(inst.ctx.ctx.prefix) : unknown('prefix known only at run time');
   if (key === 'then') return UNDEF;
   return { kind: 'imethod', instance: inst, name: key };

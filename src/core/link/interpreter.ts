@@ -1,14 +1,16 @@
 import { ts } from 'ts-morph';
 import type { Span } from '../model';
+import { construct, initialise, makeClass } from './classes';
 import { callBuiltin, globalValue, memberOfBuiltin, newBuiltin } from './builtins';
 import { callInstanceMethod, instanceMember } from './instance-api';
 import type { Linker } from './linker';
 import type { ModuleRecord } from './module-record';
 import { Scope } from './scope';
+import { binaryOp, compoundOperator, sameValue, typeOfValue } from './operators';
 import { callStringMethod, callArrayMethod, callObjectStatic } from './std-methods';
 import {
-  NULL, UNDEF, arr, asString, bool, fromPrimitive, getProp, isNullish, num, obj, primitive, str, truthy, unknown, unwrapPromise,
-  type ArrValue, type ClassValue, type FnValue, type ObjValue, type Value,
+  NULL, UNDEF, arr, asString, bool, getProp, isNullish, num, obj, primitive, str, truthy, unknown, unwrapPromise,
+  type ArrValue, type FnValue, type ObjValue, type Value,
 } from './values';
 
 type Completion = undefined | { type: 'return'; value: Value } | { type: 'break' | 'continue'; label?: string };
@@ -141,7 +143,7 @@ export class Interpreter {
         return this.uncertain > 0 ? undefined : { type: 'return', value: unknown('throws') };
       case ts.SyntaxKind.ClassDeclaration: {
         const c = st as ts.ClassDeclaration;
-        if (c.name) scope.declare(c.name.text, this.makeClass(c, scope));
+        if (c.name) scope.declare(c.name.text, makeClass(this, c, scope));
         return undefined;
       }
       case ts.SyntaxKind.ExportAssignment: {
@@ -335,7 +337,7 @@ export class Interpreter {
           continue;
         }
         used.add(key);
-        let pv = v.kind === 'obj' || v.kind === 'fn' || v.kind === 'builtin' || v.kind === 'arr' ? getProp(v, key) : v.kind === 'instance' ? instanceMember(this, v, key) : unknown();
+        let pv = v.kind === 'obj' || v.kind === 'fn' || v.kind === 'builtin' || v.kind === 'arr' ? getProp(v, key) : v.kind === 'instance' ? instanceMember(v, key) : unknown();
         if (pv.kind === 'undef' && el.initializer) pv = this.eval(el.initializer, scope);
         this.bindPattern(el.name, pv, scope);
       }
@@ -445,7 +447,7 @@ export class Interpreter {
       case ts.SyntaxKind.DeleteExpression:
         return bool(true);
       case ts.SyntaxKind.ClassExpression:
-        return this.makeClass(e as ts.ClassExpression, scope);
+        return makeClass(this, e as ts.ClassExpression, scope);
       case ts.SyntaxKind.SpreadElement:
         return this.eval((e as ts.SpreadElement).expression, scope);
       case ts.SyntaxKind.MetaProperty:
@@ -472,7 +474,7 @@ export class Interpreter {
     if (name === 'undefined') return UNDEF;
     const v = scope.lookup(name);
     if (v !== undefined) return v;
-    return globalValue(this, name, scope) ?? unknown(`'${name}' is not defined in the analysed code`, id, scope.module);
+    return globalValue(name) ?? unknown(`'${name}' is not defined in the analysed code`, id, scope.module);
   }
 
   private evalTemplate(t: ts.TemplateExpression, scope: Scope): Value {
@@ -561,7 +563,7 @@ export class Interpreter {
   member(o: Value, key: string, node: ts.Node, scope: Scope): Value {
     switch (o.kind) {
       case 'instance':
-        return instanceMember(this, o, key);
+        return instanceMember(o, key);
       case 'builtin':
         return memberOfBuiltin(o, key) ?? unknown(`'${key}' of ${o.pkg ?? o.name}`, node, scope.module);
       case 'str':
@@ -592,7 +594,7 @@ export class Interpreter {
     if (callee.kind === ts.SyntaxKind.SuperKeyword) {
       const self = scope.thisOf();
       const base = this.enclosingSuper(scope);
-      if (base?.kind === 'class' && self?.kind === 'obj') this.initialise(base, call.arguments.map((a) => this.eval(a, scope)), self);
+      if (base?.kind === 'class' && self?.kind === 'obj') initialise(this, base, call.arguments.map((a) => this.eval(a, scope)), self);
       return UNDEF;
     }
     if (callee.kind === ts.SyntaxKind.ImportKeyword) {
@@ -628,7 +630,7 @@ export class Interpreter {
       case 'imethod':
         return callInstanceMethod(this, fnValue.instance, fnValue.name, args, call, scope);
       case 'builtin': {
-        if (fnValue.name.startsWith('string.')) return callStringMethod(this, fnValue, args, scope);
+        if (fnValue.name.startsWith('string.')) return callStringMethod(fnValue, args);
         if (fnValue.name.startsWith('array.')) return callArrayMethod(this, fnValue, args, call, scope);
         if (fnValue.name.startsWith('Object.')) return callObjectStatic(fnValue.name.slice(7), args);
         if (fnValue.name.startsWith('promise.')) {
@@ -722,62 +724,11 @@ export class Interpreter {
     }
   }
 
-  makeClass(node: ts.ClassLikeDeclaration, scope: Scope): ClassValue {
-    const heritage = node.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
-    const cls: ClassValue = { kind: 'class', node, closure: scope, module: scope.module, statics: new Map() };
-    if (heritage) cls.base = this.eval(heritage.expression, scope);
-    for (const m of node.members) {
-      if (!isStatic(m) || !m.name) continue;
-      const key = propertyName(m.name, this, scope);
-      if (key === undefined) continue;
-      if (ts.isMethodDeclaration(m)) cls.statics.set(key, this.makeFunction(m, scope));
-      else if (ts.isPropertyDeclaration(m)) cls.statics.set(key, m.initializer ? this.eval(m.initializer, scope) : UNDEF);
-    }
-    return cls;
-  }
-
-  /** `new C(...)`: methods (base first, derived override), then fields and constructors. */
-  construct(cls: ClassValue, args: Value[]): ObjValue {
-    const self = obj();
-    const chain: ClassValue[] = [];
-    for (let c: Value | undefined = cls; c?.kind === 'class' && chain.length < 20; c = c.base) chain.unshift(c);
-    for (const c of chain) {
-      const scope = new Scope(c.closure, c.module, self);
-      for (const m of c.node.members) {
-        if (isStatic(m) || !m.name || !(ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m))) continue;
-        const key = propertyName(m.name, this, scope);
-        if (key !== undefined) self.props.set(key, this.makeFunction(m, scope));
-      }
-    }
-    this.initialise(cls, args, self);
-    return self;
-  }
-
-  /** Field initialisers and the constructor of one class; `super(...)` recurses into the base. */
-  initialise(cls: ClassValue, args: Value[], self: ObjValue): void {
-    const scope = new Scope(cls.closure, cls.module, self);
-    const ctor = cls.node.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
-    if (!ctor && cls.base?.kind === 'class') this.initialise(cls.base, args, self);
-    for (const m of cls.node.members) {
-      if (isStatic(m) || !m.name || !ts.isPropertyDeclaration(m)) continue;
-      const key = propertyName(m.name, this, scope);
-      if (key !== undefined) self.props.set(key, m.initializer ? this.eval(m.initializer, scope) : UNDEF);
-    }
-    if (!ctor) return;
-    ctor.parameters.forEach((p, i) => {
-      // Parameter properties (`constructor(private app: FastifyInstance)`) become fields.
-      if (ts.isIdentifier(p.name) && ts.getCombinedModifierFlags(p) & ts.ModifierFlags.ParameterPropertyModifier) self.props.set(p.name.text, args[i] ?? UNDEF);
-    });
-    const fn = this.makeFunction(ctor, cls.closure);
-    fn.props.set('__super', cls.base ?? UNDEF);
-    this.callFunction(fn, args, self);
-  }
-
   private evalNew(e: ts.NewExpression, scope: Scope): Value {
     const ctor = this.eval(e.expression, scope);
     const args = (e.arguments ?? []).map((a) => this.eval(a, scope));
-    if (ctor.kind === 'class') return this.construct(ctor, args);
-    if (ctor.kind === 'builtin') return newBuiltin(this, ctor, args) ?? unknown('new', e, scope.module);
+    if (ctor.kind === 'class') return construct(this, ctor, args);
+    if (ctor.kind === 'builtin') return newBuiltin(ctor, args) ?? unknown('new', e, scope.module);
     this.touchCallbacks(args);
     return unknown('constructed object', e, scope.module);
   }
@@ -871,10 +822,6 @@ export class Interpreter {
   }
 }
 
-function isStatic(m: ts.ClassElement): boolean {
-  return (ts.getCombinedModifierFlags(m as ts.Declaration) & ts.ModifierFlags.Static) !== 0;
-}
-
 function setMember(o: Value, key: string, v: Value): void {
   if (o.kind === 'obj') {
     o.props.set(key, v);
@@ -905,99 +852,6 @@ function iterate(v: Value): Value[] | undefined {
   if (v.kind === 'arr' && !v.partial) return v.items;
   if (v.kind === 'str') return [...v.v].map(str);
   return undefined;
-}
-
-function sameValue(a: Value, b: Value): boolean {
-  const pa = primitive(a);
-  const pb = primitive(b);
-  return !!pa && !!pb && pa.value === pb.value;
-}
-
-function typeOfValue(v: Value): string | undefined {
-  switch (v.kind) {
-    case 'str':
-      return 'string';
-    case 'num':
-      return 'number';
-    case 'bool':
-      return 'boolean';
-    case 'undef':
-      return 'undefined';
-    case 'null':
-    case 'obj':
-    case 'arr':
-    case 'regex':
-    case 'instance':
-      return 'object';
-    case 'fn':
-    case 'imethod':
-    case 'class':
-      return 'function';
-    default:
-      return undefined;
-  }
-}
-
-function compoundOperator(op: ts.SyntaxKind): ts.SyntaxKind | undefined {
-  switch (op) {
-    case ts.SyntaxKind.PlusEqualsToken:
-      return ts.SyntaxKind.PlusToken;
-    case ts.SyntaxKind.MinusEqualsToken:
-      return ts.SyntaxKind.MinusToken;
-    case ts.SyntaxKind.AsteriskEqualsToken:
-      return ts.SyntaxKind.AsteriskToken;
-    case ts.SyntaxKind.BarBarEqualsToken:
-    case ts.SyntaxKind.QuestionQuestionEqualsToken:
-    case ts.SyntaxKind.AmpersandAmpersandEqualsToken:
-      return undefined;
-    default:
-      return undefined;
-  }
-}
-
-function binaryOp(op: ts.SyntaxKind, l: Value, r: Value): Value {
-  const pl = primitive(l);
-  const pr = primitive(r);
-  if (!pl || !pr) {
-    if (op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsEqualsToken) {
-      if ((l.kind === 'obj' || l.kind === 'fn' || l.kind === 'arr') && pr) return bool(op === ts.SyntaxKind.ExclamationEqualsEqualsToken);
-    }
-    return unknown();
-  }
-  const a = pl.value as never;
-  const b = pr.value as never;
-  switch (op) {
-    case ts.SyntaxKind.PlusToken:
-      return fromPrimitive((a as number) + (b as number));
-    case ts.SyntaxKind.MinusToken:
-      return fromPrimitive((a as number) - (b as number));
-    case ts.SyntaxKind.AsteriskToken:
-      return fromPrimitive((a as number) * (b as number));
-    case ts.SyntaxKind.SlashToken:
-      return fromPrimitive((a as number) / (b as number));
-    case ts.SyntaxKind.PercentToken:
-      return fromPrimitive((a as number) % (b as number));
-    case ts.SyntaxKind.EqualsEqualsEqualsToken:
-      return bool(a === b);
-    case ts.SyntaxKind.ExclamationEqualsEqualsToken:
-      return bool(a !== b);
-    case ts.SyntaxKind.EqualsEqualsToken:
-      // eslint-disable-next-line eqeqeq
-      return bool(a == b);
-    case ts.SyntaxKind.ExclamationEqualsToken:
-      // eslint-disable-next-line eqeqeq
-      return bool(a != b);
-    case ts.SyntaxKind.LessThanToken:
-      return bool(a < b);
-    case ts.SyntaxKind.LessThanEqualsToken:
-      return bool(a <= b);
-    case ts.SyntaxKind.GreaterThanToken:
-      return bool(a > b);
-    case ts.SyntaxKind.GreaterThanEqualsToken:
-      return bool(a >= b);
-    default:
-      return unknown();
-  }
 }
 
 function isParameterOf(fn: ts.FunctionLikeDeclaration, name: string): boolean {

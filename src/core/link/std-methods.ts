@@ -7,9 +7,7 @@ import {
 } from './values';
 
 /** Pure String.prototype methods on known strings; they never run user code. */
-export function callStringMethod(interp: Interpreter, m: BuiltinValue, args: Value[], scope: Scope): Value {
-  void interp;
-  void scope;
+export function callStringMethod(m: BuiltinValue, args: Value[]): Value {
   const self = m.props?.get('__self');
   if (self?.kind !== 'str') return unknown();
   const s = self.v;
