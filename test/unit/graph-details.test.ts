@@ -1,0 +1,91 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyzeWorkspace } from '../../src/core/analyze';
+import type { Context, Span, WorkspaceGraph } from '../../src/core/model';
+import { createNodeHost } from '../../src/core/node-host';
+
+const fixture = (name: string) => {
+  const dir = fs.realpathSync(path.join(__dirname, '..', 'fixtures', name));
+  return { dir, graph: analyzeWorkspace(dir, createNodeHost()) };
+};
+/** The source text a span covers, to check spans against the code rather than against numbers. */
+const textOf = (s: Span) => fs.readFileSync(s.file, 'utf8').slice(s.start, s.end);
+const contexts = (g: WorkspaceGraph): Context[] => {
+  const out: Context[] = [];
+  const walk = (c: Context) => {
+    out.push(c);
+    c.children.forEach(walk);
+  };
+  g.apps.forEach((a) => walk(a.root));
+  return out;
+};
+
+describe('graph details beyond method and URL', () => {
+  it('points schema parts at the object that defines them, in another module when imported', () => {
+    const { dir, graph } = fixture('helpers-and-tables');
+    const post = graph.apps[0].routes.find((r) => r.url === '/table/users' && r.methods.includes('POST'))!;
+    assert.equal(path.relative(dir, post.span.file), 'routes/table.js');
+    assert.match(textOf(post.span), /^\{\s+method: 'POST',/);
+    assert.equal(path.relative(dir, post.schema!.body!.span.file), 'schemas/user.js');
+    assert.match(textOf(post.schema!.body!.span), /^\{\s+type: 'object',\s+properties: \{ name:/);
+    assert.deepEqual(post.schema!.response, ['201', '4xx']);
+    const put = graph.apps[0].routes.find((r) => r.url === '/table/users/:id')!;
+    assert.deepEqual(Object.keys(put.schema!).filter((k) => k !== 'span').sort(), ['headers', 'params']);
+    assert.deepEqual(put.hooks.map((h) => h.name), ['onRequest']);
+    assert.match(textOf(put.hooks[0].span), /^async \(request\) => \{ request.log.info/, 'the hook function where it is defined');
+  });
+
+  it('records $ref schema parts and where shared schemas are added', () => {
+    const { graph } = fixture('fp-decorators');
+    const root = graph.apps[0].root;
+    assert.deepEqual(root.schemas.map((s) => s.id), ['user']);
+    const me = graph.apps[0].routes.find((r) => r.url === '/me')!;
+    assert.deepEqual(me.schema?.response, ['200']);
+  });
+
+  it('keeps fastify-plugin metadata, decorator kinds and hook styles in the context where they run', () => {
+    const { graph } = fixture('fp-decorators');
+    const root = graph.apps[0].root;
+    const auth = root.plugins.find((p) => p.name === 'auth')!;
+    assert.deepEqual(auth.meta, { name: 'auth', fastify: '5.x', dependencies: ['db'], decorators: { fastify: ['db'] } });
+    assert.deepEqual(
+      root.decorators.map((d) => `${d.target}.${d.name}:${d.valueKind}`),
+      ['instance.db:object', 'instance.dbReady:getter', 'request.user:null', 'request.isAdmin:function', 'reply.unauthorized:function', 'request.requestCount:primitive'],
+    );
+    assert.deepEqual(root.hooks.map((h) => `${h.name}:${h.kind}:${h.style}:${h.params}`), [
+      'onClose:application:async:1',
+      'onReady:application:callback:1',
+      'onRequest:lifecycle:async:1',
+      'preHandler:lifecycle:callback:3',
+    ]);
+    const admin = root.children.find((c) => c.name === 'admin')!;
+    assert.equal(admin.prefix, '/admin');
+    assert.equal(admin.errorHandlers.length, 1);
+    assert.deepEqual(admin.contentTypeParsers.map((p) => p.contentTypes), [['application/x-admin']]);
+    assert.equal(root.notFoundHandlers.length, 1);
+  });
+
+  it('gives autoloaded plugins their file, and fastify-plugin files no context of their own', () => {
+    const { dir, graph } = fixture('cli-autoload-js');
+    const all = contexts(graph);
+    const users = all.find((c) => c.name === 'users/index.js')!;
+    assert.equal(path.relative(dir, users.file!), 'routes/users/index.js');
+    assert.equal(users.prefix, '/users');
+    assert.ok(!all.some((c) => c.name === 'legacy/wrapped.js'), 'fp-wrapped routes file makes no context');
+    const appPlugin = all.find((c) => c.name === 'app.js')!;
+    assert.ok(appPlugin.plugins.some((p) => p.name === 'legacy/wrapped.js'));
+  });
+
+  it('says what it could not follow, with a span on the code', () => {
+    const { dir, graph } = fixture('broken');
+    const byReason = (re: RegExp) => graph.unresolved.find((u) => re.test(u.reason));
+    const env = byReason(/prefix of plugin .*process\.env\.API_PREFIX/)!;
+    assert.equal(path.relative(dir, env.span!.file), 'server.js');
+    assert.match(textOf(env.span!), /^app\.register\(async \(f\)/);
+    assert.ok(byReason(/^syntax error/)?.span);
+    assert.ok(byReason(/register cycle: plugin 'cycleA'/));
+    assert.ok(byReason(/register cycle: @fastify\/autoload of auto/));
+    assert.ok(byReason(/'@fastify\/cors' is not analysed/));
+  });
+});
