@@ -5,7 +5,7 @@ import type { Interpreter } from './interpreter';
 import { dirOf, pathToFileUrl } from './interpreter';
 import type { Scope } from './scope';
 import {
-  UNDEF, arr, asString, bool, getProp, str, truthy, unknown, unwrapPromise,
+  NULL, UNDEF, arr, asString, bool, getProp, str, truthy, unknown, unwrapPromise,
   type BuiltinValue, type Value,
 } from './values';
 
@@ -50,6 +50,15 @@ export function packageValue(name: string, subpath: string): Value {
       const u = builtin('url', { fileURLToPath: builtin('url.fileURLToPath'), pathToFileURL: builtin('url.pathToFileURL'), URL: builtin('URL') }, 'url');
       u.props!.set('default', u);
       return u;
+    }
+    case 'fs':
+    case 'fs/promises': {
+      // Hand-rolled autoloading lists a folder and requires each file: listing is reading, not running.
+      const async = name === 'fs/promises';
+      const f = builtin('fs', { readdirSync: builtin('fs.readdir'), existsSync: builtin('fs.exists'), readdir: builtin(async ? 'fs.readdir.promise' : 'fs.readdir.callback') }, name);
+      f.props!.set('promises', async ? f : builtin('fs', { readdir: builtin('fs.readdir.promise') }, 'fs/promises'));
+      f.props!.set('default', f);
+      return f;
     }
     default:
       return builtin('package', undefined, name);
@@ -126,6 +135,7 @@ export function callBuiltin(interp: Interpreter, b: BuiltinValue, args: Value[],
       return newBuiltin(b, args) ?? unknown();
     default:
       if (b.name.startsWith('path.')) return pathFunction(b.name.slice(5), args, scope);
+      if (b.name.startsWith('fs.')) return fsFunction(interp, b.name, args);
       interp.touchCallbacks(args);
       return unknown(b.pkg ? `result of a call into '${b.pkg}'` : `result of ${b.name}()`);
   }
@@ -153,6 +163,26 @@ function pathFunction(fn: string, args: Value[], scope: Scope): Value {
     default:
       return unknown();
   }
+}
+
+/** The few file-system reads apps do while wiring plugins, answered from the Host. */
+function fsFunction(interp: Interpreter, name: string, args: Value[]): Value {
+  const host = interp.linker.host;
+  const raw = asString(args[0] ?? UNDEF);
+  if (raw === undefined) return unknown(`${name} of a path known only at run time`);
+  const p = raw.startsWith('file://') ? decodeURIComponent(raw.slice(7)) : raw;
+  if (name === 'fs.exists') return bool(host.stat(p) !== undefined);
+  const opts = args[1];
+  if (opts?.kind === 'obj' && truthy(getProp(opts, 'withFileTypes')) !== false && opts.props.has('withFileTypes')) return unknown('directory entries (withFileTypes)');
+  const entries = host.readDirectory(p);
+  const listing = entries ? arr(entries.map((e) => str(e.name))) : unknown(`folder ${interp.linker.rel(p)} could not be read`);
+  if (name === 'fs.readdir.promise') return { kind: 'promise', v: listing };
+  if (name === 'fs.readdir.callback') {
+    const cb = args[args.length - 1];
+    if (cb?.kind === 'fn') interp.callFunction(cb, [NULL, listing]);
+    return UNDEF;
+  }
+  return listing;
 }
 
 export function newBuiltin(ctor: BuiltinValue, args: Value[]): Value | undefined {
