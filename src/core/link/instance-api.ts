@@ -162,8 +162,14 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
   }
 }
 
+/** fastify-plugin name, the autoload file, the function name, else the file that exports it (as Fastify names it). */
 function pluginName(fn: FnValue, hint?: string): string {
-  return fn.marks.meta?.name ?? hint ?? fn.name ?? 'anonymous';
+  if (fn.marks.meta?.name) return fn.marks.meta.name;
+  if (hint) return hint;
+  if (fn.name) return fn.name;
+  const m = fn.module;
+  if (m.cjsExports === fn || m.esmExports.get('default')?.() === fn) return m.path.slice(m.path.lastIndexOf('/') + 1);
+  return 'anonymous';
 }
 
 
