@@ -242,7 +242,9 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, file: string, dire
   const loaded = loadContent(interp, file);
   if (!loaded) return undefined;
   const { content, plugin } = loaded;
-  if (plugin.kind !== 'fn' && !isRouteObject(plugin)) {
+  // A file may export a package's plugin as is (`export default cors` with an autoConfig).
+  const packagePlugin = plugin.kind === 'builtin' && plugin.name === 'package';
+  if (plugin.kind !== 'fn' && !isRouteObject(plugin) && !packagePlugin) {
     if (plugin.kind === 'unknown') interp.linker.reportFile(file, '@fastify/autoload: the export of this file is not known statically; it was not followed');
     return undefined;
   }
