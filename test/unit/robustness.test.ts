@@ -140,3 +140,29 @@ describe('the analysis never runs the analysed code', () => {
     assert.deepEqual(markers, []);
   });
 });
+
+describe('very deep trees', () => {
+  it('follows a chain of plugins up to the depth limit and says where it stopped', () => {
+    const files: Record<string, string> = { 'package.json': FASTIFY_PACKAGE, 'server.js': "const app = require('fastify')()\napp.register(require('./p0'), { prefix: '/p0' })\n" };
+    for (let i = 0; i < 120; i++) {
+      files[`p${i}.js`] = `module.exports = async function p${i} (f) {\n  f.get('/here', async () => ${i})\n  f.register(require('./p${i + 1}'), { prefix: '/p${i + 1}' })\n}\n`;
+    }
+    files['p120.js'] = "module.exports = async function last (f) { f.get('/last', async () => 1) }\n";
+    const g = analyze(writeWorkspace('deep-plugins', files));
+    const routes = urls(g);
+    assert.ok(routes.length > 50 && routes.length < 120, `followed ${routes.length} levels`);
+    assert.ok(routes.includes('GET /p0/here') && routes.includes('GET /p0/p1/here'));
+    assert.ok(reasons(g).some((r) => r.startsWith('plugins nested deeper than')), reasons(g).join('\n'));
+  });
+
+  it('stops helpers calling helpers at the call depth limit and says so', () => {
+    const helpers = Array.from({ length: 80 }, (_, i) => `function h${i} (app) { app.get('/h${i}', async () => 1); h${i + 1}(app) }`).join('\n');
+    const g = analyze(writeWorkspace('deep-helpers', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': `const app = require('fastify')()\n${helpers}\nfunction h80 (app) { app.get('/h80', async () => 1) }\nh0(app)\n`,
+    }));
+    const routes = urls(g);
+    assert.ok(routes.length > 30 && routes.length < 81, `followed ${routes.length} helpers`);
+    assert.ok(reasons(g).some((r) => r.startsWith('calls nested deeper than')), reasons(g).join('\n'));
+  });
+});

@@ -16,6 +16,7 @@ import {
 type Completion = undefined | { type: 'return'; value: Value } | { type: 'break' | 'continue'; label?: string };
 
 const MAX_CALL_DEPTH = 60;
+const MAX_PLUGIN_DEPTH = 100;
 const MAX_LOOP_ITERATIONS = 2000;
 
 /**
@@ -35,6 +36,10 @@ export class Interpreter {
 
   /** Runs a plugin body (or a module's top level), then loads what it registered, depth first. */
   load(body: () => void): void {
+    if (this.loadQueues.length >= MAX_PLUGIN_DEPTH) {
+      this.linker.report(undefined, undefined, `plugins nested deeper than ${MAX_PLUGIN_DEPTH} levels: not followed further`);
+      return;
+    }
     this.loadQueues.push([]);
     let queue: (() => void)[];
     try {
@@ -689,9 +694,11 @@ export class Interpreter {
   }
 
   callFunction(fn: FnValue, args: Value[], thisValue?: Value, uncertain = false): Value {
-    if (this.depth >= MAX_CALL_DEPTH || this.callStack.filter((n) => n === fn.node).length >= 3) {
-      return unknown('recursion too deep');
+    if (this.depth >= MAX_CALL_DEPTH) {
+      this.linker.report(fn.node, fn.module, `calls nested deeper than ${MAX_CALL_DEPTH} levels (plugins registering plugins, or helpers calling helpers): not followed further`);
+      return unknown('calls nested too deeply');
     }
+    if (this.callStack.filter((n) => n === fn.node).length >= 3) return unknown('recursion');
     const body = fn.node.body;
     if (!body) return unknown();
     const scope = new Scope(fn.closure, fn.module, fn.thisValue ?? thisValue);
