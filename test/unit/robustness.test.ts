@@ -103,6 +103,7 @@ describe('bad input gives partial results and unresolved entries, never a crash 
     });
     const g = analyze(dir);
     assert.ok(urls(g).includes('GET /end'));
+    assert.ok(g.unresolved.some((u) => u.file?.endsWith('deep.js') && u.reason.startsWith('code nested too deeply')), reasons(g).join('\n'));
   });
 
   it('skips a file too large to analyse and says so', () => {

@@ -29,6 +29,20 @@ export class Interpreter {
   private depth = 0;
   private readonly callStack: ts.Node[] = [];
 
+  /** Runs `fn`; if it throws (a stack overflow on absurd code), puts the interpreter back as it was and rethrows. */
+  guarded(fn: () => void): void {
+    const saved = { uncertain: this.uncertain, depth: this.depth, calls: this.callStack.length, queues: this.loadQueues.length };
+    try {
+      fn();
+    } catch (err) {
+      this.uncertain = saved.uncertain;
+      this.depth = saved.depth;
+      this.callStack.length = saved.calls;
+      this.loadQueues.length = saved.queues;
+      throw err;
+    }
+  }
+
   /** avvio's queues: plugins registered while a plugin body runs load after that body, in order. */
   private readonly loadQueues: (() => void)[][] = [];
 

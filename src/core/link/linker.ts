@@ -85,6 +85,12 @@ export class Linker {
     this.unresolved.push(s ? { span: s, reason } : { file: module?.path, reason });
   }
 
+  /** A failure while following one file or root: said once, and the rest goes on. */
+  reportFailure(file: string, err: unknown): void {
+    const e = err as Error;
+    this.reportFile(file, e instanceof RangeError ? 'code nested too deeply to follow; the rest of this file was skipped' : `internal error while reading this file: ${e?.message}`);
+  }
+
   reportFile(file: string, reason: string): void {
     const key = `${file}::${reason}`;
     if (this.unresolvedKeys.has(key)) return;
@@ -144,9 +150,9 @@ export class Linker {
     scope.declare('require', { kind: 'builtin', name: 'require', props: new Map([['resolve', unknown('require.resolve')]]) });
     for (const st of m.sf.statements) this.declareImportsAndExports(m, st);
     try {
-      this.interp.load(() => this.interp.execBlock(m.sf.statements, scope));
+      this.interp.guarded(() => this.interp.load(() => this.interp.execBlock(m.sf.statements, scope)));
     } catch (err) {
-      this.reportFile(m.path, `internal error while reading this file: ${(err as Error).message}`);
+      this.reportFailure(m.path, err);
     }
     m.state = 'done';
     return m;

@@ -38,10 +38,9 @@ export function findRoots(linker: Linker, scan: WorkspaceScan): void {
 /** One root's failure (a stack overflow on absurdly nested code, a bug) must not cost the others. */
 function guarded(linker: Linker, file: string, fn: () => void): void {
   try {
-    fn();
+    linker.interp.guarded(fn);
   } catch (err) {
-    const e = err as Error;
-    linker.reportFile(file, e instanceof RangeError ? 'code nested too deeply to follow' : `internal error: ${e.message}`);
+    linker.reportFailure(file, err);
   }
 }
 
