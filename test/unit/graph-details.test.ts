@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { analyzeWorkspace } from '../../src/core/analyze';
 import type { Context, Span, WorkspaceGraph } from '../../src/core/model';
 import { createNodeHost } from '../../src/core/node-host';
+import { FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
 
 const fixture = (name: string) => {
   const dir = fs.realpathSync(path.join(__dirname, '..', 'fixtures', name));
@@ -82,10 +83,23 @@ describe('graph details beyond method and URL', () => {
     const byReason = (re: RegExp) => graph.unresolved.find((u) => re.test(u.reason));
     const env = byReason(/prefix of plugin .*process\.env\.API_PREFIX/)!;
     assert.equal(path.relative(dir, env.span!.file), 'server.js');
-    assert.match(textOf(env.span!), /^app\.register\(async \(f\)/);
+    assert.match(textOf(env.span!), /^register\(async \(f\)/, "from the method name to the end of the call");
     assert.ok(byReason(/^syntax error/)?.span);
     assert.ok(byReason(/register cycle: plugin 'cycleA'/));
     assert.ok(byReason(/register cycle: @fastify\/autoload of auto/));
     assert.ok(byReason(/'@fastify\/cors' is not analysed/));
+  });
+});
+
+describe('declaration spans', () => {
+  it('starts each call of a chain at its own method name', () => {
+    const dir = writeWorkspace('chained', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': "const app = require('fastify')()\napp\n  .get('/a', async () => 1)\n  .post('/b', async () => 2)\n  .register(async function child (f) { f.get('/c', async () => 3) })\n",
+    });
+    const g = analyzeWorkspace(dir, createNodeHost());
+    const spans = g.apps[0].routes.filter((r) => !r.implicitHead).map((r) => `${r.url}:${r.span.line}:${textOf(r.span).slice(0, 5)}`);
+    assert.deepEqual(spans, ['/a:3:get(\'', '/b:4:post(', '/c:5:get(\'']);
+    assert.equal(g.apps[0].root.children[0].span.line, 5);
   });
 });

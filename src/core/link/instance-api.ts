@@ -33,8 +33,7 @@ export function callInstanceMethod(
   call: ts.CallExpression | ts.NewExpression | undefined,
   scope: Scope,
 ): Value {
-  const at = (node: ts.Node | undefined): Span => (node ? interp.span(node, scope.module) : inst.ctx.ctx.span);
-  const callSpan = at(call);
+  const callSpan = call ? callSiteSpan(interp, call, scope) : inst.ctx.ctx.span;
   const ctx = inst.ctx;
   if (name === 'register') {
     registerPlugin(interp, ctx, args[0] ?? UNDEF, args[1] ?? UNDEF, callSpan, scope);
@@ -201,8 +200,10 @@ function declareRoute(
     urlV = getProp(opts, 'url');
     if (urlV.kind === 'undef') urlV = getProp(opts, 'path');
   }
-  const callSpan = call ? interp.span(call, scope.module) : ctx.ctx.span;
-  const span = opts.kind === 'obj' && opts.node && opts.module && !(call && within(opts.node, call)) ? interp.span(opts.node, opts.module) : callSpan;
+  const callSpan = call ? callSiteSpan(interp, call, scope) : ctx.ctx.span;
+  // A route() fed from a table is declared where its object is written, not at the loop.
+  const tableEntry = via === 'route' && opts.kind === 'obj' && opts.node && opts.module && !(call && within(opts.node, call)) ? opts : undefined;
+  const span = tableEntry ? interp.span(tableEntry.node!, tableEntry.module!) : callSpan;
 
   let methods = shorthandMethods;
   if (!methods) {
@@ -257,6 +258,18 @@ function declareRoute(
     ctx.ctx.routes.push(head);
     app.routes.push(head);
   }
+}
+
+/**
+ * `app.get(...)` from the method name on: in a chain (`app.post(a).get(b)`) each call starts at
+ * its own method, not at `app`.
+ */
+function callSiteSpan(interp: Interpreter, call: ts.CallExpression | ts.NewExpression, scope: Scope): Span {
+  const whole = interp.span(call, scope.module);
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee)) return whole;
+  const name = interp.span(callee.name, scope.module);
+  return { ...whole, start: name.start, line: name.line };
 }
 
 function within(inner: ts.Node, outer: ts.Node): boolean {
