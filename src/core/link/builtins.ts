@@ -51,6 +51,12 @@ export function packageValue(name: string, subpath: string): Value {
       u.props!.set('default', u);
       return u;
     }
+    case 'desm': {
+      // desm(import.meta.url) is the module's folder; join(url, ...parts) joins onto it.
+      const d = builtin('desm.dirname', undefined, 'desm');
+      d.props = new Map<string, Value>([['join', builtin('desm.join')], ['filename', builtin('desm.filename')], ['default', d]]);
+      return d;
+    }
     case 'fs':
     case 'fs/promises': {
       // Hand-rolled autoloading lists a folder and requires each file: listing is reading, not running.
@@ -135,6 +141,7 @@ export function callBuiltin(interp: Interpreter, b: BuiltinValue, args: Value[],
       return newBuiltin(b, args) ?? unknown();
     default:
       if (b.name.startsWith('path.')) return pathFunction(b.name.slice(5), args, scope);
+      if (b.name.startsWith('desm.')) return desmFunction(b.name.slice(5), args, scope);
       if (b.name.startsWith('fs.')) return fsFunction(interp, b.name, args);
       interp.touchCallbacks(args);
       return unknown(b.pkg ? `result of a call into '${b.pkg}'` : `result of ${b.name}()`);
@@ -149,7 +156,8 @@ function pathFunction(fn: string, args: Value[], scope: Scope): Value {
     case 'join':
       return str(posix.join(...ps));
     case 'resolve':
-      return str(posix.resolve(dirOf(scope.module.path), ...ps));
+      // Relative to the working directory: for `npm start` that is the project folder.
+      return str(posix.resolve(scope.module.project?.dir ?? dirOf(scope.module.path), ...ps));
     case 'dirname':
       return str(posix.dirname(ps[0] ?? ''));
     case 'basename':
@@ -163,6 +171,15 @@ function pathFunction(fn: string, args: Value[], scope: Scope): Value {
     default:
       return unknown();
   }
+}
+
+function desmFunction(fn: string, args: Value[], scope: Scope): Value {
+  const url = asString(args[0] ?? UNDEF);
+  if (!url?.startsWith('file://')) return unknown('desm of a URL known only at run time');
+  const file = decodeURIComponent(url.slice(7));
+  if (fn === 'filename') return str(file);
+  if (fn === 'dirname') return str(posix.dirname(file));
+  return pathFunction('join', [str(posix.dirname(file)), ...args.slice(1)], scope);
 }
 
 /** The few file-system reads apps do while wiring plugins, answered from the Host. */
