@@ -1,8 +1,8 @@
 import * as posix from 'node:path/posix';
+import { pathToFileURL } from 'node:url';
 import { ts } from 'ts-morph';
 import type { PluginMeta } from '../model';
 import type { Interpreter } from './interpreter';
-import { dirOf, pathToFileUrl } from './interpreter';
 import type { Scope } from './scope';
 import {
   NULL, UNDEF, arr, asString, bool, getProp, str, truthy, unknown, unwrapPromise,
@@ -135,7 +135,7 @@ export function callBuiltin(interp: Interpreter, b: BuiltinValue, args: Value[],
     }
     case 'url.pathToFileURL': {
       const p = asString(args[0] ?? UNDEF);
-      return p ? str(pathToFileUrl(p)) : unknown();
+      return p ? str(pathToFileURL(p).href) : unknown();
     }
     case 'URL':
       return newBuiltin(b, args) ?? unknown();
@@ -157,7 +157,7 @@ function pathFunction(fn: string, args: Value[], scope: Scope): Value {
       return str(posix.join(...ps));
     case 'resolve':
       // Relative to the working directory: for `npm start` that is the project folder.
-      return str(posix.resolve(scope.module.project?.dir ?? dirOf(scope.module.path), ...ps));
+      return str(posix.resolve(scope.module.project?.dir ?? posix.dirname(scope.module.path), ...ps));
     case 'dirname':
       return str(posix.dirname(ps[0] ?? ''));
     case 'basename':

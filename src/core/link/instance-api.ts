@@ -1,3 +1,4 @@
+import * as posix from 'node:path/posix';
 import { ts } from 'ts-morph';
 import type { DecoratorTarget, DecoratorValueKind, Hook, Route, RouteSchema, SchemaPart, Span } from '../model';
 import { runAutoload } from './autoload';
@@ -124,12 +125,12 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
   }
   const fn: FnValue = plugin;
   const app = ctx.app;
+  const name = pluginName(fn, nameHint);
   if (app.pluginStack.includes(fn.node)) {
-    linker.report(undefined, undefined, `register cycle: plugin '${pluginName(fn, nameHint)}' registers itself again; stopped following it`, span);
+    linker.report(undefined, undefined, `register cycle: plugin '${name}' registers itself again; stopped following it`, span);
     return;
   }
   linker.markRegistered(fn);
-  const name = pluginName(fn, nameHint);
   const pluginSpan = interp.span(fn.node, fn.module);
   let target = ctx;
   if (fn.marks.skipOverride) {
@@ -167,7 +168,7 @@ function pluginName(fn: FnValue, hint?: string): string {
   if (hint) return hint;
   if (fn.name) return fn.name;
   const m = fn.module;
-  if (m.cjsExports === fn || m.esmExports.get('default')?.() === fn) return m.path.slice(m.path.lastIndexOf('/') + 1);
+  if (m.cjsExports === fn || m.esmExports.get('default')?.() === fn) return posix.basename(m.path);
   return 'anonymous';
 }
 

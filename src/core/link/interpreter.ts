@@ -1,3 +1,5 @@
+import * as posix from 'node:path/posix';
+import { pathToFileURL } from 'node:url';
 import { ts } from 'ts-morph';
 import type { Span } from '../model';
 import { construct, initialise, makeClass } from './classes';
@@ -480,9 +482,9 @@ export class Interpreter {
     if (e.keywordToken === ts.SyntaxKind.ImportKeyword) {
       const file = scope.module.path;
       const meta = obj();
-      meta.props.set('url', str(pathToFileUrl(file)));
+      meta.props.set('url', str(pathToFileURL(file).href));
       meta.props.set('filename', str(file));
-      meta.props.set('dirname', str(dirOf(file)));
+      meta.props.set('dirname', str(posix.dirname(file)));
       return meta;
     }
     return unknown('new.target');
@@ -885,13 +887,4 @@ function variableNameOf(node: ts.Node): string | undefined {
   if (p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
   if (p && ts.isPropertyAssignment(p) && ts.isIdentifier(p.name)) return p.name.text;
   return undefined;
-}
-
-export function pathToFileUrl(file: string): string {
-  return 'file://' + file.split('/').map(encodeURIComponent).join('/');
-}
-
-export function dirOf(file: string): string {
-  const i = file.lastIndexOf('/');
-  return i <= 0 ? '/' : file.slice(0, i);
 }

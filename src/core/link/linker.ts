@@ -4,10 +4,10 @@ import type { Host } from '../host';
 import type { ServerOptions, Span, Unresolved } from '../model';
 import { ParseCache, syntaxErrors } from '../facts/parse';
 import type { Resolver } from '../workspace/resolve';
-import type { Project, WorkspaceScan } from '../workspace/scan';
+import { innermostProject, type Project, type WorkspaceScan } from '../workspace/scan';
 import { packageValue } from './builtins';
 import { AppBuilder } from './context-builder';
-import { Interpreter, dirOf } from './interpreter';
+import { Interpreter } from './interpreter';
 import { registerPlugin } from './instance-api';
 import { ModuleRecord } from './module-record';
 import type { Scope } from './scope';
@@ -131,11 +131,8 @@ export class Linker {
   }
 
   private projectOf(path: string): Project | undefined {
-    if (this.projectsByFile.has(path)) return this.projectsByFile.get(path);
-    let best: Project | undefined;
-    for (const p of this.scan.projects) if (path.startsWith(p.dir + '/') && (!best || p.dir.length > best.dir.length)) best = p;
-    this.projectsByFile.set(path, best);
-    return best;
+    if (!this.projectsByFile.has(path)) this.projectsByFile.set(path, innermostProject(this.scan.projects, path));
+    return this.projectsByFile.get(path);
   }
 
   /** Runs a module's top level once (like Node's module cache; a cycle sees partial exports). */
@@ -146,7 +143,7 @@ export class Linker {
     scope.declare('module', m.moduleObj);
     scope.declare('exports', m.cjsExports);
     scope.declare('__filename', str(m.path));
-    scope.declare('__dirname', str(dirOf(m.path)));
+    scope.declare('__dirname', str(posix.dirname(m.path)));
     scope.declare('require', { kind: 'builtin', name: 'require', props: new Map([['resolve', unknown('require.resolve')]]) });
     for (const st of m.sf.statements) this.declareImportsAndExports(m, st);
     try {
@@ -317,7 +314,7 @@ export class Linker {
     this.apps.push({ builder, enclosing: [] });
     const opts = { kind: 'obj' as const, props: new Map<string, Value>(), partial: false };
     if (prefix) opts.props.set('prefix', str(prefix));
-    registerPlugin(this.interp, builder.root, plugin, opts, entry, module.scope, baseName(module.path));
+    registerPlugin(this.interp, builder.root, plugin, opts, entry, module.scope, posix.basename(module.path));
   }
 
   /** Functions that create an app are factories, not root plugins. */
@@ -352,10 +349,6 @@ function bindingNames(name: ts.BindingName): string[] {
   const out: string[] = [];
   for (const el of name.elements) if (!ts.isOmittedExpression(el)) out.push(...bindingNames(el.name));
   return out;
-}
-
-function baseName(p: string): string {
-  return p.slice(p.lastIndexOf('/') + 1);
 }
 
 export function serverOptions(v: Value): ServerOptions {
