@@ -1,0 +1,28 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { listFixtures } from '../support/runtime-routes';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+describe('the house keeps its lists in step', () => {
+  const fixtures = listFixtures();
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+
+  it('every fixture folder has a fixture.json with a description, and says why when it is not booted', () => {
+    const dirs = fs.readdirSync(path.join(ROOT, 'test', 'fixtures')).filter((n) => fs.statSync(path.join(ROOT, 'test', 'fixtures', n)).isDirectory());
+    assert.deepEqual(fixtures.map((f) => f.name), dirs.sort());
+    for (const f of fixtures) {
+      assert.ok(f.manifest.description.length > 20, `${f.name}: description`);
+      if (!Array.isArray(f.manifest.boot)) assert.ok(f.manifest.why, `${f.name}: why it is not booted`);
+    }
+  });
+
+  it('the README lists every fixture', () => {
+    for (const f of fixtures) assert.ok(readme.includes(`| \`${f.name}\` |`), `README has no row for ${f.name}`);
+  });
+
+  it('every fixture has a reviewed graph snapshot', () => {
+    for (const f of fixtures) assert.ok(fs.existsSync(path.join(__dirname, '__snapshots__', `${f.name}.graph.txt`)), f.name);
+  });
+});
