@@ -22,7 +22,7 @@ function formatContext(app: AppGraph, c: Context, depth: number, out: string[], 
   const inner = pad + '  ';
   const where = rel(c.pluginSpan ?? c.span);
   const prefix = c.prefixKnown ? JSON.stringify(c.prefix) : `${JSON.stringify(c.prefix)} (partly unknown)`;
-  const fp = c.encapsulatedFp ? ' [fastify-plugin, encapsulate]' : '';
+  const fp = (c.encapsulatedFp ? ' [fastify-plugin, encapsulate]' : '') + (c.conditional ? ' (conditional)' : '');
   out.push(`${pad}${c.kind} ${JSON.stringify(c.name)} prefix=${prefix}${fp} ${where}`.trimEnd());
   for (const p of c.plugins) {
     const kind = p.external ? `external ${p.external}` : 'fastify-plugin';
@@ -44,6 +44,7 @@ function formatContext(app: AppGraph, c: Context, depth: number, out: string[], 
 export function formatRouteLine(r: Route, rel: (s?: Span) => string): string {
   const extras: string[] = [];
   if (r.implicitHead) extras.push('implicit HEAD');
+  if (r.conditional) extras.push('conditional');
   if (r.alsoServes.length) extras.push(`also ${r.alsoServes.join(' ')}`);
   if (r.schema) {
     const parts = (['body', 'querystring', 'params', 'headers'] as const).filter((k) => r.schema?.[k]);

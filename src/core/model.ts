@@ -61,6 +61,8 @@ export interface Route {
   urlKnown: boolean;
   /** True for the HEAD route Fastify adds for every GET (exposeHeadRoutes). */
   implicitHead?: boolean;
+  /** Declared under a condition known only at run time (an `if` on process.env, say). */
+  conditional?: boolean;
   /** Which shorthand or `route` was used. */
   via: string;
   contextId: number;
@@ -83,6 +85,7 @@ export interface Hook {
   handlerSpan?: Span;
   /** Position among the context's declarations, for ordering rules. */
   order: number;
+  conditional?: boolean;
 }
 
 export type DecoratorTarget = 'instance' | 'request' | 'reply';
@@ -94,6 +97,7 @@ export interface Decorator {
   valueKind: DecoratorValueKind;
   span: Span;
   order: number;
+  conditional?: boolean;
 }
 
 export interface SharedSchema {
@@ -125,6 +129,7 @@ export interface MergedPlugin {
   /** npm package the plugin comes from, when it is not analysed. */
   external?: string;
   order: number;
+  conditional?: boolean;
 }
 
 export type ContextKind = 'root' | 'plugin' | 'autoload' | 'autohooks' | 'external';
@@ -146,6 +151,8 @@ export interface Context {
   meta?: PluginMeta;
   /** fastify-plugin with `encapsulate: true`. */
   encapsulatedFp?: boolean;
+  /** Registered under a condition known only at run time; everything inside shares it. */
+  conditional?: boolean;
   children: Context[];
   plugins: MergedPlugin[];
   routes: Route[];

@@ -103,3 +103,31 @@ describe('declaration spans', () => {
     assert.equal(g.apps[0].root.children[0].span.line, 5);
   });
 });
+
+describe('declarations under run-time conditions', () => {
+  it('marks routes, plugins and what they declare as conditional; known conditions are followed exactly', () => {
+    const dir = writeWorkspace('conditional', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': [
+        "const app = require('fastify')()",
+        "const fp = require('fastify-plugin')",
+        'function devRoutes (f) { f.get(\'/debug\', async () => 1) }',
+        "if (process.env.NODE_ENV !== 'production') {",
+        "  app.get('/dev', async () => 1)",
+        '  devRoutes(app)',
+        "  app.register(async function docs (f) { f.get('/', async () => 1) }, { prefix: '/docs' })",
+        "  app.register(fp(async function metrics (f) { f.decorate('metrics', {}); f.get('/metrics', async () => 1) }))",
+        '}',
+        "if (1 + 1 === 3) app.get('/never', async () => 1)",
+        "app.get('/always', async () => 1)",
+      ].join('\n'),
+    });
+    const g = analyzeWorkspace(dir, createNodeHost());
+    const routes = g.apps[0].routes.filter((r) => !r.implicitHead).map((r) => `${r.url}${r.conditional ? ' ?' : ''}`);
+    assert.deepEqual(routes, ['/dev ?', '/debug ?', '/always', '/docs ?', '/metrics ?']);
+    const root = g.apps[0].root;
+    assert.equal(root.children[0].conditional, true);
+    assert.equal(root.plugins[0].conditional, true);
+    assert.equal(root.decorators[0].conditional, true);
+  });
+});

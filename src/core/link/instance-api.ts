@@ -1,6 +1,6 @@
 import * as posix from 'node:path/posix';
 import { ts } from 'ts-morph';
-import type { DecoratorTarget, DecoratorValueKind, Hook, Route, RouteSchema, SchemaPart, Span } from '../model';
+import type { Decorator, DecoratorTarget, DecoratorValueKind, Hook, MergedPlugin, Route, RouteSchema, SchemaPart, Span } from '../model';
 import { runAutoload } from './autoload';
 import type { ContextBuilder } from './context-builder';
 import type { Interpreter } from './interpreter';
@@ -58,7 +58,7 @@ export function callInstanceMethod(
       const target: DecoratorTarget = name === 'decorate' ? 'instance' : name === 'decorateRequest' ? 'request' : 'reply';
       const dn = asString(args[0] ?? UNDEF);
       if (dn === undefined) interp.linker.report(call, scope.module, `${name}(): decorator name not known statically`);
-      else ctx.ctx.decorators.push({ target, name: dn, valueKind: decoratorKind(args[1] ?? UNDEF), span: callSpan, order: ctx.app.order() });
+      else ctx.ctx.decorators.push(mark<Decorator>(interp, { target, name: dn, valueKind: decoratorKind(args[1] ?? UNDEF), span: callSpan, order: ctx.app.order() }));
       return inst;
     }
     case 'addSchema': {
@@ -96,7 +96,9 @@ export function callInstanceMethod(
 
 /** register(plugin, opts): a new encapsulated context, or the same one for fastify-plugin. */
 export function registerPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, optsArg: Value, span: Span, scope: Scope, nameHint?: string): void {
-  interp.enqueue(() => loadPlugin(interp, ctx, pluginArg, optsArg, span, scope, nameHint));
+  // The plugin loads later (avvio); whether its register() was conditional is known now.
+  const load = () => loadPlugin(interp, ctx, pluginArg, optsArg, span, scope, nameHint);
+  interp.enqueue(interp.conditional ? () => interp.conditionally(load) : load);
 }
 
 function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, optsArg: Value, span: Span, scope: Scope, nameHint?: string): void {
@@ -115,7 +117,7 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
   }
   if (plugin.kind === 'builtin' && plugin.name === 'package') {
     const pkg = plugin.pkg ?? '?';
-    ctx.ctx.plugins.push({ name: plugin.marks?.meta?.name ?? pkg, span, external: pkg, meta: plugin.marks?.meta, order: ctx.app.order() });
+    ctx.ctx.plugins.push(mark<MergedPlugin>(interp, { name: plugin.marks?.meta?.name ?? pkg, span, external: pkg, meta: plugin.marks?.meta, order: ctx.app.order() }));
     linker.report(undefined, undefined, `plugin from package '${pkg}' is not analysed (its decorators, hooks and routes are not in the graph)`, span);
     return;
   }
@@ -134,7 +136,7 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
   const pluginSpan = interp.span(fn.node, fn.module);
   let target = ctx;
   if (fn.marks.skipOverride) {
-    ctx.ctx.plugins.push({ name, span, pluginSpan, meta: fn.marks.meta, order: app.order() });
+    ctx.ctx.plugins.push(mark<MergedPlugin>(interp, { name, span, pluginSpan, meta: fn.marks.meta, order: app.order() }));
   } else {
     const p = prefixSource.kind === 'obj' || prefixSource.kind === 'fn' ? getProp(prefixSource, 'prefix') : prefixSource.kind === 'unknown' ? unknown('register options known only at run time') : UNDEF;
     let prefix = ctx.ctx.prefix;
@@ -146,6 +148,7 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
       linker.report(undefined, undefined, `prefix of plugin '${name}' is not known statically${p.why ? ` (${p.why})` : ''}`, span);
     }
     target = ctx.child('plugin', name, prefix, known, span);
+    mark(interp, target.ctx);
     target.ctx.pluginSpan = pluginSpan;
     target.ctx.file = fn.module.path;
     if (fn.marks.meta) {
@@ -251,11 +254,11 @@ function declareRoute(
     schema: routeSchema(interp, getProp(opts, 'schema')),
     hooks: routeHooks(interp, opts, span),
   };
-  const route: Route = { id: app.routeId(), methods, alsoServes, ...base };
+  const route = mark<Route>(interp, { id: app.routeId(), methods, alsoServes, ...base });
   ctx.ctx.routes.push(route);
   app.routes.push(route);
   for (const h of expanded.filter((e) => e.implicitHead)) {
-    const head: Route = { id: app.routeId(), methods: ['HEAD'], alsoServes: [], implicitHead: true, ...base, url: h.url };
+    const head = mark<Route>(interp, { id: app.routeId(), methods: ['HEAD'], alsoServes: [], implicitHead: true, ...base, url: h.url });
     ctx.ctx.routes.push(head);
     app.routes.push(head);
   }
@@ -271,6 +274,12 @@ function callSiteSpan(interp: Interpreter, call: ts.CallExpression | ts.NewExpre
   if (!ts.isPropertyAccessExpression(callee)) return whole;
   const name = interp.span(callee.name, scope.module);
   return { ...whole, start: name.start, line: name.line };
+}
+
+/** Flags what is declared under a run-time condition, so rules can tell "maybe" from "always". */
+function mark<T extends { conditional?: boolean }>(interp: Interpreter, item: T): T {
+  if (interp.conditional) item.conditional = true;
+  return item;
 }
 
 function within(inner: ts.Node, outer: ts.Node): boolean {
@@ -336,7 +345,7 @@ function addHook(interp: Interpreter, ctx: ContextBuilder, args: Value[], span: 
     hook.params = fn.node.parameters.length;
     hook.handlerSpan = interp.span(fn.node, fn.module);
   }
-  ctx.ctx.hooks.push(hook);
+  ctx.ctx.hooks.push(mark(interp, hook));
 }
 
 function decoratorKind(v: Value): DecoratorValueKind {

@@ -33,11 +33,12 @@ export class Interpreter {
 
   /** Runs `fn`; if it throws (a stack overflow on absurd code), puts the interpreter back as it was and rethrows. */
   guarded(fn: () => void): void {
-    const saved = { uncertain: this.uncertain, depth: this.depth, calls: this.callStack.length, queues: this.loadQueues.length };
+    const saved = { uncertain: this.uncertain, conditionalCalls: this.conditionalCalls, depth: this.depth, calls: this.callStack.length, queues: this.loadQueues.length };
     try {
       fn();
     } catch (err) {
       this.uncertain = saved.uncertain;
+      this.conditionalCalls = saved.conditionalCalls;
       this.depth = saved.depth;
       this.callStack.length = saved.calls;
       this.loadQueues.length = saved.queues;
@@ -99,6 +100,24 @@ export class Interpreter {
 
   /** >0 while executing a branch that may not run (unknown condition): returns do not end the block. */
   private uncertain = 0;
+
+  /** True while the code being followed runs only under a condition known at run time. */
+  get conditional(): boolean {
+    return this.uncertain > 0 || this.conditionalCalls > 0;
+  }
+
+  /** Calls made from a conditional branch keep their body conditional too. */
+  private conditionalCalls = 0;
+
+  /** Runs a plugin registered under a condition: what it declares is conditional too. */
+  conditionally(fn: () => void): void {
+    this.conditionalCalls++;
+    try {
+      fn();
+    } finally {
+      this.conditionalCalls--;
+    }
+  }
 
   private hoist(statements: readonly ts.Statement[], scope: Scope): void {
     for (const st of statements) {
@@ -733,6 +752,8 @@ export class Interpreter {
     this.callStack.push(fn.node);
     // A function body starts certain: its own returns end it. Callbacks we only touch do not.
     const saved = this.uncertain;
+    const calledConditionally = saved > 0;
+    if (calledConditionally) this.conditionalCalls++;
     this.uncertain = uncertain ? 1 : 0;
     try {
       if (ts.isBlock(body)) {
@@ -742,6 +763,7 @@ export class Interpreter {
       return this.eval(body, scope);
     } finally {
       this.uncertain = saved;
+      if (calledConditionally) this.conditionalCalls--;
       this.callStack.pop();
       this.depth--;
     }
