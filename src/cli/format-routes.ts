@@ -9,6 +9,8 @@ export interface RouteRow {
   app: string;
   plugin: string;
   urlKnown: boolean;
+  /** Declared under a condition known only at run time. */
+  conditional?: boolean;
   alsoServes?: string[];
   schema?: string[];
   hooks?: string[];
@@ -37,6 +39,7 @@ export function routeRows(g: WorkspaceGraph, options: { includeHead?: boolean } 
           plugin: names.get(r.contextId) ?? '',
           urlKnown: r.urlKnown,
         };
+        if (r.conditional) row.conditional = true;
         if (r.alsoServes.length) row.alsoServes = r.alsoServes;
         if (r.schema) {
           const parts: string[] = (['body', 'querystring', 'params', 'headers'] as const).filter((k) => r.schema?.[k]);
@@ -54,7 +57,8 @@ export function routeRows(g: WorkspaceGraph, options: { includeHead?: boolean } 
 export function formatRoutesTable(rows: RouteRow[]): string {
   if (rows.length === 0) return 'no routes found\n';
   const header = ['METHOD', 'URL', 'SOURCE'];
-  const body = rows.map((r) => [r.method, r.url + (r.urlKnown ? '' : '  (partly unknown)'), `${r.file}:${r.line}`]);
+  const note = (r: RouteRow) => (r.urlKnown ? '' : '  (partly unknown)') + (r.conditional ? '  (conditional)' : '');
+  const body = rows.map((r) => [r.method, r.url + note(r), `${r.file}:${r.line}`]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
   return [line(header), ...body.map(line)].join('\n') + `\n${rows.length} route${rows.length === 1 ? '' : 's'}\n`;
