@@ -65,7 +65,9 @@ for (const entry of manifest.boot) {
 const out = instances.map(({ createdAt, entry, routes }) => ({
   createdAt,
   entry,
-  routes: routes.sort((a, b) => (a.url === b.url ? a.method.localeCompare(b.method) : a.url < b.url ? -1 : 1)),
+  // The order onRoute saw them in, which is the order Fastify registered them.
+  order: routes.map((r) => `${r.method} ${r.url}`),
+  routes: [...routes].sort((a, b) => (a.url === b.url ? a.method.localeCompare(b.method) : a.url < b.url ? -1 : 1)),
 }));
 for (const r of instances) await r.app.close();
 process.stdout.write(JSON.stringify({ instances: out }) + '\n');

@@ -20,6 +20,8 @@ export interface FixtureManifest {
 export interface RuntimeInstance {
   createdAt: { file: string; line: number } | null;
   entry: string;
+  /** `METHOD url` in the order onRoute saw them. */
+  order: string[];
   routes: { method: string; url: string }[];
 }
 

@@ -7,14 +7,14 @@ import type { AppGraph } from '../../src/core/model';
 import { createNodeHost } from '../../src/core/node-host';
 import { bootFixture, listFixtures } from '../support/runtime-routes';
 
-/** `METHOD url` pairs as Fastify's onRoute reports them (all() expanded, implicit HEAD included). */
-function staticPairs(app: AppGraph): string[] {
-  const out = new Set<string>();
+/** `METHOD url` in the order Fastify's onRoute reports them (all() expanded, implicit HEAD included). */
+function staticSequence(app: AppGraph): string[] {
+  const out: string[] = [];
   for (const r of app.routes) {
     const methods = r.methods.includes('ALL') ? allMethods(app.fastifyMajor) : r.methods;
-    for (const m of methods) out.add(`${m} ${r.url}`);
+    for (const m of methods) out.push(`${m} ${r.url}`);
   }
-  return [...out].sort();
+  return out;
 }
 
 async function assertSameRoutes(dir: string): Promise<void> {
@@ -32,7 +32,9 @@ async function assertSameRoutes(dir: string): Promise<void> {
     const app = staticApps.get(key);
     assert.ok(app, `no static app for the instance created at ${key}; static apps: ${[...staticApps.keys()].join(', ')}`);
     const expected = [...new Set(inst.routes.map((r) => `${r.method} ${r.url}`))].sort();
-    assert.deepEqual(staticPairs(app), expected, `routes of ${key}`);
+    assert.deepEqual([...new Set(staticSequence(app))].sort(), expected, `routes of ${key}`);
+    // Stronger than the set: the same order, as avvio loads plugins and Fastify registers routes.
+    assert.deepEqual(staticSequence(app), inst.order, `registration order of ${key}`);
   }
   assert.deepEqual([...staticApps.keys()].sort(), [...new Set(runtimeKeys)].sort(), 'the same apps');
 }
