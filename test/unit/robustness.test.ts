@@ -167,3 +167,18 @@ describe('very deep trees', () => {
     assert.ok(reasons(g).some((r) => r.startsWith('calls nested deeper than')), reasons(g).join('\n'));
   });
 });
+
+describe('symlinks under an autoload folder', () => {
+  it('are skipped, as @fastify/autoload skips them (its Dirent is neither file nor folder)', () => {
+    const dir = writeWorkspace('autoload-symlinks', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': "const app = require('fastify')()\napp.register(require('@fastify/autoload'), { dir: require('path').join(__dirname, 'routes') })\n",
+      'routes/plain.js': "module.exports = async (f) => { f.get('/plain', async () => 1) }\n",
+      'real/file.js': "module.exports = async (f) => { f.get('/linked-file', async () => 1) }\n",
+      'real/sub/x.js': "module.exports = async (f) => { f.get('/in-linked-dir', async () => 1) }\n",
+    });
+    fs.symlinkSync(path.join(dir, 'real', 'file.js'), path.join(dir, 'routes', 'linked.js'));
+    fs.symlinkSync(path.join(dir, 'real', 'sub'), path.join(dir, 'routes', 'linkeddir'));
+    assert.deepEqual(urls(analyze(dir)), ['GET /plain']);
+  });
+});
