@@ -11,7 +11,7 @@ import { Interpreter } from './interpreter';
 import { registerPlugin } from './instance-api';
 import { ModuleRecord } from './module-record';
 import type { Scope } from './scope';
-import { UNDEF, asString, getProp, str, truthy, unknown, type FnValue, type InstanceValue, type Value } from './values';
+import { UNDEF, asString, getProp, obj, str, truthy, unknown, type FnValue, type InstanceValue, type Value } from './values';
 
 export interface LinkOptions {
   /** Interpreter steps allowed for the whole workspace before giving up with an unresolved entry. */
@@ -269,7 +269,7 @@ export class Linker {
       // import() of CommonJS gives { default: module.exports, ...named }.
       if (!t.module.esm) {
         const ns = namespaceOf(t);
-        const wrapped = { kind: 'obj' as const, props: new Map<string, Value>(), partial: false };
+        const wrapped = obj();
         if (ns.kind === 'obj') for (const [k, v] of ns.props) wrapped.props.set(k, v);
         wrapped.props.set('default', ns);
         return wrapped;
@@ -312,7 +312,7 @@ export class Linker {
     const entry = this.span(plugin.node, plugin.module);
     const builder = new AppBuilder('plugin', entry, project?.dir ?? this.scan.root, project?.fastifyMajor ?? 5, serverOptions(UNDEF), 'fastify-cli');
     this.apps.push({ builder, enclosing: [] });
-    const opts = { kind: 'obj' as const, props: new Map<string, Value>(), partial: false };
+    const opts = obj();
     if (prefix) opts.props.set('prefix', str(prefix));
     registerPlugin(this.interp, builder.root, plugin, opts, entry, module.scope, posix.basename(module.path));
   }
