@@ -1,6 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { formatGraph } from '../../src/cli/format-graph';
+import { formatRoutesTable, routeRows } from '../../src/cli/format-routes';
+import { analyzeWorkspace } from '../../src/core/analyze';
+import { createNodeHost } from '../../src/core/node-host';
 import { listFixtures } from '../support/runtime-routes';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -24,5 +28,11 @@ describe('the house keeps its lists in step', () => {
 
   it('every fixture has a reviewed graph snapshot', () => {
     for (const f of fixtures) assert.ok(fs.existsSync(path.join(__dirname, '__snapshots__', `${f.name}.graph.txt`)), f.name);
+  });
+
+  it('the README shows the CLI output of this build', () => {
+    const graph = (name: string) => analyzeWorkspace(fs.realpathSync(path.join(ROOT, 'test', 'fixtures', name)), createNodeHost());
+    assert.ok(readme.includes(formatRoutesTable(routeRows(graph('cli-autoload-js')))), 'routes table of cli-autoload-js is stale in the README');
+    assert.ok(readme.includes(formatGraph(graph('broken'))), 'graph of broken is stale in the README');
   });
 });
