@@ -29,14 +29,6 @@ export class ParseCache {
     this.entries.set(path, { text, sf });
     return sf;
   }
-
-  delete(path: string): void {
-    this.entries.delete(path);
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
 }
 
 /** The parser's syntax errors (the parser keeps them on the source file). */

@@ -1,5 +1,6 @@
 import * as posix from 'node:path/posix';
 import type { Span } from '../model';
+import { pathOfFileUrl } from './builtins';
 import type { ContextBuilder } from './context-builder';
 import { callInstanceMethod, registerPlugin } from './instance-api';
 import type { Interpreter } from './interpreter';
@@ -62,7 +63,7 @@ export function runAutoload(interp: Interpreter, ctx: ContextBuilder, optsV: Val
     linker.report(undefined, undefined, `@fastify/autoload: 'dir' is not known statically${dirV.kind === 'unknown' && dirV.why ? ` (${dirV.why})` : ''}`, span);
     return;
   }
-  const dir = posix.resolve(rawDir.startsWith('file://') ? decodeURIComponent(rawDir.slice(7)) : rawDir);
+  const dir = posix.resolve(pathOfFileUrl(rawDir) ?? rawDir);
   const real = linker.host.realpath(dir);
   if (!real || linker.host.stat(dir) !== 'directory') {
     linker.report(undefined, undefined, `@fastify/autoload: folder ${linker.rel(dir)} does not exist`, span);

@@ -1,5 +1,5 @@
 import * as posix from 'node:path/posix';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ts } from 'ts-morph';
 import type { PluginMeta } from '../model';
 import type { Interpreter } from './interpreter';
@@ -130,8 +130,8 @@ export function callBuiltin(interp: Interpreter, b: BuiltinValue, args: Value[],
     case 'Promise.resolve':
       return { kind: 'promise', v: args[0] ?? UNDEF };
     case 'url.fileURLToPath': {
-      const u = asString(args[0] ?? UNDEF);
-      return u?.startsWith('file://') ? str(decodeURIComponent(u.slice(7))) : unknown('fileURLToPath of an unknown URL');
+      const p = pathOfFileUrl(asString(args[0] ?? UNDEF));
+      return p !== undefined ? str(p) : unknown('fileURLToPath of an unknown URL');
     }
     case 'url.pathToFileURL': {
       const p = asString(args[0] ?? UNDEF);
@@ -174,9 +174,8 @@ function pathFunction(fn: string, args: Value[], scope: Scope): Value {
 }
 
 function desmFunction(fn: string, args: Value[], scope: Scope): Value {
-  const url = asString(args[0] ?? UNDEF);
-  if (!url?.startsWith('file://')) return unknown('desm of a URL known only at run time');
-  const file = decodeURIComponent(url.slice(7));
+  const file = pathOfFileUrl(asString(args[0] ?? UNDEF));
+  if (file === undefined) return unknown('desm of a URL known only at run time');
   if (fn === 'filename') return str(file);
   if (fn === 'dirname') return str(posix.dirname(file));
   return pathFunction('join', [str(posix.dirname(file)), ...args.slice(1)], scope);
@@ -187,7 +186,7 @@ function fsFunction(interp: Interpreter, name: string, args: Value[]): Value {
   const host = interp.linker.host;
   const raw = asString(args[0] ?? UNDEF);
   if (raw === undefined) return unknown(`${name} of a path known only at run time`);
-  const p = raw.startsWith('file://') ? decodeURIComponent(raw.slice(7)) : raw;
+  const p = pathOfFileUrl(raw) ?? raw;
   if (name === 'fs.exists') return bool(host.stat(p) !== undefined);
   const opts = args[1];
   if (opts?.kind === 'obj' && truthy(getProp(opts, 'withFileTypes')) !== false && opts.props.has('withFileTypes')) return unknown('directory entries (withFileTypes)');
@@ -200,6 +199,16 @@ function fsFunction(interp: Interpreter, name: string, args: Value[]): Value {
     return UNDEF;
   }
   return listing;
+}
+
+/** The path of a `file:` URL string, or undefined for anything else. */
+export function pathOfFileUrl(url: string | undefined): string | undefined {
+  if (!url?.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(url);
+  } catch {
+    return undefined;
+  }
 }
 
 export function newBuiltin(ctor: BuiltinValue, args: Value[]): Value | undefined {

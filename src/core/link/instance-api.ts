@@ -231,8 +231,9 @@ function declareRoute(
   }
   const registerMethods = methods.includes('ALL') ? allMethods(app.fastifyMajor) : methods;
   const pts = asString(getProp(opts, 'prefixTrailingSlash')) as TrailingSlashMode | undefined;
-  const exposeHead = truthy(getProp(opts, 'exposeHeadRoute'));
-  const expanded = expandRoute(ctx.ctx.prefix, { methods: registerMethods, path, prefixTrailingSlash: pts, exposeHeadRoute: getProp(opts, 'exposeHeadRoute').kind === 'undef' ? undefined : exposeHead }, app.serverOptions, (m, u) => app.hasRoute(m, u));
+  const exposeHeadRoute = getProp(opts, 'exposeHeadRoute');
+  const shape = { methods: registerMethods, path, prefixTrailingSlash: pts, exposeHeadRoute: exposeHeadRoute.kind === 'undef' ? undefined : truthy(exposeHeadRoute) };
+  const expanded = expandRoute(ctx.ctx.prefix, shape, app.serverOptions, (m, u) => app.hasRoute(m, u));
   for (const e of expanded) app.markRegistered(e.method, e.url);
 
   const explicit = expanded.filter((e) => !e.implicitHead);

@@ -26,10 +26,6 @@ export class Scope {
     this.vars.set(name, { get });
   }
 
-  has(name: string): boolean {
-    return this.vars.has(name);
-  }
-
   lookup(name: string): Value | undefined {
     for (let s: Scope | undefined = this; s; s = s.parent) {
       const b = s.vars.get(name);
