@@ -290,30 +290,26 @@ export class Interpreter {
       if (ts.isVariableDeclarationList(st.initializer)) this.declareList(st.initializer, s);
       else this.eval(st.initializer, s);
     }
-    for (let i = 0; i < MAX_LOOP_ITERATIONS; i++) {
-      const cond = st.condition ? truthy(this.eval(st.condition, s)) : undefined;
-      if (cond === false) break;
-      if (cond === undefined) this.uncertain++;
-      const c = this.loopBody(st.statement, new Scope(s, s.module));
-      if (cond === undefined) this.uncertain--;
-      if (c === 'break') break;
-      if (c) return c;
-      if (cond === undefined) break;
-      if (st.incrementor) this.eval(st.incrementor, s);
-    }
-    return undefined;
+    const test = () => (st.condition ? truthy(this.eval(st.condition, s)) : undefined);
+    return this.loop(test, st.statement, s, () => st.incrementor && this.eval(st.incrementor, s));
   }
 
   private execWhile(st: ts.WhileStatement | ts.DoStatement, scope: Scope): Completion {
+    return this.loop((i) => (ts.isDoStatement(st) && i === 0 ? true : truthy(this.eval(st.expression, scope))), st.statement, scope);
+  }
+
+  /** Runs a loop while its condition is known true (bounded); an unknown condition runs the body once, as a maybe. */
+  private loop(test: (i: number) => boolean | undefined, body: ts.Statement, scope: Scope, step?: () => void): Completion {
     for (let i = 0; i < MAX_LOOP_ITERATIONS; i++) {
-      const cond = ts.isDoStatement(st) && i === 0 ? true : truthy(this.eval(st.expression, scope));
+      const cond = test(i);
       if (cond === false) break;
       if (cond === undefined) this.uncertain++;
-      const c = this.loopBody(st.statement, new Scope(scope, scope.module));
+      const c = this.loopBody(body, new Scope(scope, scope.module));
       if (cond === undefined) this.uncertain--;
       if (c === 'break') break;
       if (c) return c;
       if (cond === undefined) break;
+      step?.();
     }
     return undefined;
   }
