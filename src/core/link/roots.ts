@@ -24,9 +24,10 @@ export function findRoots(linker: Linker, scan: WorkspaceScan): void {
   // 2. Factories nobody in the app calls (build() used only by tests): run them once.
   for (const m of linker.modulesUsingFactory()) guarded(linker, m.path, () => runUncalledFactories(linker, m));
   // 3. Root plugins as fastify-cli loads them (app.js exporting a plugin).
+  const known = new Set(scan.files.map((f) => f.path));
   for (const p of scan.projects) {
     guarded(linker, p.dir, () => {
-      for (const { module, prefix } of rootPluginCandidates(linker, p, scan)) {
+      for (const { module, prefix } of rootPluginCandidates(linker, p, known)) {
         const plugin = pluginExport(module);
         if (!plugin || linker.isRegistered(plugin) || linker.createsApp(plugin) || plugin.node.parameters.length === 0) continue;
         linker.createPluginApp(module, plugin, prefix);
@@ -79,14 +80,13 @@ function pluginExport(m: ModuleRecord): FnValue | undefined {
 }
 
 /** fastify-cli entries named in package.json scripts, else app.* at the project root or in src/. */
-function rootPluginCandidates(linker: Linker, p: Project, scan: WorkspaceScan): { module: ModuleRecord; prefix?: string }[] {
+function rootPluginCandidates(linker: Linker, p: Project, known: Set<string>): { module: ModuleRecord; prefix?: string }[] {
   const out: { module: ModuleRecord; prefix?: string }[] = [];
   const add = (file: string | undefined, prefix?: string) => {
     if (!file || out.some((o) => o.module.path === file)) return;
     const m = linker.getModule(file);
     if (m) out.push({ module: linker.evaluate(m), prefix });
   };
-  const known = new Set(scan.files.map((f) => f.path));
   for (const entry of p.cliEntries) add(sourceOf(entry, p, known), p.cliPrefix);
   if (!p.fastifyRange && !p.usesFastifyCli) return out;
   for (const dir of [p.dir, posix.join(p.dir, 'src')]) {
