@@ -60,18 +60,18 @@ export function runAutoload(interp: Interpreter, ctx: ContextBuilder, optsV: Val
   const dirV = getProp(optsV, 'dir');
   const rawDir = asString(dirV);
   if (rawDir === undefined) {
-    linker.report(undefined, undefined, `@fastify/autoload: 'dir' is not known statically${dirV.kind === 'unknown' && dirV.why ? ` (${dirV.why})` : ''}`, span);
+    linker.reportAt(span, `@fastify/autoload: 'dir' is not known statically${dirV.kind === 'unknown' && dirV.why ? ` (${dirV.why})` : ''}`);
     return;
   }
   const dir = posix.resolve(pathOfFileUrl(rawDir) ?? rawDir);
   const real = linker.host.realpath(dir);
   if (!real || linker.host.stat(dir) !== 'directory') {
-    linker.report(undefined, undefined, `@fastify/autoload: folder ${linker.rel(dir)} does not exist`, span);
+    linker.reportAt(span, `@fastify/autoload: folder ${linker.rel(dir)} does not exist`);
     return;
   }
   const key = `autoload:${real}`;
   if (ctx.app.pluginStack.includes(key)) {
-    linker.report(undefined, undefined, `register cycle: @fastify/autoload of ${linker.rel(dir)} is reached again from inside it; stopped following it`, span);
+    linker.reportAt(span, `register cycle: @fastify/autoload of ${linker.rel(dir)} is reached again from inside it; stopped following it`);
     return;
   }
   const opts = readOptions(interp, optsV, dir, span);
@@ -79,7 +79,7 @@ export function runAutoload(interp: Interpreter, ctx: ContextBuilder, optsV: Val
   try {
     buildTree(interp, tree, dir, opts, undefined, 0, [], span, new Set([real]));
   } catch (err) {
-    linker.report(undefined, undefined, `@fastify/autoload: ${(err as Error).message}`, span);
+    linker.reportAt(span, `@fastify/autoload: ${(err as Error).message}`);
     return;
   }
   ctx.app.pluginStack.push(key);
@@ -105,7 +105,7 @@ function readOptions(interp: Interpreter, o: Value, dir: string, span: Span): Op
     const v = getProp(o, k);
     if (v.kind === 'undef') return d;
     const t = truthy(v);
-    if (t === undefined) interp.linker.report(undefined, undefined, `@fastify/autoload: option '${k}' is not known statically; assumed ${d}`, span);
+    if (t === undefined) interp.linker.reportAt(span, `@fastify/autoload: option '${k}' is not known statically; assumed ${d}`);
     return t ?? d;
   };
   const filter = (k: string) => {
@@ -153,7 +153,7 @@ function buildTree(
   }
   const entries = host.readDirectory(dir);
   if (!entries) {
-    interp.linker.report(undefined, undefined, `@fastify/autoload: folder ${interp.linker.rel(dir)} could not be read`, span);
+    interp.linker.reportAt(span, `@fastify/autoload: folder ${interp.linker.rel(dir)} could not be read`);
     return;
   }
   let currentHooks: string[] = [];
@@ -181,7 +181,7 @@ function buildTree(
     if (e.kind === 'directory' && !atMaxDepth) {
       const real = host.realpath(file);
       if (real && seen.has(real)) {
-        interp.linker.report(undefined, undefined, `@fastify/autoload: folder loop at ${interp.linker.rel(file)}`, span);
+        interp.linker.reportAt(span, `@fastify/autoload: folder loop at ${interp.linker.rel(file)}`);
         continue;
       }
       let crumb = prefix ? `${prefix}/` : '/';
@@ -190,7 +190,7 @@ function buildTree(
       else if (dnp.kind === 'fn') {
         const r = interp.callFunction(dnp, [str(dir), str(e.name)]);
         const t = truthy(r);
-        if (t === undefined) interp.linker.report(undefined, undefined, `@fastify/autoload: dirNameRoutePrefix result for '${e.name}' is not known statically`, span);
+        if (t === undefined) interp.linker.reportAt(span, `@fastify/autoload: dirNameRoutePrefix result for '${e.name}' is not known statically`);
         else if (t) crumb += asString(r) ?? '';
       }
       const childSeen = new Set(seen);
@@ -346,7 +346,7 @@ function registerAll(interp: Interpreter, ctx: ContextBuilder, node: TreeNode, l
 function registerWithDependencies(interp: Interpreter, ctx: ContextBuilder, l: Loaded, all: Map<string, Loaded>, span: Span, scope: Scope, parents: Set<string>, encapsulate: boolean): void {
   if (parents.has(l.name)) {
     const names = [...parents, l.name].map((n) => (n.startsWith('/') ? interp.linker.rel(n) : n));
-    interp.linker.report(undefined, undefined, `@fastify/autoload: cyclic dependency between plugins (${names.join(' -> ')}); Fastify throws 'Cyclic dependency'`, span);
+    interp.linker.reportAt(span, `@fastify/autoload: cyclic dependency between plugins (${names.join(' -> ')}); Fastify throws 'Cyclic dependency'`);
     return;
   }
   if (l.registered) return;

@@ -57,13 +57,13 @@ export function callInstanceMethod(
     case 'decorateReply': {
       const target: DecoratorTarget = name === 'decorate' ? 'instance' : name === 'decorateRequest' ? 'request' : 'reply';
       const dn = asString(args[0] ?? UNDEF);
-      if (dn === undefined) interp.linker.report(call, scope.module, `${name}(): decorator name not known statically`);
+      if (dn === undefined) interp.linker.reportAt(callSpan, `${name}(): decorator name not known statically`);
       else ctx.ctx.decorators.push(mark<Decorator>(interp, { target, name: dn, valueKind: decoratorKind(args[1] ?? UNDEF), span: callSpan, order: ctx.app.order() }));
       return inst;
     }
     case 'addSchema': {
       const id = asString(getProp(args[0] ?? UNDEF, '$id'));
-      if (id === undefined) interp.linker.report(call, scope.module, 'addSchema(): $id not known statically');
+      if (id === undefined) interp.linker.reportAt(callSpan, 'addSchema(): $id not known statically');
       else ctx.ctx.schemas.push({ id, span: callSpan, order: ctx.app.order() });
       return inst;
     }
@@ -118,18 +118,18 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
   if (plugin.kind === 'builtin' && plugin.name === 'package') {
     const pkg = plugin.pkg ?? '?';
     ctx.ctx.plugins.push(mark<MergedPlugin>(interp, { name: plugin.marks?.meta?.name ?? pkg, span, external: pkg, meta: plugin.marks?.meta, order: ctx.app.order() }));
-    linker.report(undefined, undefined, `plugin from package '${pkg}' is not analysed (its decorators, hooks and routes are not in the graph)`, span);
+    linker.reportAt(span, `plugin from package '${pkg}' is not analysed (its decorators, hooks and routes are not in the graph)`);
     return;
   }
   if (plugin.kind !== 'fn') {
-    linker.report(undefined, undefined, `register(): the plugin is not known statically${plugin.kind === 'unknown' && plugin.why ? ` (${plugin.why})` : ''}`, span);
+    linker.reportAt(span, `register(): the plugin is not known statically${plugin.kind === 'unknown' && plugin.why ? ` (${plugin.why})` : ''}`);
     return;
   }
   const fn: FnValue = plugin;
   const app = ctx.app;
   const name = pluginName(fn, nameHint);
   if (app.pluginStack.includes(fn.node)) {
-    linker.report(undefined, undefined, `register cycle: plugin '${name}' registers itself again; stopped following it`, span);
+    linker.reportAt(span, `register cycle: plugin '${name}' registers itself again; stopped following it`);
     return;
   }
   linker.markRegistered(fn);
@@ -145,7 +145,7 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
     else if (p.kind === 'unknown' && prefixSource.kind !== 'unknown') {
       prefix = joinPrefix(prefix, '{?}', app.fastifyMajor);
       known = false;
-      linker.report(undefined, undefined, `prefix of plugin '${name}' is not known statically${p.why ? ` (${p.why})` : ''}`, span);
+      linker.reportAt(span, `prefix of plugin '${name}' is not known statically${p.why ? ` (${p.why})` : ''}`);
     }
     target = ctx.child('plugin', name, prefix, known, span);
     mark(interp, target.ctx);
@@ -215,7 +215,7 @@ function declareRoute(
     const list = m.kind === 'arr' ? m.items : [m];
     const names = list.map((v) => asString(v)?.toUpperCase());
     if (names.some((n) => n === undefined) || m.kind === 'undef' || (m.kind === 'arr' && m.partial)) {
-      linker.report(undefined, undefined, 'route(): method not known statically', span);
+      linker.reportAt(span, 'route(): method not known statically');
       return;
     }
     methods = names as string[];
@@ -227,7 +227,7 @@ function declareRoute(
   else {
     path = '/{?}';
     urlKnown = false;
-    linker.report(undefined, undefined, `route URL is not known statically${urlV.kind === 'unknown' && urlV.why ? ` (${urlV.why})` : ''}`, span);
+    linker.reportAt(span, `route URL is not known statically${urlV.kind === 'unknown' && urlV.why ? ` (${urlV.why})` : ''}`);
   }
   const registerMethods = methods.includes('ALL') ? allMethods(app.fastifyMajor) : methods;
   const pts = asString(getProp(opts, 'prefixTrailingSlash')) as TrailingSlashMode | undefined;
@@ -335,7 +335,7 @@ function addHook(interp: Interpreter, ctx: ContextBuilder, args: Value[], span: 
   const name = asString(args[0] ?? UNDEF);
   const fn = args[1] ?? UNDEF;
   if (name === undefined) {
-    interp.linker.report(undefined, undefined, 'addHook(): hook name not known statically', span);
+    interp.linker.reportAt(span, 'addHook(): hook name not known statically');
     return;
   }
   const kind: Hook['kind'] = LIFECYCLE_HOOKS.includes(name) ? 'lifecycle' : APPLICATION_HOOKS.includes(name) ? 'application' : 'unknown';

@@ -54,7 +54,7 @@ export class Interpreter {
   /** Runs a plugin body (or a module's top level), then loads what it registered, depth first. */
   load(body: () => void): void {
     if (this.loadQueues.length >= MAX_PLUGIN_DEPTH) {
-      this.linker.report(undefined, undefined, `plugins nested deeper than ${MAX_PLUGIN_DEPTH} levels: not followed further`);
+      this.linker.reportAt(undefined, `plugins nested deeper than ${MAX_PLUGIN_DEPTH} levels: not followed further`);
       return;
     }
     this.loadQueues.push([]);

@@ -77,12 +77,17 @@ export class Linker {
     return { file: module.path, start, end: node.getEnd(), line: sf.getLineAndCharacterOfPosition(start).line + 1 };
   }
 
-  report(node: ts.Node | undefined, module: ModuleRecord | undefined, reason: string, span?: Span): void {
-    const s = span ?? (node && module ? this.span(node, module) : undefined);
-    const key = `${s?.file ?? module?.path ?? ''}:${s?.start ?? ''}:${reason}`;
+  /** Something at a node of a module could not be followed. */
+  report(node: ts.Node, module: ModuleRecord, reason: string): void {
+    this.reportAt(this.span(node, module), reason);
+  }
+
+  /** Something at a span (or nowhere in particular) could not be followed; said once. */
+  reportAt(span: Span | undefined, reason: string): void {
+    const key = `${span?.file ?? ''}:${span?.start ?? ''}:${reason}`;
     if (this.unresolvedKeys.has(key)) return;
     this.unresolvedKeys.add(key);
-    this.unresolved.push(s ? { span: s, reason } : { file: module?.path, reason });
+    this.unresolved.push(span ? { span, reason } : { reason });
   }
 
   /** A failure while following one file or root: said once, and the rest goes on. */
@@ -118,12 +123,8 @@ export class Linker {
     const sf = this.parseCache.get(path, text);
     for (const err of syntaxErrors(sf).slice(0, 3)) {
       const line = sf.getLineAndCharacterOfPosition(err.start).line + 1;
-      this.report(undefined, undefined, `syntax error: ${err.message} (the rest of the file is read as far as the parser recovers)`, {
-        file: path,
-        start: err.start,
-        end: err.start,
-        line,
-      });
+      const span = { file: path, start: err.start, end: err.start, line };
+      this.reportAt(span, `syntax error: ${err.message} (the rest of the file is read as far as the parser recovers)`);
     }
     const m = new ModuleRecord(path, sf, this.projectOf(path));
     this.modules.set(path, m);
