@@ -1,14 +1,25 @@
-// Bundles the CLI (and, later, the extension) with esbuild; ts-morph stays external (a runtime dependency).
+// Bundles the CLI, the extension and its analysis worker with esbuild.
+// - dist/cli.js: the `fastify-lens` command; ts-morph stays external (a runtime dependency).
+// - dist/extension.js: the extension host side; only `vscode` is external. It never loads the
+//   analyser itself, so activation stays light.
+// - dist/worker.js: the analyser in a worker thread, with ts-morph (and its TypeScript) bundled in:
+//   the .vsix carries no node_modules.
+// `--production` minifies and drops source maps (what `npm run package` ships).
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: { cli: 'src/cli/main.ts' },
-  outdir: 'dist',
+const production = process.argv.includes('--production');
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  sourcemap: true,
-  external: ['ts-morph', 'vscode'],
+  sourcemap: !production,
+  minify: production,
   logLevel: 'warning',
-});
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', external: ['ts-morph', 'vscode'], minify: false }),
+  build({ ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
+  build({ ...common, entryPoints: { worker: 'src/extension/worker/analysis-worker.ts' }, outdir: 'dist', external: ['vscode'] }),
+]);

@@ -4,12 +4,23 @@ import type { Host } from './host';
 import { Linker, type LinkOptions } from './link/linker';
 import { findRoots } from './link/roots';
 import type { AppGraph, WorkspaceGraph } from './model';
+import { collectTestCalls } from './tests/test-calls';
 import { createResolver } from './workspace/resolve';
-import { scanWorkspace, type WorkspaceScan } from './workspace/scan';
+import { innermostProject, scanWorkspace, type WorkspaceScan } from './workspace/scan';
 
 export interface AnalyzeOptions extends LinkOptions {
   /** Extra folder names to skip while scanning. */
   exclude?: string[];
+  /** Glob patterns, relative to the root, of files and folders to skip while scanning. */
+  excludeGlobs?: string[];
+  /** Extra entry files (absolute): root plugins loaded the way `fastify start <file>` loads them. */
+  entries?: string[];
+}
+
+/** New text for a file (an unsaved editor buffer), or `text: undefined` to read it from disk again. */
+export interface FileChange {
+  file: string;
+  text?: string;
 }
 
 /**
@@ -33,22 +44,52 @@ export class Analyzer {
   }
 
   analyze(): WorkspaceGraph {
-    this.scan ??= scanWorkspace(this.root, this.host, { exclude: this.options.exclude });
+    this.scan ??= this.scanNow();
     return this.link(this.scan);
   }
 
   /** New text for one file (saved or not); a file the scan did not know is added. */
   update(file: string, text: string): WorkspaceGraph {
-    this.overlay.set(file, text);
-    const scan = (this.scan ??= scanWorkspace(this.root, this.host, { exclude: this.options.exclude }));
-    if (!scan.files.some((f) => f.path === file)) this.scan = scanWorkspace(this.root, this.overlayHost(), { exclude: this.options.exclude });
+    return this.applyChanges([{ file, text }]);
+  }
+
+  /**
+   * Several changes, one new graph. A file the scan did not know, or a known one gone from
+   * disk, makes a new scan (parses stay cached).
+   */
+  applyChanges(changes: FileChange[]): WorkspaceGraph {
+    const scan = (this.scan ??= this.scanNow());
+    const known = new Set(scan.files.map((f) => f.path));
+    let rescan = false;
+    for (const c of changes) {
+      if (c.text !== undefined) this.overlay.set(c.file, c.text);
+      else this.overlay.delete(c.file);
+      const exists = c.text !== undefined || this.host.stat(c.file) === 'file';
+      if (exists !== known.has(c.file)) rescan = true;
+    }
+    if (rescan) this.scan = this.scanNow();
     return this.link(this.scan);
   }
 
   /** A deleted or renamed file, or a new folder: scan again (parses stay cached). */
   rescan(): WorkspaceGraph {
-    this.scan = scanWorkspace(this.root, this.overlayHost(), { exclude: this.options.exclude });
+    this.scan = this.scanNow();
     return this.link(this.scan);
+  }
+
+  /** Offsets where the lines of a parsed file start (for offset → line/column), if it was parsed. */
+  lineStarts(file: string): readonly number[] | undefined {
+    return this.parseCache.peek(file)?.getLineStarts();
+  }
+
+  private scanNow(): WorkspaceScan {
+    const scan = scanWorkspace(this.root, this.overlayHost(), { exclude: this.options.exclude, excludeGlobs: this.options.excludeGlobs });
+    for (const entry of this.options.entries ?? []) {
+      const project = innermostProject(scan.projects, entry);
+      if (!project) scan.unresolved.push({ file: entry, reason: 'extra entry file is not inside a folder with a package.json: not loaded' });
+      else if (!project.cliEntries.includes(entry)) project.cliEntries.push(entry);
+    }
+    return scan;
   }
 
   /** Files parsed so far (cache misses): an update re-parses only the changed file. */
@@ -82,7 +123,8 @@ export class Analyzer {
       .map((a) => a.builder)
       .sort((a, b) => (a.entry.file === b.entry.file ? a.entry.start - b.entry.start : a.entry.file < b.entry.file ? -1 : 1))
       .map((b) => b.toGraph(`${posix.relative(scan.root, b.entry.file)}:${b.entry.line}`));
-    return { root: scan.root, apps, unresolved: linker.unresolved, files: scan.files.length };
+    const testCalls = collectTestCalls(scan.root, scan.files, apps, (p) => host.readFile(p), (p, text) => this.parseCache.get(p, text), linker.unresolved);
+    return { root: scan.root, apps, unresolved: linker.unresolved, files: scan.files.length, testCalls };
   }
 }
 

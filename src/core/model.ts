@@ -10,6 +10,8 @@ export interface Span {
   end: number;
   /** 1-based line of `start`. */
   line: number;
+  /** 0-based [startLine, startCharacter, endLine, endCharacter]; filled in by the extension's worker. */
+  range?: [number, number, number, number];
 }
 
 export interface Unresolved {
@@ -69,6 +71,8 @@ export interface Route {
   /** The declaring span: the call, or the route object in a route table. */
   span: Span;
   handlerSpan?: Span;
+  /** Name of the handler function (its own, or the variable/property holding it), when it has one. */
+  handlerName?: string;
   schema?: RouteSchema;
   hooks: RouteHook[];
 }
@@ -186,10 +190,42 @@ export interface AppGraph {
   routes: Route[];
 }
 
+/** One part of a request URL: literal text, or a hole (an expression not known statically). */
+export type UrlPart = string | { hole: string };
+
+/** A request a test file makes to an app: `app.inject(...)`, its chain form, or supertest. */
+export interface TestCallSite {
+  /** Upper-case HTTP method. */
+  method: string;
+  /** The request path for display (query and hash removed), each hole shown as `{…}`. */
+  url: string;
+  /**
+   * The request path as literal text and holes (`${expr}`, an unknown `+` operand); a hole stands
+   * for any characters within one path segment (never a `/`).
+   */
+  parts: UrlPart[];
+  /** 'inject': `app.inject(opts | url)`; 'inject-chain': `app.inject().get(url)`; 'supertest': `request(app.server).get(url)`. */
+  via: 'inject' | 'inject-chain' | 'supertest';
+  /** The call that fixes the URL, from the start of its chain (`app.inject({...})`, `request(app.server).get('/x')`). */
+  span: Span;
+}
+
+/** A test call with the routes it may hit. */
+export interface TestCall extends TestCallSite {
+  /**
+   * The routes the request reaches, the most specific per app as Fastify's router picks it
+   * (several when holes leave it open). `routeId` is `Route.id`, unique within its app only
+   * (every app numbers its routes from 0), so it is always paired with the app's `AppGraph.id`.
+   */
+  routes: { app: string; routeId: number }[];
+}
+
 export interface WorkspaceGraph {
   root: string;
   apps: AppGraph[];
   unresolved: Unresolved[];
   /** Number of source files read. */
   files: number;
+  /** Requests made by test files (`isTestFile`), linked to the routes of the apps of their project. */
+  testCalls: TestCall[];
 }

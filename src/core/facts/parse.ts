@@ -29,6 +29,11 @@ export class ParseCache {
     this.entries.set(path, { text, sf });
     return sf;
   }
+
+  /** The last tree parsed for a path, whatever its text now. */
+  peek(path: string): ts.SourceFile | undefined {
+    return this.entries.get(path)?.sf;
+  }
 }
 
 /** The parser's syntax errors (the parser keeps them on the source file). */

@@ -252,6 +252,7 @@ function declareRoute(
     contextId: ctx.ctx.id,
     span,
     handlerSpan: handler.kind === 'fn' ? interp.span(handler.node, handler.module) : undefined,
+    handlerName: handler.kind === 'fn' ? functionName(handler.node) : undefined,
     schema: routeSchema(interp, getProp(opts, 'schema')),
     hooks: routeHooks(interp, opts, span),
   };
@@ -263,6 +264,15 @@ function declareRoute(
     ctx.ctx.routes.push(head);
     app.routes.push(head);
   }
+}
+
+/** The name a function is known by: its own, or the variable or property it is assigned to. */
+function functionName(node: ts.Node): string | undefined {
+  const own = (node as { name?: ts.Node }).name;
+  if (own && (ts.isIdentifier(own) || ts.isPrivateIdentifier(own))) return own.text;
+  const p = node.parent;
+  if (p && (ts.isVariableDeclaration(p) || ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)) && ts.isIdentifier(p.name)) return p.name.text;
+  return undefined;
 }
 
 /**

@@ -1,19 +1,18 @@
 import * as posix from 'node:path/posix';
 import { ts } from 'ts-morph';
+import { isTestFile } from '../tests/test-calls';
 import type { Project, WorkspaceScan } from '../workspace/scan';
 import type { Linker } from './linker';
 import type { ModuleRecord } from './module-record';
 import { getProp, unknown, type FnValue } from './values';
-
-/** Test files use the app (build(), inject()) but are not part of it. */
-const TEST_FILE = /(^|\/)(test|tests|__tests__|spec|__mocks__)\/|\.(test|spec)\.[cm]?[jt]sx?$/;
 
 /**
  * Where apps start: fastify() calls reached from module top levels, factories nobody calls, and
  * root plugins the way fastify-cli loads them.
  */
 export function findRoots(linker: Linker, scan: WorkspaceScan): void {
-  const appFiles = scan.files.filter((f) => !TEST_FILE.test(posix.relative(f.project?.dir ?? scan.root, f.path)));
+  // Test files use the app (build(), inject()) but are not part of it.
+  const appFiles = scan.files.filter((f) => !isTestFile(posix.relative(f.project?.dir ?? scan.root, f.path)));
   // 1. Every module's top level: fastify() calls there (or in functions it calls) make apps.
   for (const f of appFiles) {
     guarded(linker, f.path, () => {

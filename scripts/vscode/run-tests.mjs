@@ -1,0 +1,207 @@
+// Runs the VS Code suites (test/vscode/suite) inside a real VS Code: code-server 4.96.4, which is
+// VS Code 1.96.4 with a real Node extension host, driven by Debian's Chromium through Playwright.
+// 1. installs code-server if needed (scripts/vscode/install-code-server.sh, cached in .cache/);
+// 2. packages the extension (.vsix, as users get it) and the test-only harness extension, and
+//    installs both with code-server's --install-extension;
+// 3. per scenario: copies the fixture folders to test/.tmp, starts code-server on loopback, opens
+//    the workbench in Chromium, takes the screenshots the suite asks for, and waits for the
+//    harness to write the mocha results;
+// 4. prints mocha-style "N passing / N failing" and exits non-zero on any failure.
+// Screenshots land in test/.tmp/vscode/shots; with --update-screenshots they are also copied to
+// docs/screenshots/ (the README shows those).
+import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const WORK = path.join(ROOT, 'test', '.tmp', 'vscode');
+const CS_DIR = path.join(ROOT, '.cache', 'code-server');
+const ENTRY = path.join(CS_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+const SHOTS = path.join(WORK, 'shots');
+const updateScreenshots = process.argv.includes('--update-screenshots');
+const only = process.argv.find((a) => a.startsWith('--scenario='))?.slice('--scenario='.length);
+
+/** Each scenario: the fixture folders it opens (several make a multi-root workspace) and its suite. */
+const SCENARIOS = [
+  { name: 'cli-app', folders: ['cli-autoload-js'], suite: 'cli-app.test.ts' },
+  { name: 'multi-root', folders: ['multi-app', 'test-links', 'fp-decorators', '@plain'], suite: 'multi-root.test.ts' },
+];
+
+const log = (s) => process.stdout.write(`[vscode] ${s}\n`);
+
+async function main() {
+  execFileSync('bash', [path.join(ROOT, 'scripts', 'vscode', 'install-code-server.sh')], { stdio: 'inherit' });
+  fs.rmSync(WORK, { recursive: true, force: true });
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const extensionsDir = path.join(WORK, 'extensions');
+  const vsix = path.join(WORK, 'fastify-lens.vsix');
+  log('packaging the extension');
+  execFileSync(process.execPath, [require_('@vscode/vsce/vsce'), 'package', '--no-dependencies', '-o', vsix], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  log(`fastify-lens.vsix: ${(fs.statSync(vsix).size / 1024 / 1024).toFixed(2)} MB`);
+  const harnessVsix = await packageHarness();
+  for (const x of [vsix, harnessVsix]) {
+    execFileSync(process.execPath, [ENTRY, '--extensions-dir', extensionsDir, '--user-data-dir', path.join(WORK, 'install-profile'), '--install-extension', x], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  const results = [];
+  for (const s of SCENARIOS) {
+    if (only && s.name !== only) continue;
+    results.push(await runScenario(s, extensionsDir));
+  }
+  let passed = 0;
+  let failed = 0;
+  for (const r of results) {
+    for (const t of r.tests) {
+      if (t.state === 'passed') passed++;
+      if (t.state === 'failed') failed++;
+      log(`${t.state === 'passed' ? '✓' : t.state === 'failed' ? '✗' : '-'} [${r.scenario}] ${t.title}${t.ms ? ` (${t.ms} ms)` : ''}`);
+      if (t.error) process.stdout.write(t.error.split('\n').map((l) => `      ${l}`).join('\n') + '\n');
+    }
+  }
+  if (updateScreenshots) {
+    const dest = path.join(ROOT, 'docs', 'screenshots');
+    fs.mkdirSync(dest, { recursive: true });
+    for (const f of fs.readdirSync(SHOTS).filter((f) => f.endsWith('.png'))) fs.copyFileSync(path.join(SHOTS, f), path.join(dest, f));
+    log(`screenshots copied to ${path.relative(ROOT, dest)}`);
+  }
+  process.stdout.write(`\n  VS Code suites (code-server 4.96.4 = VS Code 1.96.4)\n  ${passed} passing\n`);
+  if (failed) process.stdout.write(`  ${failed} failing\n`);
+  process.exitCode = failed || !passed ? 1 : 0;
+}
+
+function require_(id) {
+  return path.join(ROOT, 'node_modules', ...id.split('/'));
+}
+
+async function packageHarness() {
+  const dir = path.join(WORK, 'harness');
+  fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
+  fs.copyFileSync(path.join(ROOT, 'test', 'vscode', 'harness', 'package.json'), path.join(dir, 'package.json'));
+  fs.writeFileSync(path.join(dir, 'README.md'), 'Test-only harness for Fastify Lens.\n');
+  fs.writeFileSync(path.join(dir, '.vscodeignore'), '**\n!dist/**\n!package.json\n!README.md\n!LICENSE\n');
+  fs.copyFileSync(path.join(ROOT, 'LICENSE'), path.join(dir, 'LICENSE'));
+  await build({ entryPoints: [path.join(ROOT, 'test', 'vscode', 'harness', 'harness.ts')], outfile: path.join(dir, 'dist', 'harness.js'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], logLevel: 'warning' });
+  const out = path.join(WORK, 'harness.vsix');
+  execFileSync(process.execPath, [require_('@vscode/vsce/vsce'), 'package', '--no-dependencies', '-o', out], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  return out;
+}
+
+async function runScenario(s, extensionsDir) {
+  log(`scenario ${s.name}: ${s.folders.join(', ')}`);
+  const dir = path.join(WORK, s.name);
+  const folders = s.folders.map((f) => {
+    const dest = path.join(dir, f.replace(/^@/, ''));
+    if (f === '@plain') {
+      // A folder without Fastify: must not be indexed.
+      fs.mkdirSync(dest, { recursive: true });
+      fs.writeFileSync(path.join(dest, 'package.json'), JSON.stringify({ name: 'plain', dependencies: { express: '^5.0.0' } }));
+      fs.writeFileSync(path.join(dest, 'index.js'), "require('express')().get('/not-fastify', () => {})\n");
+    } else fs.cpSync(path.join(ROOT, 'test', 'fixtures', f), dest, { recursive: true });
+    return dest;
+  });
+  let target;
+  if (folders.length === 1) target = `folder=${encodeURIComponent(folders[0])}`;
+  else {
+    const ws = path.join(dir, `${s.name}.code-workspace`);
+    fs.writeFileSync(ws, JSON.stringify({ folders: folders.map((f) => ({ path: f })) }, null, 2));
+    target = `workspace=${encodeURIComponent(ws)}`;
+  }
+  const suite = path.join(dir, 'suite.js');
+  await build({ entryPoints: [path.join(ROOT, 'test', 'vscode', 'suite', s.suite)], outfile: suite, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'mocha'], sourcemap: 'inline', logLevel: 'warning' });
+  const results = path.join(dir, 'results.json');
+  const config = path.join(dir, 'harness.json');
+  fs.writeFileSync(config, JSON.stringify({ mocha: path.join(ROOT, 'node_modules', 'mocha'), suite, results, shots: SHOTS, scenario: s.name, repo: ROOT }));
+  const userDataDir = path.join(dir, 'profile');
+  fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  fs.writeFileSync(
+    path.join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify({
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'workbench.colorTheme': 'Default Dark Modern',
+      'telemetry.telemetryLevel': 'off',
+      'security.workspace.trust.enabled': false,
+      'extensions.autoUpdate': false,
+      'extensions.autoCheckUpdates': false,
+      'git.enabled': false,
+      'typescript.disableAutomaticTypeAcquisition': true,
+      'editor.minimap.enabled': false,
+      'window.restoreWindows': 'none',
+    }),
+  );
+  const port = await freePort();
+  const server = spawn(
+    process.execPath,
+    [ENTRY, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir],
+    { env: { ...process.env, FASTIFY_LENS_TEST_CONFIG: config }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const serverLog = fs.createWriteStream(path.join(dir, 'code-server.log'));
+  server.stdout.pipe(serverLog);
+  server.stderr.pipe(serverLog);
+  const { chromium } = await import('playwright-core');
+  let browser;
+  try {
+    await waitFor(() => canConnect(port), 60_000, 'code-server did not start');
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(`http://127.0.0.1:${port}/?${target}`);
+    const deadline = Date.now() + 240_000;
+    while (!fs.existsSync(results)) {
+      if (Date.now() > deadline) throw new Error(`no results from the harness within 240 s (see ${path.relative(ROOT, dir)}/code-server.log and the profile's exthost log)`);
+      for (const req of fs.readdirSync(SHOTS).filter((f) => f.endsWith('.request'))) {
+        const name = req.slice(0, -'.request'.length);
+        fs.rmSync(path.join(SHOTS, req));
+        await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+        fs.writeFileSync(path.join(SHOTS, `${name}.done`), '');
+        log(`screenshot ${name}.png`);
+      }
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    const r = JSON.parse(fs.readFileSync(results, 'utf8'));
+    return { scenario: s.name, tests: r.tests };
+  } catch (err) {
+    return { scenario: s.name, tests: [{ title: 'scenario', state: 'failed', error: String(err?.stack ?? err) }] };
+  } finally {
+    await browser?.close();
+    server.kill();
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+function canConnect(port) {
+  return new Promise((resolve) => {
+    const sock = net.connect(port, '127.0.0.1', () => {
+      sock.end();
+      resolve(true);
+    });
+    sock.on('error', () => resolve(false));
+  });
+}
+
+async function waitFor(fn, ms, message) {
+  const end = Date.now() + ms;
+  while (!(await fn())) {
+    if (Date.now() > end) throw new Error(message);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,215 @@
+/**
+ * The index of one workspace folder: an analysis worker, the edits waiting for it, and the
+ * latest finished graph. One request is in flight at a time; edits that arrive meanwhile are
+ * merged (the newest text of each file wins) and sent when the answer comes, so a newer edit
+ * supersedes older work and typing never waits on analysis.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import * as vscode from 'vscode';
+import { GraphIndex } from './model/graph-index';
+import { readSettings } from './settings';
+import type { AnalysisStats, EditedFile, FromWorker, ToWorker, WorkerSettings } from './worker/protocol';
+
+export type IndexState = 'indexing' | 'ready' | 'failed';
+
+export class FolderIndex implements vscode.Disposable {
+  /** Forward-slash real path of the folder: the paths in the graph start with it. */
+  readonly root: string;
+  index: GraphIndex | undefined;
+  state: IndexState = 'indexing';
+  lastStats: AnalysisStats | undefined;
+  private worker: Worker | undefined;
+  private seq = 0;
+  private inFlight: number | undefined;
+  private readonly pending = new Map<string, EditedFile>();
+  private fullPending = true;
+  private timer: NodeJS.Timeout | undefined;
+  private idleWaiters: (() => void)[] = [];
+  private readonly changed = new vscode.EventEmitter<FolderIndex>();
+  readonly onDidChange = this.changed.event;
+  private firstIndex: { resolve: () => void } | undefined;
+
+  constructor(
+    readonly folder: vscode.WorkspaceFolder,
+    private readonly workerFile: string,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    const fsPath = folder.uri.fsPath;
+    let real = fsPath;
+    try {
+      real = fs.realpathSync.native(fsPath);
+    } catch {
+      // keep the path as given
+    }
+    this.root = toPosix(real);
+    this.folderPath = toPosix(fsPath);
+  }
+  private readonly folderPath: string;
+
+  /** The graph path of a file of this folder, or undefined when the file is outside it. */
+  graphPath(uri: vscode.Uri): string | undefined {
+    if (uri.scheme !== 'file') return undefined;
+    const p = toPosix(uri.fsPath);
+    for (const base of [this.root, this.folderPath]) if (p === base || p.startsWith(base + '/')) return this.root + p.slice(base.length);
+    return undefined;
+  }
+
+  /** Analyse the folder from scratch (start, Refresh, settings or package.json changes). */
+  reindex(): void {
+    this.fullPending = true;
+    this.schedule(0);
+  }
+
+  /** A file's text changed in an editor (text) or on disk (undefined). */
+  edit(file: string, text: string | undefined, delayMs: number): void {
+    this.pending.set(file, { file, text });
+    this.schedule(delayMs);
+  }
+
+  /** Resolves when nothing is waiting or running: the graph reflects every edit sent so far. */
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private isIdle(): boolean {
+    return !this.timer && this.inFlight === undefined && !this.fullPending && this.pending.size === 0;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, delayMs);
+  }
+
+  private flush(): void {
+    if (this.inFlight !== undefined) return; // the answer handler flushes again
+    if (this.fullPending) {
+      this.fullPending = false;
+      this.state = 'indexing';
+      this.changed.fire(this);
+      const settings = readSettings(this.folder);
+      const workerSettings: WorkerSettings = {
+        root: this.root,
+        excludeGlobs: settings.exclude,
+        entries: settings.entryFiles.map((f) => toPosix(path.resolve(this.root, f))),
+        maxFileBytes: settings.maxFileBytes,
+      };
+      this.send({ type: 'analyze', seq: ++this.seq, settings: workerSettings });
+      this.progress();
+      return;
+    }
+    if (this.pending.size) {
+      const changes = [...this.pending.values()];
+      this.pending.clear();
+      this.send({ type: 'change', seq: ++this.seq, changes });
+      return;
+    }
+    this.settleIdle();
+  }
+
+  private send(msg: ToWorker): void {
+    this.inFlight = msg.seq;
+    try {
+      this.ensureWorker().postMessage(msg);
+    } catch (err) {
+      this.inFlight = undefined;
+      this.fail(`could not start the analysis worker: ${(err as Error).message}`);
+    }
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(this.workerFile);
+    w.on('message', (m: FromWorker) => this.onAnswer(m));
+    w.on('error', (err) => {
+      this.log.error(`[${this.folder.name}] analysis worker error: ${err.stack ?? err.message}`);
+    });
+    w.on('exit', (code) => {
+      if (this.worker !== w) return;
+      this.worker = undefined;
+      if (this.inFlight !== undefined) {
+        this.inFlight = undefined;
+        this.fullPending = true; // a new worker knows nothing: start over
+        this.fail(`the analysis worker stopped (exit code ${code}); it will start again on the next change`);
+      }
+    });
+    this.worker = w;
+    return w;
+  }
+
+  private onAnswer(m: FromWorker): void {
+    if (m.seq !== this.inFlight) return;
+    this.inFlight = undefined;
+    if (m.type === 'failed') {
+      this.fail(`analysis failed: ${m.message}`);
+    } else {
+      this.index = new GraphIndex(m.graph);
+      this.lastStats = m.stats;
+      this.state = 'ready';
+      this.report(m.stats);
+      this.firstIndex?.resolve();
+      this.firstIndex = undefined;
+      this.changed.fire(this);
+    }
+    this.flush();
+  }
+
+  private report(stats: AnalysisStats): void {
+    const g = this.index!.graph;
+    const routes = this.index!.routes.length;
+    const what = stats.full ? 'indexed' : 'updated';
+    this.log.info(
+      `[${this.folder.name}] ${what} in ${stats.ms} ms: ${g.files} source files, ${stats.parses} parsed, ${g.apps.length} app${g.apps.length === 1 ? '' : 's'}, ` +
+        `${routes} routes, ${this.index!.contextCount} contexts, ${g.unresolved.length} unresolved`,
+    );
+    if (!stats.full) return;
+    for (const u of g.unresolved) {
+      const place = u.span ? `${rel(this.root, u.span.file)}:${u.span.line}` : u.file ? rel(this.root, u.file) : '';
+      this.log.warn(`[${this.folder.name}] unresolved: ${place ? place + '  ' : ''}${u.reason}`);
+    }
+  }
+
+  private fail(message: string): void {
+    this.state = 'failed';
+    this.log.error(`[${this.folder.name}] ${message}`);
+    this.firstIndex?.resolve();
+    this.firstIndex = undefined;
+    this.changed.fire(this);
+  }
+
+  private settleIdle(): void {
+    if (!this.isIdle()) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** A progress notification in the status bar area while a full index runs. */
+  private progress(): void {
+    if (this.firstIndex) return;
+    const done = new Promise<void>((resolve) => (this.firstIndex = { resolve }));
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Fastify Lens: indexing ${this.folder.name}` }, () => done);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    void this.worker?.terminate();
+    this.worker = undefined;
+    this.changed.dispose();
+    this.firstIndex?.resolve();
+    for (const w of this.idleWaiters) w();
+  }
+}
+
+export function toPosix(p: string): string {
+  return p.replace(/\\/g, '/');
+}
+
+function rel(root: string, file: string): string {
+  return file.startsWith(root + '/') ? file.slice(root.length + 1) : file;
+}

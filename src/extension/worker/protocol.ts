@@ -1,0 +1,37 @@
+/**
+ * Messages between the extension host and the analysis worker (plain data, structured-cloned).
+ * The host sends one request at a time and keeps newer edits until the answer comes, so an
+ * answer always belongs to the newest request sent.
+ */
+import type { WorkspaceGraph } from '../../core/model';
+
+export interface WorkerSettings {
+  /** Absolute, forward-slash path of the workspace folder. */
+  root: string;
+  excludeGlobs: string[];
+  /** Absolute entry files. */
+  entries: string[];
+  maxFileBytes: number;
+}
+
+export interface EditedFile {
+  file: string;
+  /** Unsaved editor text; undefined: read the file from disk (saved, reverted, created, deleted). */
+  text?: string;
+}
+
+export type ToWorker =
+  | { type: 'analyze'; seq: number; settings: WorkerSettings }
+  | { type: 'change'; seq: number; changes: EditedFile[] };
+
+export interface AnalysisStats {
+  ms: number;
+  files: number;
+  parses: number;
+  /** True for a full analysis from a new scan; false for an update. */
+  full: boolean;
+}
+
+export type FromWorker =
+  | { type: 'graph'; seq: number; graph: WorkspaceGraph; stats: AnalysisStats }
+  | { type: 'failed'; seq: number; message: string };

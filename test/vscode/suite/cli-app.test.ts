@@ -1,0 +1,164 @@
+/**
+ * Scenario "cli-app": one workspace folder holding a copy of the fastify-cli fixture
+ * (test/fixtures/cli-autoload-js). Runs inside the real VS Code extension host.
+ */
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { codeLensTitles, eventually, fileIn, flatten, harness, hoverText, labels, lens, screenshot, showAt, sleep } from './support';
+
+describe('Fastify Lens in a fastify-cli app', function () {
+  this.timeout(90_000);
+
+  it('indexes the app: the Plugins view shows the app, its contexts in load order and what each holds', async () => {
+    const api = await lens();
+    const [app] = api.pluginsRows();
+    assert.equal(app.label, 'app.js:9');
+    assert.match(app.description ?? '', /^Fastify 5 · 14 routes · 10 contexts$/);
+    const all = flatten(api.pluginsRows());
+    const users = all.find((n) => n.label === 'users/index.js');
+    assert.ok(users, 'the users/ autoload plugin');
+    assert.match(users.description ?? '', /^\/users · encapsulated/);
+    assert.deepEqual(labels(users.children ?? []), ['GET /users', 'POST /users', 'PUT /users/:id', 'DELETE|PATCH /users/:id/x', 'GET /users/m/list', 'anonymous']);
+    const appPlugin = all.find((n) => n.label === 'app.js' && n.contextValue === 'context');
+    assert.ok(appPlugin);
+    const kids = appPlugin.children ?? [];
+    assert.deepEqual(labels(kids).slice(0, 3), ['sensible', 'support', 'legacy/wrapped.js']);
+    assert.match(kids[1].description ?? '', /fastify-plugin/);
+    assert.ok(kids.some((k) => k.label === 'someSupport' && /decorate · function/.test(k.description ?? '')));
+    assert.ok(kids.some((k) => k.label === 'onRequest' && /lifecycle hook · async/.test(k.description ?? '')));
+    assert.ok(kids.some((k) => k.label === 'error' && k.description === 'addSchema'));
+  });
+
+  it('the Routes view lists the same routes as the CLI, grouped by prefix, with schema and test markers', async () => {
+    const api = await lens();
+    const cli = JSON.parse(execFileSync(process.execPath, [path.join(harness().repo, 'dist', 'cli.js'), 'routes', fileIn('.'), '--json'], { encoding: 'utf8' }));
+    const fromCli = new Set<string>(cli.routes.map((r: { method: string; url: string }) => `${r.method} ${r.url}`));
+    const rows = flatten(api.routesRows()).filter((n) => n.routeKey);
+    const fromView = new Set(rows.flatMap((r) => { const [methods, url] = r.label.split(' '); return methods.split('|').map((m) => `${m} ${url}`); }));
+    assert.deepEqual([...fromView].sort(), [...fromCli].sort());
+    const groups = labels(api.routesRows()[0].children ?? []);
+    assert.ok(groups.includes('/users') && groups.includes('/users/inner') && groups.includes('/'), groups.join());
+    const getUsers = rows.find((r) => r.label === 'GET /users')!;
+    assert.match(getUsers.description ?? '', /routes\/users\/index\.js:10 · schema · 1 test/);
+    const post = rows.find((r) => r.label === 'POST /users')!;
+    assert.match(post.description ?? '', /no schema · untested/);
+    assert.equal(post.contextValue, 'route.untested');
+  });
+
+  it('groups routes by file and filters them', async () => {
+    const api = await lens();
+    await vscode.commands.executeCommand('fastifyLens.groupRoutesByFile');
+    assert.ok(labels(api.routesRows()[0].children ?? []).includes('routes/users/index.js'));
+    await vscode.commands.executeCommand('fastifyLens.groupRoutesByPrefix');
+    await vscode.commands.executeCommand('fastifyLens.filterRoutes', 'patch settings');
+    assert.deepEqual(flatten(api.routesRows()).filter((n) => n.routeKey).map((n) => n.label), ['PATCH /users/settings']);
+    await vscode.commands.executeCommand('fastifyLens.clearRouteFilter');
+    assert.equal(flatten(api.routesRows()).filter((n) => n.routeKey).length, 14, 'one row per declaration: DELETE|PATCH is one');
+  });
+
+  it('shows CodeLens above routes: URL, hooks before the handler, schema parts and tests', async () => {
+    const titles = await eventually(async () => {
+      const t = await codeLensTitles(fileIn('routes/users/index.js'));
+      assert.ok(t.length >= 7, t.join('\n'));
+      return t;
+    });
+    assert.ok(titles.includes('GET /users · 1 hook before handler · schema: querystring, response 200'), titles.join('\n'));
+    assert.ok(titles.includes('PUT /users/:id · 1 hook before handler · no schema'), titles.join('\n'));
+    assert.ok(titles.includes('GET /users/inner/deep · 1 hook before handler · no schema'), titles.join('\n'));
+    assert.ok(titles.includes('1 test call'));
+    assert.ok(titles.includes('no tests'));
+  });
+
+  it('links test requests to the routes they hit, and says when none matches', async () => {
+    const titles = await codeLensTitles(fileIn('test/routes/root.test.js'));
+    assert.deepEqual(titles, [
+      '→ GET / · routes/root.js:4',
+      '→ GET /users · routes/users/index.js:10',
+      '→ PUT /users/:id · routes/users/index.js:3',
+      'no route matches GET /nope',
+    ]);
+  });
+
+  it('hovers a decorator use with where it is decorated and whether it is visible, and a route URL with its contexts', async () => {
+    const deco = await hoverText(fileIn('routes/root.js'), 'someSupport');
+    assert.match(deco, /\*\*someSupport\*\* — Fastify decorator/);
+    assert.match(deco, /decorate\('someSupport'\)` \(function\) in plugin 'app\.js' — plugins\/support\.js:3/);
+    assert.match(deco, /Visible here/);
+    const url = await hoverText(fileIn('routes/users/index.js'), "fastify.get('/'", 14);
+    assert.match(url, /\*\*GET \/users\*\*/);
+    assert.match(url, /`users\/index\.js` — prefix `\/users`/);
+  });
+
+  it('goes from a decorator use to its decorate call', async () => {
+    const doc = await vscode.workspace.openTextDocument(fileIn('routes/root.js'));
+    const pos = doc.positionAt(doc.getText().indexOf('someSupport') + 2);
+    const locs = (await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeDefinitionProvider', doc.uri, pos)) ?? [];
+    const ours = locs.filter((l) => l.uri.fsPath.endsWith(path.join('plugins', 'support.js')));
+    assert.equal(ours.length, 1, JSON.stringify(locs.map((l) => l.uri.fsPath)));
+    assert.equal(ours[0].range.start.line, 2);
+  });
+
+  it('finds routes as workspace symbols', async () => {
+    const symbols = (await vscode.commands.executeCommand<vscode.SymbolInformation[]>('vscode.executeWorkspaceSymbolProvider', 'users/:id')) ?? [];
+    const names = symbols.map((s) => s.name);
+    assert.ok(names.includes('PUT /users/:id'), names.join());
+    const put = symbols.find((s) => s.name === 'PUT /users/:id')!;
+    assert.ok(put.location.uri.fsPath.endsWith(path.join('routes', 'users', 'index.js')));
+    assert.equal(put.location.range.start.line, 2);
+  });
+
+  it('reveals a route of the Routes view in the Plugins view', async () => {
+    const api = await lens();
+    await vscode.commands.executeCommand('workbench.view.extension.fastifyLens');
+    const row = flatten(api.routesRows()).find((n) => n.label === 'PUT /users/:id')!;
+    await api.revealInPlugins(row);
+    await eventually(() => assert.deepEqual(api.selectedPluginsRows().map((n) => n.label), ['PUT /users/:id']));
+  });
+
+  it('updates the views from unsaved edits: a route added, a prefix changed', async () => {
+    const api = await lens();
+    const doc = await vscode.workspace.openTextDocument(fileIn('routes/users/index.js'));
+    await vscode.window.showTextDocument(doc);
+    const edit = new vscode.WorkspaceEdit();
+    const text = doc.getText();
+    const at = doc.positionAt(text.indexOf("  mount(fastify, '/m')"));
+    edit.insert(doc.uri, at, "  fastify.get('/added', async () => 'new')\n");
+    const inner = text.indexOf("prefix: 'inner'");
+    edit.replace(doc.uri, new vscode.Range(doc.positionAt(inner), doc.positionAt(inner + "prefix: 'inner'".length)), "prefix: 'nested'");
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(doc.isDirty, 'the edit is not saved');
+    await eventually(async () => {
+      await api.whenIdle();
+      const routes = flatten(api.routesRows()).map((n) => n.label);
+      assert.ok(routes.includes('GET /users/added'), routes.join());
+      assert.ok(routes.includes('GET /users/nested/deep'), routes.join());
+      assert.ok(!routes.includes('GET /users/inner/deep'));
+    });
+    const titles = await eventually(async () => {
+      const t = await codeLensTitles(doc.uri.fsPath);
+      assert.ok(t.some((x) => x.startsWith('GET /users/added ')), t.join('\n'));
+      return t;
+    });
+    assert.ok(titles.some((x) => x.startsWith('GET /users/nested/deep ')));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await eventually(async () => {
+      await api.whenIdle();
+      const routes = flatten(api.routesRows()).map((n) => n.label);
+      assert.ok(routes.includes('GET /users/inner/deep') && !routes.includes('GET /users/added'), routes.join());
+    });
+  });
+
+  it('shows what users see (screenshots)', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('workbench.view.extension.fastifyLens');
+    await showAt(fileIn('routes/users/index.js'), "fastify.get('/'", 0);
+    await sleep(1500);
+    await screenshot('cli-app-sidebar-codelens');
+    await showAt(fileIn('routes/root.js'), 'someSupport', 3);
+    await vscode.commands.executeCommand('editor.action.showHover');
+    await sleep(1200);
+    await screenshot('cli-app-hover');
+  });
+});
