@@ -13,22 +13,13 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForHost, prepareScenario, ROOT, SCENARIOS, WORK } from './scenarios.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const WORK = path.join(ROOT, 'test', '.tmp', 'vscode');
 const CS_DIR = path.join(ROOT, '.cache', 'code-server');
 const ENTRY = path.join(CS_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const SHOTS = path.join(WORK, 'shots');
 const updateScreenshots = process.argv.includes('--update-screenshots');
 const only = process.argv.find((a) => a.startsWith('--scenario='))?.slice('--scenario='.length);
-
-/** Each scenario: the fixture folders it opens (several make a multi-root workspace) and its suite. */
-const SCENARIOS = [
-  { name: 'cli-app', folders: ['cli-autoload-js'], suite: 'cli-app.test.ts' },
-  { name: 'multi-root', folders: ['multi-app', 'test-links', 'fp-decorators', '@plain'], suite: 'multi-root.test.ts' },
-];
 
 const log = (s) => process.stdout.write(`[vscode] ${s}\n`);
 
@@ -82,7 +73,7 @@ async function packageHarness() {
   fs.writeFileSync(path.join(dir, 'README.md'), 'Test-only harness for Fastify Lens.\n');
   fs.writeFileSync(path.join(dir, '.vscodeignore'), '**\n!dist/**\n!package.json\n!README.md\n!LICENSE\n');
   fs.copyFileSync(path.join(ROOT, 'LICENSE'), path.join(dir, 'LICENSE'));
-  await build({ entryPoints: [path.join(ROOT, 'test', 'vscode', 'harness', 'harness.ts')], outfile: path.join(dir, 'dist', 'harness.js'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], logLevel: 'warning' });
+  await bundleForHost('harness/harness.ts', path.join(dir, 'dist', 'harness.js'));
   const out = path.join(WORK, 'harness.vsix');
   execFileSync(process.execPath, [require_('@vscode/vsce/vsce'), 'package', '--no-dependencies', '-o', out], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
   return out;
@@ -90,29 +81,8 @@ async function packageHarness() {
 
 async function runScenario(s, extensionsDir) {
   log(`scenario ${s.name}: ${s.folders.join(', ')}`);
-  const dir = path.join(WORK, s.name);
-  const folders = s.folders.map((f) => {
-    const dest = path.join(dir, f.replace(/^@/, ''));
-    if (f === '@plain') {
-      // A folder without Fastify: must not be indexed.
-      fs.mkdirSync(dest, { recursive: true });
-      fs.writeFileSync(path.join(dest, 'package.json'), JSON.stringify({ name: 'plain', dependencies: { express: '^5.0.0' } }));
-      fs.writeFileSync(path.join(dest, 'index.js'), "require('express')().get('/not-fastify', () => {})\n");
-    } else fs.cpSync(path.join(ROOT, 'test', 'fixtures', f), dest, { recursive: true });
-    return dest;
-  });
-  let target;
-  if (folders.length === 1) target = `folder=${encodeURIComponent(folders[0])}`;
-  else {
-    const ws = path.join(dir, `${s.name}.code-workspace`);
-    fs.writeFileSync(ws, JSON.stringify({ folders: folders.map((f) => ({ path: f })) }, null, 2));
-    target = `workspace=${encodeURIComponent(ws)}`;
-  }
-  const suite = path.join(dir, 'suite.js');
-  await build({ entryPoints: [path.join(ROOT, 'test', 'vscode', 'suite', s.suite)], outfile: suite, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'mocha'], sourcemap: 'inline', logLevel: 'warning' });
-  const results = path.join(dir, 'results.json');
-  const config = path.join(dir, 'harness.json');
-  fs.writeFileSync(config, JSON.stringify({ mocha: path.join(ROOT, 'node_modules', 'mocha'), suite, results, shots: SHOTS, scenario: s.name, repo: ROOT }));
+  const { dir, open, workspace, results, config } = await prepareScenario(s, SHOTS);
+  const target = `${workspace ? 'workspace' : 'folder'}=${encodeURIComponent(open)}`;
   const userDataDir = path.join(dir, 'profile');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.writeFileSync(
@@ -151,11 +121,13 @@ async function runScenario(s, extensionsDir) {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(`http://127.0.0.1:${port}/?${target}`);
     const deadline = Date.now() + 240_000;
+    let widened = false;
     while (!fs.existsSync(results)) {
       if (Date.now() > deadline) throw new Error(`no results from the harness within 240 s (see ${path.relative(ROOT, dir)}/code-server.log and the profile's exthost log)`);
       for (const req of fs.readdirSync(SHOTS).filter((f) => f.endsWith('.request'))) {
         const name = req.slice(0, -'.request'.length);
         fs.rmSync(path.join(SHOTS, req));
+        if (!widened) widened = await widenSidebar(page);
         await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
         fs.writeFileSync(path.join(SHOTS, `${name}.done`), '');
         log(`screenshot ${name}.png`);
@@ -170,6 +142,27 @@ async function runScenario(s, extensionsDir) {
     await browser?.close();
     server.kill();
   }
+}
+
+/** Drags the sash right of the side bar so tree rows show their descriptions in screenshots. */
+async function widenSidebar(page) {
+  const box = await page.locator('.part.sidebar').boundingBox().catch(() => null);
+  if (!box) return false;
+  const edge = box.x + box.width;
+  const sashes = await page.locator('.monaco-sash.vertical').all();
+  for (const sash of sashes) {
+    const b = await sash.boundingBox().catch(() => null);
+    if (!b || Math.abs(b.x + b.width / 2 - edge) > 4 || b.height < box.height / 2) continue;
+    const x = b.x + b.width / 2;
+    const y = b.y + b.height / 2;
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x + 220, y, { steps: 10 });
+    await page.mouse.up();
+    await page.waitForTimeout(500);
+    return true;
+  }
+  return false;
 }
 
 function freePort() {

@@ -92,7 +92,7 @@ function contextNode(index: GraphIndex, app: AppGraph, ctx: Context, root: strin
     children.push({
       id: `${id}/r${r.id}`,
       label: `${methodsLabel(r.methods)} ${r.url}`,
-      description: [r.via, r.conditional ? 'conditional' : '', r.urlKnown ? '' : 'URL partly unknown'].filter(Boolean).join(' · '),
+      description: [r.via === r.methods[0].toLowerCase() ? '' : r.via, r.conditional ? 'conditional' : '', r.urlKnown ? '' : 'URL partly unknown'].filter(Boolean).join(' · '),
       tooltip: `${methodsLabel(r.methods)} ${r.url}\n${where(root, r.span)}`,
       icon: methodIcon(r.methods),
       span: r.span,

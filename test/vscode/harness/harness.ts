@@ -6,20 +6,7 @@
  */
 import * as fs from 'node:fs';
 
-interface HarnessConfig {
-  mocha: string;
-  suite: string;
-  results: string;
-  shots: string;
-  scenario: string;
-}
-
-interface TestResult {
-  title: string;
-  state: 'passed' | 'failed' | 'pending';
-  error?: string;
-  ms?: number;
-}
+import { runSuite, type HarnessConfig } from './run-suite';
 
 export function activate(): void {
   const configFile = process.env.FASTIFY_LENS_TEST_CONFIG;
@@ -32,21 +19,8 @@ export function activate(): void {
 }
 
 async function run(config: HarnessConfig): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const loaded = require(config.mocha);
-  const Mocha = loaded.default ?? loaded;
-  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'dot' });
-  mocha.addFile(config.suite);
-  const tests: TestResult[] = [];
-  await new Promise<void>((resolve) => {
-    const runner = mocha.run(() => resolve());
-    runner.on('pass', (t: { fullTitle(): string; duration?: number }) => tests.push({ title: t.fullTitle(), state: 'passed', ms: t.duration }));
-    runner.on('fail', (t: { fullTitle(): string }, err: Error) => tests.push({ title: t.fullTitle(), state: 'failed', error: String(err?.stack ?? err) }));
-    runner.on('pending', (t: { fullTitle(): string }) => tests.push({ title: t.fullTitle(), state: 'pending' }));
-  });
-  const passed = tests.filter((t) => t.state === 'passed').length;
-  const failed = tests.filter((t) => t.state === 'failed').length;
-  fs.writeFileSync(config.results, JSON.stringify({ passed, failed, tests }, null, 2));
+  const results = await runSuite(config);
+  fs.writeFileSync(config.results, JSON.stringify(results, null, 2));
 }
 
 export function deactivate(): void {}

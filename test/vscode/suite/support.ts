@@ -5,11 +5,7 @@ import * as vscode from 'vscode';
 import type { FastifyLensApi } from '../../../src/extension/extension';
 import type { TreeNode } from '../../../src/extension/model/tree-node';
 
-interface HarnessConfig {
-  shots: string;
-  scenario: string;
-  repo: string;
-}
+import type { HarnessConfig } from '../harness/run-suite';
 
 export function harness(): HarnessConfig {
   return (globalThis as unknown as { __fastifyLensHarness: HarnessConfig }).__fastifyLensHarness;
@@ -56,6 +52,7 @@ export async function eventually<T>(fn: () => T | Promise<T>, ms = 20_000): Prom
 /** Asks the runner (outside VS Code) for a browser screenshot of the workbench, and waits for it. */
 export async function screenshot(name: string): Promise<void> {
   const dir = harness().shots;
+  if (!dir) return; // no browser around this VS Code (an Electron run)
   fs.mkdirSync(dir, { recursive: true });
   const done = path.join(dir, `${name}.done`);
   fs.writeFileSync(path.join(dir, `${name}.request`), '');
