@@ -1,7 +1,7 @@
 // Runs the VS Code suites (test/vscode/suite) inside a real VS Code: code-server 4.96.4, which is
 // VS Code 1.96.4 with a real Node extension host, driven by Debian's Chromium through Playwright.
 // 1. installs code-server if needed (scripts/vscode/install-code-server.sh, cached in .cache/);
-// 2. packages the extension (.vsix, as users get it) and the test-only harness extension, and
+// 2. builds and packages the extension (.vsix, minified, as users get it) and the test-only harness extension, and
 //    installs both with code-server's --install-extension;
 // 3. per scenario: copies the fixture folders to test/.tmp, starts code-server on loopback, opens
 //    the workbench in Chromium, takes the screenshots the suite asks for, and waits for the
@@ -29,7 +29,8 @@ async function main() {
   fs.mkdirSync(SHOTS, { recursive: true });
   const extensionsDir = path.join(WORK, 'extensions');
   const vsix = path.join(WORK, 'fastify-lens.vsix');
-  log('packaging the extension');
+  log('packaging the extension (production build, as `npm run package` ships it)');
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs'), '--production'], { cwd: ROOT, stdio: 'inherit' });
   execFileSync(process.execPath, [require_('@vscode/vsce/vsce'), 'package', '--no-dependencies', '-o', vsix], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   log(`fastify-lens.vsix: ${(fs.statSync(vsix).size / 1024 / 1024).toFixed(2)} MB`);
   const harnessVsix = await packageHarness();

@@ -150,6 +150,29 @@ describe('Fastify Lens in a fastify-cli app', function () {
     });
   });
 
+  it('Go to Route… lists every route and opens the one picked', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    void vscode.commands.executeCommand('fastifyLens.goToRoute');
+    await sleep(1000);
+    await screenshot('cli-app-go-to-route');
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await eventually(() => assert.ok(vscode.window.activeTextEditor?.document.uri.fsPath.endsWith(path.join('routes', 'legacy', 'wrapped.js')), 'the first route is GET /old-ping'));
+  });
+
+  it('shows the hook chain of a route in order and jumps to a hook', async () => {
+    const api = await lens();
+    const row = flatten(api.routesRows()).find((n) => n.label === 'GET /users')!;
+    void vscode.commands.executeCommand('fastifyLens.showHookChain', vscode.workspace.workspaceFolders![0].uri.toString(), row.routeKey);
+    await sleep(1000);
+    await screenshot('cli-app-hook-chain');
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await eventually(() => {
+      const editor = vscode.window.activeTextEditor;
+      assert.ok(editor?.document.uri.fsPath.endsWith(path.join('plugins', 'support.js')));
+      assert.equal(editor.selection.active.line, 3, 'the onRequest hook of plugins/support.js');
+    });
+  });
+
   it('shows what users see (screenshots)', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('workbench.view.extension.fastifyLens');
