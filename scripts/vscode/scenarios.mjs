@@ -12,7 +12,7 @@ export const WORK = path.join(ROOT, 'test', '.tmp', 'vscode');
 /** Each scenario: the fixture folders it opens (several make a multi-root workspace) and its suite. */
 export const SCENARIOS = [
   { name: 'cli-app', folders: ['cli-autoload-js'], suite: 'cli-app.test.ts' },
-  { name: 'multi-root', folders: ['multi-app', 'test-links', 'fp-decorators', '@plain'], suite: 'multi-root.test.ts' },
+  { name: 'multi-root', folders: ['multi-app', 'test-links', 'fp-decorators', 'broken', '@plain'], suite: 'multi-root.test.ts' },
 ];
 
 /**

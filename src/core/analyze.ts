@@ -5,6 +5,7 @@ import { Linker, type LinkOptions } from './link/linker';
 import { findRoots } from './link/roots';
 import type { AppGraph, WorkspaceGraph } from './model';
 import { collectTestCalls } from './tests/test-calls';
+import { excludingHost } from './workspace/exclude';
 import { createResolver } from './workspace/resolve';
 import { innermostProject, scanWorkspace, type WorkspaceScan } from './workspace/scan';
 
@@ -34,13 +35,16 @@ export class Analyzer {
 
   readonly root: string;
 
+  private readonly host: Host;
+
   constructor(
     root: string,
-    private readonly host: Host,
+    host: Host,
     private readonly options: AnalyzeOptions = {},
   ) {
     // Module paths are absolute; a relative root would give every file two identities.
     this.root = posix.resolve(root);
+    this.host = excludingHost(host, this.root, options.excludeGlobs ?? []);
   }
 
   analyze(): WorkspaceGraph {
@@ -83,7 +87,7 @@ export class Analyzer {
   }
 
   private scanNow(): WorkspaceScan {
-    const scan = scanWorkspace(this.root, this.overlayHost(), { exclude: this.options.exclude, excludeGlobs: this.options.excludeGlobs });
+    const scan = scanWorkspace(this.root, this.overlayHost(), { exclude: this.options.exclude });
     for (const entry of this.options.entries ?? []) {
       const project = innermostProject(scan.projects, entry);
       if (!project) scan.unresolved.push({ file: entry, reason: 'extra entry file is not inside a folder with a package.json: not loaded' });

@@ -1,5 +1,4 @@
 import * as posix from 'node:path/posix';
-import picomatch from 'picomatch';
 import type { Host } from '../host';
 import type { Unresolved } from '../model';
 import { parseFastifyStart } from './fastify-cli-args';
@@ -44,8 +43,6 @@ export interface ScanOptions {
   maxDepth?: number;
   /** More folder names to skip. */
   exclude?: string[];
-  /** Glob patterns, relative to the root, of files and folders to skip. */
-  excludeGlobs?: string[];
 }
 
 const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', 'build', 'out', 'coverage']);
@@ -57,7 +54,6 @@ export function scanWorkspace(root: string, host: Host, options: ScanOptions = {
   const maxFiles = options.maxFiles ?? 50_000;
   const maxDepth = options.maxDepth ?? 40;
   const skip = new Set([...SKIPPED_FOLDERS, ...(options.exclude ?? [])]);
-  const excluded = options.excludeGlobs?.length ? picomatch(options.excludeGlobs, { dot: true }) : () => false;
   const scan: WorkspaceScan = { root, projects: [], files: [], unresolved: [] };
   const visited = new Set<string>();
   let limitReported = false;
@@ -83,7 +79,6 @@ export function scanWorkspace(root: string, host: Host, options: ScanOptions = {
     }
     for (const e of entries) {
       const p = posix.join(dir, e.name);
-      if (excluded(posix.relative(root, p))) continue;
       if (e.kind === 'directory' || e.kind === 'symlink-directory') {
         if (!skip.has(e.name) && !e.name.startsWith('.')) walk(p, depth + 1);
       } else if ((e.kind === 'file' || e.kind === 'symlink-file') && SOURCE_FILE.test(e.name) && !DECLARATION_FILE.test(e.name)) {

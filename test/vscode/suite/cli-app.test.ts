@@ -150,6 +150,33 @@ describe('Fastify Lens in a fastify-cli app', function () {
     });
   });
 
+  it('follows its settings: exclude globs re-index, CodeLens can be turned off', async () => {
+    const api = await lens();
+    const config = vscode.workspace.getConfiguration('fastifyLens', vscode.workspace.workspaceFolders![0].uri);
+    await config.update('exclude', ['routes/users/**'], vscode.ConfigurationTarget.WorkspaceFolder);
+    try {
+      await eventually(async () => {
+        await api.whenIdle();
+        const routes = flatten(api.routesRows()).filter((n) => n.routeKey).map((n) => n.label);
+        assert.ok(!routes.some((r) => r.includes('/users')), routes.join());
+        assert.ok(routes.includes('GET /example'));
+      });
+    } finally {
+      await config.update('exclude', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+    }
+    await eventually(async () => {
+      await api.whenIdle();
+      assert.equal(flatten(api.routesRows()).filter((n) => n.routeKey).length, 14);
+    });
+    await config.update('codeLens.enabled', false, vscode.ConfigurationTarget.WorkspaceFolder);
+    try {
+      assert.deepEqual(await codeLensTitles(fileIn('routes/users/index.js')), []);
+    } finally {
+      await config.update('codeLens.enabled', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+    }
+    assert.ok((await codeLensTitles(fileIn('routes/users/index.js'))).length > 0);
+  });
+
   it('Go to Route… lists every route and opens the one picked', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     void vscode.commands.executeCommand('fastifyLens.goToRoute');
@@ -169,7 +196,7 @@ describe('Fastify Lens in a fastify-cli app', function () {
     await eventually(() => {
       const editor = vscode.window.activeTextEditor;
       assert.ok(editor?.document.uri.fsPath.endsWith(path.join('plugins', 'support.js')));
-      assert.equal(editor.selection.active.line, 3, 'the onRequest hook of plugins/support.js');
+      assert.equal(editor?.selection.active.line, 3, 'the onRequest hook of plugins/support.js');
     });
   });
 

@@ -1,7 +1,7 @@
 /**
- * Scenario "multi-root": a multi-root workspace with three Fastify folders (multi-app: two
+ * Scenario "multi-root": a multi-root workspace with four Fastify folders (multi-app: two
  * packages and three apps; test-links: tests that inject into the app; fp-decorators:
- * fastify-plugin decorators) and one folder without Fastify. Runs inside the real VS Code
+ * fastify-plugin decorators; broken: half-written code) and one folder without Fastify. Runs inside the real VS Code
  * extension host.
  */
 import * as assert from 'node:assert/strict';
@@ -13,8 +13,22 @@ describe('Fastify Lens in a multi-root workspace', function () {
 
   it('indexes only the folders with Fastify, one row per folder', async () => {
     const api = await lens();
-    assert.deepEqual(labels(api.pluginsRows()), ['multi-app', 'test-links', 'fp-decorators']);
-    assert.deepEqual(labels(api.routesRows()), ['multi-app', 'test-links', 'fp-decorators']);
+    assert.deepEqual(labels(api.pluginsRows()), ['multi-app', 'test-links', 'fp-decorators', 'broken']);
+    assert.deepEqual(labels(api.routesRows()), ['multi-app', 'test-links', 'fp-decorators', 'broken']);
+  });
+
+  it('shows what could not be followed in broken code, with the partial tree', async () => {
+    const api = await lens();
+    const broken = api.pluginsRows()[3];
+    const unresolved = (broken.children ?? []).find((n) => n.contextValue === 'unresolved');
+    assert.ok(unresolved, labels(broken.children ?? []).join());
+    assert.match(unresolved.label, /^Unresolved \(\d+\)$/);
+    const reasons = labels(unresolved.children ?? []);
+    assert.ok(reasons.some((r) => r.startsWith('syntax error')), reasons.join('\n'));
+    assert.ok(reasons.some((r) => r.includes("module './does-not-exist' not found")), reasons.join('\n'));
+    assert.ok(reasons.some((r) => r.includes('not valid UTF-8')), reasons.join('\n'));
+    const routes = flatten(broken.children ?? []).map((n) => n.label);
+    for (const r of ['GET /fine', 'GET /half/before', 'GET /half/after', 'GET /a/b/y', 'GET /latin1']) assert.ok(routes.includes(r), r);
   });
 
   it('shows every app of a monorepo folder with its contexts', async () => {
