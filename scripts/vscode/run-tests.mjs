@@ -119,7 +119,9 @@ async function runScenario(s, extensionsDir) {
       executablePath: '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     });
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    // Clipboard permissions: VS Code's clipboard API is the browser's here (Copy Route URL, Copy as curl).
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
+    const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${port}/?${target}`);
     const deadline = Date.now() + 240_000;
     let widened = false;

@@ -14,6 +14,8 @@ import type { AnalysisStats, EditedFile, FromWorker, ToWorker, WorkerSettings } 
 
 export type IndexState = 'indexing' | 'ready' | 'failed';
 
+export const SOURCE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/i;
+
 export class FolderIndex implements vscode.Disposable {
   /** Forward-slash real path of the folder: the paths in the graph start with it. */
   readonly root: string;
@@ -101,6 +103,11 @@ export class FolderIndex implements vscode.Disposable {
       };
       this.send({ type: 'analyze', seq: ++this.seq, settings: workerSettings });
       this.progress();
+      // A new analyser reads the disk: the open unsaved buffers follow right after.
+      if (settings.updateOn === 'type') for (const doc of vscode.workspace.textDocuments) {
+        const file = doc.isDirty ? this.graphPath(doc.uri) : undefined;
+        if (file && SOURCE_FILE.test(file) && !this.pending.has(file)) this.pending.set(file, { file, text: doc.getText() });
+      }
       return;
     }
     if (this.pending.size) {

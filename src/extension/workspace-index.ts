@@ -4,11 +4,9 @@
  */
 import * as vscode from 'vscode';
 import { folderUsesFastify } from './fastify-detect';
-import { FolderIndex } from './folder-index';
+import { FolderIndex, SOURCE_FILE as SOURCE } from './folder-index';
 import type { RouteEntry } from './model/graph-index';
 import { readSettings } from './settings';
-
-const SOURCE = /\.(?:[cm]?[jt]s|[jt]sx)$/i;
 
 export class WorkspaceIndex implements vscode.Disposable {
   private readonly folders = new Map<string, FolderIndex>();
@@ -66,7 +64,6 @@ export class WorkspaceIndex implements vscode.Disposable {
         index.onDidChange(() => this.changed.fire());
         this.folders.set(key, index);
         this.log.info(`[${folder.name}] Fastify project found: indexing ${index.root}`);
-        this.addOpenDocuments(index);
         index.reindex();
       }
       this.changed.fire();
@@ -103,13 +100,6 @@ export class WorkspaceIndex implements vscode.Disposable {
   async whenIdle(): Promise<void> {
     await this.detecting;
     await Promise.all(this.all.map((f) => f.whenIdle()));
-  }
-
-  private addOpenDocuments(index: FolderIndex): void {
-    for (const doc of vscode.workspace.textDocuments) {
-      const file = doc.isDirty ? index.graphPath(doc.uri) : undefined;
-      if (file && SOURCE.test(file)) index.edit(file, doc.getText(), 0);
-    }
   }
 
   private onEdit(doc: vscode.TextDocument, how: 'type' | 'save'): void {

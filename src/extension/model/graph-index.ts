@@ -43,7 +43,8 @@ export class GraphIndex {
   private readonly routesByKey = new Map<string, RouteEntry>();
   private readonly contexts = new Map<string, Map<number, Context>>();
   private readonly decoratorsByName = new Map<string, DecoratorEntry[]>();
-  private readonly contextsByFile = new Map<string, { app: AppGraph; context: Context }[]>();
+  /** Plugin bodies per file, with the context their code runs in (fastify-plugin bodies: the parent's). */
+  private readonly bodiesByFile = new Map<string, { app: AppGraph; context: Context; body?: Span }[]>();
   readonly testCalls: TestCallEntry[] = [];
   private readonly testCallsByFile = new Map<string, TestCallEntry[]>();
   private readonly testCallsByRoute = new Map<string, TestCallEntry[]>();
@@ -59,13 +60,22 @@ export class GraphIndex {
       const walk = (ctx: Context) => {
         byId.set(ctx.id, ctx);
         contextCount++;
-        const file = ctx.pluginSpan?.file ?? (ctx.kind === 'root' ? app.entry.file : undefined);
-        if (file) push(this.contextsByFile, file, { app, context: ctx });
+        const body = ctx.kind === 'root' ? undefined : (ctx.pluginSpan ?? ctx.span);
+        if (body) push(this.bodiesByFile, body.file, { app, context: ctx, body });
+        else if (ctx.kind === 'root') push(this.bodiesByFile, app.entry.file, { app, context: ctx });
+        for (const p of ctx.plugins) if (p.pluginSpan) push(this.bodiesByFile, p.pluginSpan.file, { app, context: ctx, body: p.pluginSpan });
         for (const d of ctx.decorators) push(this.decoratorsByName, d.name, { app, context: ctx, decorator: d });
+        const own: RouteEntry[] = [];
         for (const r of ctx.routes) {
-          if (r.implicitHead) continue;
+          if (r.implicitHead) {
+            // A test's HEAD request hits the HEAD route Fastify adds for a GET: key it to that GET.
+            const get = own.find((e) => e.route.span.file === r.span.file && e.route.span.start === r.span.start && (e.route.url === r.url || e.route.alsoServes.includes(r.url)));
+            if (get) this.routesByKey.set(routeKey(app, r), get);
+            continue;
+          }
           const entry: RouteEntry = { app, route: r, context: ctx, key: routeKey(app, r) };
           this.routes.push(entry);
+          own.push(entry);
           this.routesByKey.set(entry.key, entry);
           push(this.routesByFile, r.span.file, entry);
         }
@@ -137,26 +147,25 @@ export class GraphIndex {
   }
 
   /**
-   * The contexts whose plugin body holds this offset (the innermost plugin function around it;
-   * several when the same plugin is registered more than once), else the roots of apps whose
-   * entry is this file.
+   * The contexts the code at this offset runs in: those of the innermost plugin function around
+   * it (several when the plugin is registered more than once; a fastify-plugin body runs in the
+   * context that registered it), else the roots of apps whose entry is this file.
    */
   contextsAt(file: string, offset: number): { app: AppGraph; context: Context }[] {
-    const candidates = this.contextsByFile.get(file) ?? [];
+    const candidates = this.bodiesByFile.get(file) ?? [];
     let best: { app: AppGraph; context: Context }[] = [];
     let bestSize = Infinity;
     for (const c of candidates) {
-      const s = c.context.pluginSpan ?? (c.context.kind === 'root' ? undefined : c.context.span);
-      if (!s) continue;
-      if (offset < s.start || offset > s.end) continue;
+      const s = c.body;
+      if (!s || offset < s.start || offset > s.end) continue;
       const size = s.end - s.start;
       if (size < bestSize) {
-        best = [c];
+        best = [{ app: c.app, context: c.context }];
         bestSize = size;
-      } else if (size === bestSize) best.push(c);
+      } else if (size === bestSize && !best.some((b) => b.app === c.app && b.context === c.context)) best.push({ app: c.app, context: c.context });
     }
     if (best.length) return best;
-    return candidates.filter((c) => c.context.kind === 'root');
+    return candidates.filter((c) => !c.body).map((c) => ({ app: c.app, context: c.context }));
   }
 
   /** Every decoration of `name`, optionally for one target (instance, request, reply). */

@@ -44,5 +44,6 @@ export function where(root: string, span: Span): string {
 }
 
 export function relativePath(root: string, file: string): string {
+  if (file === root) return '';
   return file.startsWith(root + '/') ? file.slice(root.length + 1) : file;
 }

@@ -109,6 +109,15 @@ describe('Fastify Lens in a fastify-cli app', function () {
     assert.equal(put.location.range.start.line, 2);
   });
 
+  it('copies a route URL and a curl command from the Routes view', async () => {
+    const api = await lens();
+    const row = flatten(api.routesRows()).find((n) => n.label === 'PATCH /users/settings')!;
+    await vscode.commands.executeCommand('fastifyLens.copyRouteUrl', row);
+    assert.equal(await vscode.env.clipboard.readText(), '/users/settings');
+    await vscode.commands.executeCommand('fastifyLens.copyRouteCurl', row);
+    assert.equal(await vscode.env.clipboard.readText(), "curl -i -X PATCH 'http://localhost:3000/users/settings' -H 'content-type: application/json' -d '{}'");
+  });
+
   it('reveals a route of the Routes view in the Plugins view', async () => {
     const api = await lens();
     await vscode.commands.executeCommand('workbench.view.extension.fastifyLens');
@@ -142,6 +151,11 @@ describe('Fastify Lens in a fastify-cli app', function () {
       return t;
     });
     assert.ok(titles.some((x) => x.startsWith('GET /users/nested/deep ')));
+    await vscode.commands.executeCommand('fastifyLens.refresh');
+    await eventually(async () => {
+      await api.whenIdle();
+      assert.ok(flatten(api.routesRows()).some((n) => n.label === 'GET /users/added'), 'Refresh keeps the unsaved text');
+    });
     await vscode.commands.executeCommand('workbench.action.files.revert');
     await eventually(async () => {
       await api.whenIdle();
