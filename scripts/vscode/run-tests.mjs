@@ -20,6 +20,8 @@ const ENTRY = path.join(CS_DIR, 'node_modules', 'code-server', 'out', 'node', 'e
 const SHOTS = path.join(WORK, 'shots');
 const updateScreenshots = process.argv.includes('--update-screenshots');
 const only = process.argv.find((a) => a.startsWith('--scenario='))?.slice('--scenario='.length);
+// --folder=PATH: open any folder (a public Fastify app) with the smoke suite, to look at the result.
+const tryFolder = process.argv.find((a) => a.startsWith('--folder='))?.slice('--folder='.length);
 
 const log = (s) => process.stdout.write(`[vscode] ${s}\n`);
 
@@ -38,7 +40,8 @@ async function main() {
     execFileSync(process.execPath, [ENTRY, '--extensions-dir', extensionsDir, '--user-data-dir', path.join(WORK, 'install-profile'), '--install-extension', x], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
   const results = [];
-  for (const s of SCENARIOS) {
+  const scenarios = tryFolder ? [{ name: 'try', folders: [`=${path.resolve(tryFolder)}`], suite: 'smoke.test.ts' }] : SCENARIOS;
+  for (const s of scenarios) {
     if (only && s.name !== only) continue;
     results.push(await runScenario(s, extensionsDir));
   }

@@ -9,7 +9,10 @@ import { build } from 'esbuild';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const WORK = path.join(ROOT, 'test', '.tmp', 'vscode');
 
-/** Each scenario: the fixture folders it opens (several make a multi-root workspace) and its suite. */
+/**
+ * Each scenario: the fixture folders it opens (several make a multi-root workspace; `@plain` is a
+ * made-up folder without Fastify, `=PATH` a folder opened in place) and its suite.
+ */
 export const SCENARIOS = [
   { name: 'cli-app', folders: ['cli-autoload-js'], suite: 'cli-app.test.ts' },
   { name: 'multi-root', folders: ['multi-app', 'test-links', 'fp-decorators', 'broken', '@plain'], suite: 'multi-root.test.ts' },
@@ -24,6 +27,7 @@ export async function prepareScenario(s, shots) {
   const dir = path.join(WORK, s.name);
   fs.rmSync(dir, { recursive: true, force: true });
   const folders = s.folders.map((f) => {
+    if (f.startsWith('=')) return f.slice(1); // a folder opened where it is (--folder)
     const dest = path.join(dir, f.replace(/^@/, ''));
     if (f === '@plain') {
       // A folder without Fastify: must not be indexed.

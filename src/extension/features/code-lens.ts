@@ -36,7 +36,7 @@ export class FastifyCodeLensProvider implements vscode.CodeLensProvider {
       lenses.push(
         new vscode.CodeLens(lineStart(rangeOf(call.span)), target
           ? { title: testCallLensTitle(index.graph.root, call), command: 'fastifyLens.openSpan', arguments: [target.route.span], tooltip: 'Go to the route this request hits' }
-          : { title: testCallLensTitle(index.graph.root, call), command: '' }),
+          : { title: testCallLensTitle(index.graph.root, call), command: '', tooltip: 'No route declared in the analysed code serves this request. Routes added by plugins from npm packages (listed under Unresolved) or by the test itself are not known.' }),
       );
     }
     return lenses;
