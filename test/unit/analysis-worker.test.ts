@@ -1,0 +1,78 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { FromWorker, ToWorker } from '../../src/extension/worker/protocol';
+import { FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
+
+const WORKER = path.join(__dirname, '..', '..', 'dist', 'worker.js');
+
+/** The built worker bundle, as the extension starts it: messages in, graphs out. */
+function startWorker() {
+  const worker = new Worker(WORKER);
+  const ask = (msg: ToWorker) =>
+    new Promise<FromWorker>((resolve, reject) => {
+      const onMessage = (m: FromWorker) => {
+        if (m.seq !== msg.seq) return;
+        worker.off('message', onMessage);
+        resolve(m);
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+      worker.postMessage(msg);
+    });
+  return { worker, ask };
+}
+
+describe('analysis worker (dist/worker.js)', function () {
+  this.timeout(60_000);
+  const settings = (root: string) => ({ root, excludeGlobs: [], entries: [], maxFileBytes: 2 * 1024 * 1024 });
+
+  it('analyses a folder, fills line/character ranges, and applies unsaved edits', async () => {
+    const root = writeWorkspace('worker-basic', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': "const app = require('fastify')()\n\napp.get('/one', async () => 1)\n",
+    });
+    const { worker, ask } = startWorker();
+    try {
+      const first = await ask({ type: 'analyze', seq: 1, settings: settings(root) });
+      assert.equal(first.type, 'graph');
+      if (first.type !== 'graph') return;
+      assert.equal(first.stats.full, true);
+      const route = first.graph.apps[0].routes[0];
+      assert.equal(route.url, '/one');
+      assert.deepEqual(route.span.range?.slice(0, 2), [2, 4], 'line 3 (0-based 2), at the method name');
+      assert.equal(route.span.range![0] + 1, route.span.line);
+      const edit = await ask({ type: 'change', seq: 2, changes: [{ file: path.join(root, 'server.js'), text: "const app = require('fastify')()\napp.post('/two', async () => 2)\n" }] });
+      assert.equal(edit.type, 'graph');
+      if (edit.type !== 'graph') return;
+      assert.equal(edit.stats.full, false);
+      assert.equal(edit.stats.parses, 1, 'only the edited file is parsed again');
+      assert.deepEqual(edit.graph.apps[0].routes.map((r) => `${r.methods[0]} ${r.url}`), ['POST /two']);
+      assert.equal(fs.readFileSync(path.join(root, 'server.js'), 'utf8').includes('/one'), true, 'the file on disk is untouched');
+    } finally {
+      await worker.terminate();
+    }
+  });
+
+  it('answers a change before any analysis, and broken input, with results instead of dying', async () => {
+    const root = writeWorkspace('worker-broken', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': "const app = require('fastify')()\napp.get('/ok', async () => 1)\napp.get('/half', async (\n",
+    });
+    const { worker, ask } = startWorker();
+    try {
+      const early = await ask({ type: 'change', seq: 1, changes: [] });
+      assert.equal(early.type, 'failed');
+      const graph = await ask({ type: 'analyze', seq: 2, settings: settings(root) });
+      assert.equal(graph.type, 'graph');
+      if (graph.type !== 'graph') return;
+      assert.ok(graph.graph.apps[0].routes.some((r) => r.url === '/ok'));
+      assert.ok(graph.graph.unresolved.some((u) => u.reason.startsWith('syntax error')));
+      const missingRoot = await ask({ type: 'analyze', seq: 3, settings: settings(path.join(root, 'does-not-exist')) });
+      assert.equal(missingRoot.type, 'graph', 'an unreadable folder is a graph with an unresolved entry');
+    } finally {
+      await worker.terminate();
+    }
+  });
+});
