@@ -16,6 +16,7 @@ export const WORK = path.join(ROOT, 'test', '.tmp', 'vscode');
 export const SCENARIOS = [
   { name: 'cli-app', folders: ['cli-autoload-js'], suite: 'cli-app.test.ts' },
   { name: 'multi-root', folders: ['multi-app', 'test-links', 'fp-decorators', 'broken', '@plain'], suite: 'multi-root.test.ts' },
+  { name: 'no-fastify', folders: ['@plain'], suite: 'no-fastify.test.ts' },
 ];
 
 /**

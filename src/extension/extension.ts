@@ -20,6 +20,8 @@ const SELECTOR: vscode.DocumentSelector = ['javascript', 'typescript', 'javascri
 /** What the extension returns from activate(): used by the tests that run inside VS Code. */
 export interface FastifyLensApi {
   whenIdle(): Promise<void>;
+  /** Names of the workspace folders that have an analysis worker. */
+  indexedFolders(): string[];
   pluginsRows(): TreeNode[];
   routesRows(): TreeNode[];
   revealInPlugins(routeRow: TreeNode): Promise<void>;
@@ -45,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): FastifyLensApi {
   log.info(`Fastify Lens ${context.extension.packageJSON.version} activated in ${Date.now() - started} ms (workspace trusted: ${vscode.workspace.isTrusted}; nothing in it is run either way)`);
   return {
     whenIdle: () => workspace.whenIdle(),
+    indexedFolders: () => workspace.all.map((f) => f.folder.name),
     pluginsRows: () => views.plugins.nodes,
     routesRows: () => views.routes.nodes,
     revealInPlugins: (row) => views.revealInPlugins(row),

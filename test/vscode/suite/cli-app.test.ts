@@ -182,6 +182,30 @@ describe('Fastify Lens in a fastify-cli app', function () {
       await api.whenIdle();
       assert.equal(flatten(api.routesRows()).filter((n) => n.routeKey).length, 14);
     });
+    // updateOn: save — unsaved edits leave the graph alone until the file is saved.
+    await config.update('updateOn', 'save', vscode.ConfigurationTarget.WorkspaceFolder);
+    const doc = await vscode.workspace.openTextDocument(fileIn('routes/example/index.js'));
+    const original = doc.getText();
+    try {
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(doc.uri, doc.positionAt(doc.getText().lastIndexOf('}')), "  fastify.get('/typed', async () => 1)\n");
+      await vscode.workspace.applyEdit(edit);
+      await sleep(800);
+      await api.whenIdle();
+      assert.ok(!flatten(api.routesRows()).some((n) => n.label === 'GET /example/typed'), 'not before saving');
+      await doc.save();
+      await eventually(async () => {
+        await api.whenIdle();
+        assert.ok(flatten(api.routesRows()).some((n) => n.label === 'GET /example/typed'), 'after saving');
+      });
+    } finally {
+      await config.update('updateOn', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+      await vscode.workspace.fs.writeFile(doc.uri, Buffer.from(original));
+    }
+    await eventually(async () => {
+      await api.whenIdle();
+      assert.ok(!flatten(api.routesRows()).some((n) => n.label === 'GET /example/typed'), 'the file on disk is back');
+    });
     await config.update('codeLens.enabled', false, vscode.ConfigurationTarget.WorkspaceFolder);
     try {
       assert.deepEqual(await codeLensTitles(fileIn('routes/users/index.js')), []);
