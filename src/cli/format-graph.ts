@@ -1,5 +1,6 @@
 import * as posix from 'node:path/posix';
 import type { AppGraph, Context, Route, Span, WorkspaceGraph } from '../core/model';
+import { placeOf, unresolvedRows } from './unresolved-rows';
 
 /** The context tree as indented text: `fastify-lens graph` and the graph snapshot tests. */
 export function formatGraph(g: WorkspaceGraph, options: { includeHead?: boolean } = {}): string {
@@ -12,7 +13,7 @@ export function formatGraph(g: WorkspaceGraph, options: { includeHead?: boolean 
   if (g.apps.length === 0) lines.push('no Fastify app found');
   if (g.unresolved.length) {
     lines.push('unresolved:');
-    for (const u of g.unresolved) lines.push(`  ${u.span ? rel(u.span) : u.file ? posix.relative(g.root, u.file) : '-'}  ${u.reason}`);
+    for (const u of unresolvedRows(g)) lines.push(`  ${placeOf(u)}  ${u.reason}`);
   }
   return lines.join('\n') + '\n';
 }

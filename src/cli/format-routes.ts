@@ -54,12 +54,20 @@ export function routeRows(g: WorkspaceGraph, options: { includeHead?: boolean } 
   return rows;
 }
 
-export function formatRoutesTable(rows: RouteRow[]): string {
-  if (rows.length === 0) return 'no routes found\n';
-  const header = ['METHOD', 'URL', 'SOURCE'];
+/**
+ * The routes as a table: an APP column when there are several apps (the same URL in two apps is
+ * no duplicate), and a last line with the count and, when some code could not be followed, how
+ * to see what.
+ */
+export function formatRoutesTable(rows: RouteRow[], options: { unresolved?: number; folder?: string } = {}): string {
+  const unresolved = options.unresolved ?? 0;
+  const hint = unresolved ? `; ${unresolved} unresolved entr${unresolved === 1 ? 'y' : 'ies'} (code not followed): \`fastify-lens graph ${options.folder ?? '.'}\` lists them` : '';
+  if (rows.length === 0) return `no routes found${hint}\n`;
+  const apps = new Set(rows.map((r) => r.app)).size > 1;
+  const header = [...(apps ? ['APP'] : []), 'METHOD', 'URL', 'SOURCE'];
   const note = (r: RouteRow) => (r.urlKnown ? '' : '  (partly unknown)') + (r.conditional ? '  (conditional)' : '');
-  const body = rows.map((r) => [r.method, r.url + note(r), `${r.file}:${r.line}`]);
+  const body = rows.map((r) => [...(apps ? [r.app] : []), r.method, r.url + note(r), `${r.file}:${r.line}`]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
-  return [line(header), ...body.map(line)].join('\n') + `\n${rows.length} route${rows.length === 1 ? '' : 's'}\n`;
+  return [line(header), ...body.map(line)].join('\n') + `\n${rows.length} route${rows.length === 1 ? '' : 's'}${hint}\n`;
 }

@@ -4,6 +4,7 @@ import { analyzeWorkspace } from '../core/analyze';
 import { createNodeHost } from '../core/node-host';
 import { formatGraph } from './format-graph';
 import { formatRoutesTable, routeRows } from './format-routes';
+import { unresolvedRows } from './unresolved-rows';
 
 const USAGE = `Usage: fastify-lens <command> [folder] [options]
 
@@ -12,7 +13,7 @@ Commands:
   graph [folder]    print the plugin/context tree, with what could not be followed
 
 Options:
-  --json            machine-readable output
+  --json            machine-readable output (routes: {"routes":[...],"unresolved":[{file,line,reason}]})
   --include-head    also list the HEAD routes Fastify adds for every GET
   -h, --help        show this help
   -v, --version     show the version
@@ -81,7 +82,7 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     const graph = analyzeWorkspace(fs.realpathSync(folder), createNodeHost());
     if (args.command === 'routes') {
       const rows = routeRows(graph, { includeHead: args.includeHead });
-      out(args.json ? JSON.stringify({ routes: rows, unresolved: graph.unresolved.length }, null, 2) + '\n' : formatRoutesTable(rows));
+      out(args.json ? JSON.stringify({ routes: rows, unresolved: unresolvedRows(graph) }, null, 2) + '\n' : formatRoutesTable(rows, { unresolved: graph.unresolved.length, folder: args.folder }));
     } else {
       out(args.json ? JSON.stringify(graph, null, 2) + '\n' : formatGraph(graph, { includeHead: args.includeHead }));
     }

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
 
@@ -44,6 +45,30 @@ describe('fastify-lens CLI (built bundle)', () => {
     assert.match(text.stdout, /^ {4}plugin "users" prefix="\/users" src\/users\.js:1$/m);
     const json = JSON.parse(run('graph', dir, '--json').stdout);
     assert.equal(json.apps[0].root.children[0].prefix, '/users');
+  });
+
+  it('routes: an APP column when there are several apps, and the unresolved count with how to see it', () => {
+    const multi = writeWorkspace('cli-multi', {
+      'package.json': JSON.stringify({ name: 'm', dependencies: { fastify: '^5.0.0', '@fastify/cors': '^10.0.0' } }),
+      'a.js': "const app = require('fastify')()\napp.get('/health', async () => 1)\napp.register(require('@fastify/cors').default)\n",
+      'b.js': "const app = require('fastify')()\napp.get('/health', async () => 1)\n",
+    });
+    const r = run('routes', multi);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^APP +METHOD +URL +SOURCE$/m);
+    assert.match(r.stdout, /^a\.js:1 +GET +\/health +a\.js:2$/m);
+    assert.match(r.stdout, /^b\.js:1 +GET +\/health +b\.js:2$/m);
+    assert.match(r.stdout, /2 routes; 1 unresolved entry \(code not followed\): `fastify-lens graph .*cli-multi` lists them\n$/);
+    const { unresolved } = JSON.parse(run('routes', multi, '--json').stdout);
+    assert.deepEqual(unresolved, [{ file: 'a.js', line: 3, reason: "plugin from package '@fastify/cors' is not analysed (its decorators, hooks and routes are not in the graph)" }]);
+    assert.doesNotMatch(run('graph', multi).stdout, /\.default/, 'package plugins are named by their package');
+  });
+
+  it('before a build: a one-line hint instead of a stack trace', () => {
+    const copy = writeWorkspace('cli-unbuilt', { 'bin/fastify-lens.js': fs.readFileSync(BIN, 'utf8') });
+    const r = spawnSync(process.execPath, [path.join(copy, 'bin', 'fastify-lens.js'), 'routes'], { encoding: 'utf8' });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^fastify-lens: not built yet: run `npm run build` in .* first\n$/);
   });
 
   it('bad arguments and unreadable folders: a clear message, a non-zero exit, no stack trace', () => {

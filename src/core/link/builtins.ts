@@ -98,7 +98,8 @@ export function memberOfBuiltin(b: BuiltinValue, key: string): Value | undefined
   const own = b.props?.get(key);
   if (own) return own;
   if (b.name === 'process.env') return unknown(`process.env.${key} is only known at run time`);
-  if (b.name === 'package') return builtin('package', undefined, `${b.pkg}.${key}`);
+  // A member of a package (`.default`, `.bootstrap`) is still that package: plugins are named by it.
+  if (b.name === 'package') return builtin('package', undefined, b.pkg);
   return undefined;
 }
 
