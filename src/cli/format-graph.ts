@@ -7,7 +7,9 @@ export function formatGraph(g: WorkspaceGraph, options: { includeHead?: boolean 
   const rel = (s: Span | undefined) => (s ? `${posix.relative(g.root, s.file)}:${s.line}` : '');
   const lines: string[] = [];
   for (const app of g.apps) {
-    lines.push(`app ${app.id} [${app.kind}, fastify ${app.fastifyMajor}]`);
+    // The versions the rules follow, and where each was read (installed, lockfile, range).
+    const versions = Object.entries(app.versions ?? {}).map(([pkg, v]) => `${pkg} ${v.version} (${v.source})`);
+    lines.push(`app ${app.id} [${app.kind}, fastify ${app.fastifyMajor}]${versions.length ? ` ${versions.join(', ')}` : ''}`);
     formatContext(app, app.root, 1, lines, rel, options.includeHead ?? false);
   }
   if (g.apps.length === 0) lines.push('no Fastify app found');

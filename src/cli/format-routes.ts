@@ -9,6 +9,8 @@ export interface RouteRow {
   app: string;
   plugin: string;
   urlKnown: boolean;
+  /** npm package that declares the route (a modelled plugin), not the app's own code. */
+  package?: string;
   /** Declared under a condition known only at run time. */
   conditional?: boolean;
   alsoServes?: string[];
@@ -39,6 +41,7 @@ export function routeRows(g: WorkspaceGraph, options: { includeHead?: boolean } 
           plugin: names.get(r.contextId) ?? '',
           urlKnown: r.urlKnown,
         };
+        if (r.package) row.package = r.package;
         if (r.conditional) row.conditional = true;
         if (r.alsoServes.length) row.alsoServes = r.alsoServes;
         if (r.schema) {
@@ -65,7 +68,7 @@ export function formatRoutesTable(rows: RouteRow[], options: { unresolved?: numb
   if (rows.length === 0) return `no routes found${hint}\n`;
   const apps = new Set(rows.map((r) => r.app)).size > 1;
   const header = [...(apps ? ['APP'] : []), 'METHOD', 'URL', 'SOURCE'];
-  const note = (r: RouteRow) => (r.urlKnown ? '' : '  (partly unknown)') + (r.conditional ? '  (conditional)' : '');
+  const note = (r: RouteRow) => (r.package ? `  (from ${r.package})` : '') + (r.urlKnown ? '' : '  (partly unknown)') + (r.conditional ? '  (conditional)' : '');
   const body = rows.map((r) => [...(apps ? [r.app] : []), r.method, r.url + note(r), `${r.file}:${r.line}`]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');

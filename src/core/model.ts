@@ -21,7 +21,7 @@ export interface Unresolved {
   reason: string;
 }
 
-export type FastifyMajor = 4 | 5;
+export type FastifyMajor = 3 | 4 | 5;
 
 export interface SchemaPart {
   /** Where the schema object is defined (the object literal, or the expression when unknown). */
@@ -75,6 +75,8 @@ export interface Route {
   handlerName?: string;
   schema?: RouteSchema;
   hooks: RouteHook[];
+  /** npm package that declares the route (a modelled plugin such as @fastify/static), not the app's own code. */
+  package?: string;
 }
 
 export type HookStyle = 'async' | 'callback' | 'unknown';
@@ -184,6 +186,11 @@ export interface AppGraph {
   /** Folder of the package.json the app belongs to. */
   project: string;
   fastifyMajor: FastifyMajor;
+  /**
+   * Versions of fastify, @fastify/autoload and fastify-plugin the app's project uses, and where
+   * each was read: an installed manifest, the lockfile, or the lowest the declared range allows.
+   */
+  versions: Record<string, { version: string; source: 'installed' | 'lockfile' | 'range' }>;
   serverOptions: ServerOptions;
   root: Context;
   /** Every route of the tree in declaration order, implicit HEAD routes included. */

@@ -16,3 +16,15 @@ export function writeWorkspace(name: string, files: Record<string, string | Buff
 }
 
 export const FASTIFY_PACKAGE = JSON.stringify({ name: 'tmp-app', dependencies: { fastify: '^5.0.0', 'fastify-plugin': '^5.0.0', '@fastify/autoload': '^6.0.0' } });
+
+/**
+ * Fails when the analysis hit an internal error (an exception inside the analyser, reported as an
+ * unresolved entry "internal error …"): bad input must give reasons, never an analyser failure.
+ */
+export function assertNoInternalError(graph: { unresolved: { reason: string; file?: string; span?: { file: string; line: number } }[] }, what = 'the analysis'): void {
+  const internal = graph.unresolved.filter((u) => /internal error/i.test(u.reason));
+  if (internal.length) {
+    const where = (u: (typeof internal)[number]) => (u.span ? `${u.span.file}:${u.span.line}` : (u.file ?? '?'));
+    throw new Error(`${what} hit internal errors:\n${internal.map((u) => `  ${where(u)}  ${u.reason}`).join('\n')}`);
+  }
+}

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from '../../src/extension/worker/protocol';
-import { FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
+import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
 
 const WORKER = path.join(__dirname, '..', '..', 'dist', 'worker.js');
 
@@ -39,6 +39,7 @@ describe('analysis worker (dist/worker.js)', function () {
       assert.equal(first.type, 'graph');
       if (first.type !== 'graph') return;
       assert.equal(first.stats.full, true);
+      assertNoInternalError(first.graph);
       const route = first.graph.apps[0].routes[0];
       assert.equal(route.url, '/one');
       assert.deepEqual(route.span.range?.slice(0, 2), [2, 4], 'line 3 (0-based 2), at the method name');
@@ -48,6 +49,7 @@ describe('analysis worker (dist/worker.js)', function () {
       if (edit.type !== 'graph') return;
       assert.equal(edit.stats.full, false);
       assert.equal(edit.stats.parses, 1, 'only the edited file is parsed again');
+      assertNoInternalError(edit.graph);
       assert.deepEqual(edit.graph.apps[0].routes.map((r) => `${r.methods[0]} ${r.url}`), ['POST /two']);
       assert.equal(fs.readFileSync(path.join(root, 'server.js'), 'utf8').includes('/one'), true, 'the file on disk is untouched');
     } finally {
@@ -69,6 +71,7 @@ describe('analysis worker (dist/worker.js)', function () {
       if (graph.type !== 'graph') return;
       assert.ok(graph.graph.apps[0].routes.some((r) => r.url === '/ok'));
       assert.ok(graph.graph.unresolved.some((u) => u.reason.startsWith('syntax error')));
+      assertNoInternalError(graph.graph);
       const missingRoot = await ask({ type: 'analyze', seq: 3, settings: settings(path.join(root, 'does-not-exist')) });
       assert.equal(missingRoot.type, 'graph', 'an unreadable folder is a graph with an unresolved entry');
     } finally {

@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import { Analyzer } from '../../src/core/analyze';
 import type { WorkspaceGraph } from '../../src/core/model';
 import { createNodeHost } from '../../src/core/node-host';
-import { FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
+import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
 
-const urls = (g: WorkspaceGraph) => g.apps.flatMap((a) => a.routes.filter((r) => !r.implicitHead).map((r) => `${r.methods.join('|')} ${r.url}`));
+const urls = (g: WorkspaceGraph) => (assertNoInternalError(g), g).apps.flatMap((a) => a.routes.filter((r) => !r.implicitHead).map((r) => `${r.methods.join('|')} ${r.url}`));
 
 describe('analyzer options the extension sets', () => {
   it('excludeGlobs: matching files and folders do not exist for the scan, autoload or resolution', () => {

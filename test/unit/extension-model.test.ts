@@ -18,7 +18,7 @@ import { pluginsTree } from '../../src/extension/model/plugins-tree';
 import { routesTree } from '../../src/extension/model/routes-tree';
 import { where, type TreeNode } from '../../src/extension/model/tree-node';
 import { lineAndCharacter, locateSpans } from '../../src/extension/worker/locate-spans';
-import { FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
+import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
 
 const FIXTURES = ['cli-autoload-js', 'multi-app', 'fp-decorators', 'test-links', 'broken'] as const;
 type FixtureName = (typeof FIXTURES)[number] | 'encapsulation';
@@ -82,6 +82,7 @@ function load(name: FixtureName): Loaded {
   if (!l) {
     const dir = name === 'encapsulation' ? writeWorkspace('extension-model-encapsulation', ENCAPSULATION_FILES) : fs.realpathSync(path.join(__dirname, '..', 'fixtures', name));
     const graph = analyzeWorkspace(dir, createNodeHost());
+    assertNoInternalError(graph);
     l = { dir, graph, index: new GraphIndex(graph) };
     cache.set(name, l);
   }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { Analyzer } from '../../src/core/analyze';
 import { createNodeHost } from '../../src/core/node-host';
-import { FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
+import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
 
 describe('incremental updates', () => {
   it('takes one changed file and re-parses only that file', () => {
@@ -14,6 +14,7 @@ describe('incremental updates', () => {
     });
     const analyzer = new Analyzer(dir, createNodeHost());
     const first = analyzer.analyze();
+    assertNoInternalError(first);
     assert.deepEqual(first.apps[0].routes.filter((r) => !r.implicitHead).map((r) => r.url), ['/users', '/items']);
     const parsedBefore = analyzer.parseCount;
     assert.equal(parsedBefore, 3);
@@ -21,6 +22,7 @@ describe('incremental updates', () => {
     const users = path.join(dir, 'users.js');
     const next = analyzer.update(users, "module.exports = async function (f) {\n  f.get('/', async () => [])\n  f.delete('/:id', async () => null)\n}\n");
     assert.equal(analyzer.parseCount, parsedBefore + 1, 'only the changed file was parsed again');
+    assertNoInternalError(next);
     const routes = next.apps[0].routes.filter((r) => !r.implicitHead);
     assert.deepEqual(routes.map((r) => `${r.methods[0]} ${r.url}`), ['GET /users', 'DELETE /users/:id', 'GET /items']);
     assert.equal(routes[1].span.line, 3);
@@ -36,6 +38,7 @@ describe('incremental updates', () => {
     const g = analyzer.update(path.join(dir, 'server.js'), "const app = require('fastify')()\napp.get('/a', async () => 1)\napp.get('/b', async (req, re");
     assert.deepEqual(g.apps[0].routes.filter((r) => !r.implicitHead).map((r) => r.url), ['/a', '/b']);
     assert.ok(g.unresolved.some((u) => u.reason.startsWith('syntax error')));
+    assertNoInternalError(g);
   });
 
   it('adds a file the first scan did not know', () => {
@@ -47,5 +50,6 @@ describe('incremental updates', () => {
     assert.equal(analyzer.analyze().apps[0].routes.length, 0);
     const g = analyzer.update(path.join(dir, 'later.js'), "module.exports = async (f) => { f.post('/later', async () => 1) }\n");
     assert.deepEqual(g.apps[0].routes.map((r) => r.url), ['/later']);
+    assertNoInternalError(g);
   });
 });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { analyzeWorkspace } from '../../src/core/analyze';
 import { createNodeHost } from '../../src/core/node-host';
-import { writeWorkspace } from '../support/temp-workspace';
+import { assertNoInternalError, writeWorkspace } from '../support/temp-workspace';
 
 const PKG = JSON.stringify({ type: 'module', dependencies: { fastify: '^5.0.0', '@fastify/autoload': '^6.0.0', desm: '^1.3.0' } });
 const ROUTE = "export default async function (app) { app.get('/', async () => 1) }\n";
@@ -21,6 +21,7 @@ describe('folder helpers apps use to point @fastify/autoload at a folder', () =>
         'src/routes/users/list.js': ROUTE,
       });
       const g = analyzeWorkspace(dir, createNodeHost());
+      assertNoInternalError(g);
       assert.deepEqual(g.apps[0].routes.filter((r) => !r.implicitHead).map((r) => r.url), ['/users'], JSON.stringify(g.unresolved));
     });
   }

@@ -5,7 +5,7 @@ import { formatGraph } from '../../src/cli/format-graph';
 import { formatRoutesTable, routeRows } from '../../src/cli/format-routes';
 import { analyzeWorkspace } from '../../src/core/analyze';
 import { createNodeHost } from '../../src/core/node-host';
-import { listFixtures } from '../support/runtime-routes';
+import { listFixtures, NOT_BOOTED } from '../support/runtime-routes';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -24,6 +24,16 @@ describe('the house keeps its lists in step', () => {
 
   it('the README lists every fixture', () => {
     for (const f of fixtures) assert.ok(readme.includes(`| \`${f.name}\` |`), `README has no row for ${f.name}`);
+  });
+
+  it('the fixtures that are not booted are the ones in NOT_BOOTED (test/support/runtime-routes.ts), and the README says so', () => {
+    const notBooted = fixtures.filter((f) => !Array.isArray(f.manifest.boot)).map((f) => f.name);
+    assert.deepEqual(notBooted, Object.keys(NOT_BOOTED).sort(), 'fixtures with "boot": false against NOT_BOOTED');
+    const rows = new Map<string, string>();
+    for (const m of readme.matchAll(/^\| `([^`]+)` \|.*\| (booted[^|]*|not booted[^|]*) \|$/gm)) rows.set(m[1], m[2].trim());
+    const readmeNotBooted = fixtures.filter((f) => rows.get(f.name)?.startsWith('not booted')).map((f) => f.name);
+    assert.deepEqual(readmeNotBooted, Object.keys(NOT_BOOTED).sort(), 'README rows saying "not booted" against NOT_BOOTED');
+    for (const [name, reason] of Object.entries(NOT_BOOTED)) assert.equal(rows.get(name), `not booted: ${reason}`, `README row of ${name} gives the reason in NOT_BOOTED`);
   });
 
   it('every fixture has a reviewed graph snapshot', () => {

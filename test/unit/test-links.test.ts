@@ -7,7 +7,7 @@ import type { AppGraph, Route, WorkspaceGraph } from '../../src/core/model';
 import { createNodeHost } from '../../src/core/node-host';
 import { RouteIndex, matchRoute, methodMatches, routeMatches, type RouterOptions } from '../../src/core/tests/route-match';
 import { findTestCalls, isTestFile } from '../../src/core/tests/test-calls';
-import { FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
+import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
 
 const DEFAULTS: RouterOptions = { ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, caseSensitive: true };
 const hole = (text = 'x') => ({ hole: text });
@@ -332,6 +332,7 @@ describe('test links: the test-links fixture end to end', () => {
       'b/test/x.test.js': `app.inject('/x'); app.inject('/y')`,
     });
     const g = analyzeWorkspace(root, createNodeHost());
+    assertNoInternalError(g);
     assert.deepEqual(
       g.testCalls.map((c) => `${c.url}:${c.routes.map((r) => r.app).join(',')}`),
       ['/x:', '/y:b/server.js:1'],

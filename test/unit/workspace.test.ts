@@ -53,7 +53,7 @@ describe('module resolution', () => {
   let resolve: (from: string, spec: string) => unknown;
   before(() => {
     dir = writeWorkspace('resolve', {
-      'package.json': '{ "name": "app" }',
+      'package.json': '{ "name": "app", "dependencies": { "@fastify/autoload": "^6.0.0", "lodash": "^4.0.0" } }',
       'tsconfig.json': '{ "compilerOptions": { "baseUrl": "src", "paths": { "@lib/*": ["lib/*"], "#config": ["config/index.ts"] } } }',
       'src/main.ts': '',
       'src/util.ts': '',

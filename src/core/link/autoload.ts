@@ -7,12 +7,15 @@ import type { Interpreter } from './interpreter';
 import type { Scope } from './scope';
 import { safeRegExp } from './std-methods';
 import { joinPrefix } from './url-join';
+import { behaviourNoted, type RuleId } from './version-rules';
+import type { Project } from '../workspace/scan';
 import { UNDEF, asString, getProp, obj, str, truthy, unknown, type ObjValue, type Value } from './values';
 
 /**
- * @fastify/autoload (6.x, same layout rules as 5.x) replayed over the file tree, following its
- * index.js / lib/find-plugins.js: which files load, in which order, with which prefix, and how
- * autohooks wrap a folder. Autoload is itself skip-override: everything lands in `ctx`.
+ * @fastify/autoload (5.x and 6.x) replayed over the file tree, following its index.js /
+ * lib/find-plugins.js: which files load, in which order, with which prefix, and how autohooks wrap
+ * a folder. Autoload is itself skip-override: everything lands in `ctx`. What changed between
+ * releases is decided by the version the project uses (version-rules.ts, `autoload.*` rows).
  */
 
 const DEFAULT_SCRIPT = /(?:(?:^.?|\.[^d]|[^.]d|[^.][^d])\.ts|\.js|\.cjs|\.mjs|\.cts|\.mts)$/i;
@@ -36,6 +39,9 @@ interface Options {
   encapsulate: boolean;
   appendAutoPrefix: boolean;
   override: Value;
+  /** The project of the file that registers autoload: its @fastify/autoload version decides the rules. */
+  project?: Project;
+  span: Span;
 }
 
 interface TreeNode {
@@ -74,7 +80,7 @@ export function runAutoload(interp: Interpreter, ctx: ContextBuilder, optsV: Val
     linker.reportAt(span, `register cycle: @fastify/autoload of ${linker.rel(dir)} is reached again from inside it; stopped following it`);
     return;
   }
-  const opts = readOptions(interp, optsV, dir, span);
+  const opts = readOptions(interp, optsV, dir, span, scope.module.project);
   const tree: TreeNode[] = [];
   try {
     buildTree(interp, tree, dir, opts, undefined, 0, [], span, new Set([real]));
@@ -100,7 +106,12 @@ function regexOption(v: Value, fallback?: RegExp): RegExp | undefined {
   return fallback;
 }
 
-function readOptions(interp: Interpreter, o: Value, dir: string, span: Span): Options {
+/** A version rule of @fastify/autoload for the project, with the "range spans it" note where it decides something. */
+function rule(interp: Interpreter, opts: Pick<Options, 'project' | 'span'>, id: RuleId): boolean {
+  return behaviourNoted(interp.linker, opts.project, id, (reason) => interp.linker.reportAt(opts.span, reason));
+}
+
+function readOptions(interp: Interpreter, o: Value, dir: string, span: Span, project: Project | undefined): Options {
   const flag = (k: string, d: boolean) => {
     const v = getProp(o, k);
     if (v.kind === 'undef') return d;
@@ -114,7 +125,10 @@ function readOptions(interp: Interpreter, o: Value, dir: string, span: Span): Op
   };
   const maxDepth = getProp(o, 'maxDepth');
   const dnp = getProp(o, 'dirNameRoutePrefix');
+  const appendAutoPrefix = flag('appendAutoPrefix', false);
   return {
+    project,
+    span,
     dir,
     dirNameRoutePrefix: dnp.kind === 'undef' ? { kind: 'bool', v: true } : dnp,
     routeParams: flag('routeParams', false),
@@ -129,7 +143,8 @@ function readOptions(interp: Interpreter, o: Value, dir: string, span: Span): Op
     cascadeHooks: flag('cascadeHooks', false),
     overwriteHooks: flag('overwriteHooks', false),
     encapsulate: flag('encapsulate', true),
-    appendAutoPrefix: flag('appendAutoPrefix', false),
+    // The option exists from 6.5.0 on; older releases ignore it.
+    appendAutoPrefix: appendAutoPrefix && rule(interp, { project, span }, 'autoload.append-auto-prefix'),
     override: getProp(o, 'options'),
   };
 }
@@ -176,7 +191,7 @@ function buildTree(
   }
   for (const e of entries) {
     const file = posix.join(dir, e.name);
-    if (opts.ignorePattern && opts.ignorePattern.test(posix.relative(opts.dir, file))) continue;
+    if (opts.ignorePattern && ignored(interp, opts, opts.ignorePattern, e.name, posix.relative(opts.dir, file))) continue;
     const atMaxDepth = opts.maxDepth !== undefined && opts.maxDepth <= depth;
     if (e.kind === 'directory' && !atMaxDepth) {
       const real = host.realpath(file);
@@ -202,6 +217,17 @@ function buildTree(
       accumulate(interp, node, file, prefix, opts);
     }
   }
+}
+
+/** 6.4+ tests ignorePattern on the path relative to dir, older releases on the entry name. */
+function ignored(interp: Interpreter, opts: Options, pattern: RegExp, name: string, relPath: string): boolean {
+  pattern.lastIndex = 0;
+  const byPath = pattern.test(relPath);
+  pattern.lastIndex = 0;
+  const byName = pattern.test(name);
+  pattern.lastIndex = 0;
+  if (byPath === byName) return byPath;
+  return rule(interp, opts, 'autoload.ignore-pattern-relative-path') ? byPath : byName;
 }
 
 function accumulate(interp: Interpreter, node: TreeNode, file: string, prefix: string | undefined, opts: Options): void {
@@ -312,7 +338,9 @@ function registerNode(interp: Interpreter, ctx: ContextBuilder, node: TreeNode, 
     return;
   }
   const prefixes = [...loaded.values()].map((l) => l.options.props.get('prefix')).map((v) => (v ? asString(v) : undefined)).filter((p): p is string => !!p);
-  const hooksPrefix = prefixes.length > 0 && prefixes.every((p) => p === prefixes[0]) ? prefixes[0] : undefined;
+  // 6.4+: the composed wrapper takes the prefix all the folder's plugins share; before, it had none.
+  const common = prefixes.length > 0 && prefixes.every((p) => p === prefixes[0]) ? prefixes[0] : undefined;
+  const hooksPrefix = common && rule(interp, opts, 'autoload.hooks-prefix') ? common : undefined;
   if (hooksPrefix) {
     for (const l of loaded.values()) {
       const p = asString(l.options.props.get('prefix') ?? UNDEF);
@@ -323,16 +351,20 @@ function registerNode(interp: Interpreter, ctx: ContextBuilder, node: TreeNode, 
       }
     }
   }
-  const prefix = hooksPrefix ? joinPrefix(ctx.ctx.prefix, hooksPrefix, ctx.app.fastifyMajor) : ctx.ctx.prefix;
-  const composed = ctx.child('autohooks', `autohooks ${posix.relative(opts.dir, node.dir) || '.'}`, prefix, ctx.ctx.prefixKnown, span);
-  composed.ctx.file = node.hooks[node.hooks.length - 1];
-  for (const hookFile of node.hooks) {
-    const l = loadContent(interp, hookFile);
-    if (!l) continue;
-    if (l.plugin.kind === 'fn') l.plugin.marks.skipOverride = true;
-    registerPlugin(interp, composed, l.plugin, UNDEF, span, scope, posix.relative(opts.dir, hookFile));
-  }
-  registerAll(interp, composed, node, loaded, span, scope, opts.encapsulate);
+  const prefix = hooksPrefix ? joinPrefix(ctx.ctx.prefix, hooksPrefix, ctx.app.fastifyAt) : ctx.ctx.prefix;
+  // `fastify.register(composedPlugin)`: its context exists once avvio loads it, after the
+  // plugins registered before it.
+  interp.enqueue(() => {
+    const composed = ctx.child('autohooks', `autohooks ${posix.relative(opts.dir, node.dir) || '.'}`, prefix, ctx.ctx.prefixKnown, span);
+    composed.ctx.file = node.hooks[node.hooks.length - 1];
+    for (const hookFile of node.hooks) {
+      const l = loadContent(interp, hookFile);
+      if (!l) continue;
+      if (l.plugin.kind === 'fn') l.plugin.marks.skipOverride = true;
+      registerPlugin(interp, composed, l.plugin, UNDEF, span, scope, posix.relative(opts.dir, hookFile));
+    }
+    registerAll(interp, composed, node, loaded, span, scope, opts.encapsulate);
+  });
 }
 
 function registerAll(interp: Interpreter, ctx: ContextBuilder, node: TreeNode, loaded: Map<string, Loaded>, span: Span, scope: Scope, encapsulate: boolean): void {
@@ -363,7 +395,7 @@ function registerWithDependencies(interp: Interpreter, ctx: ContextBuilder, l: L
       let target = ctx;
       if (encapsulate) {
         const p = asString(l.options.props.get('prefix') ?? UNDEF);
-        target = ctx.child('plugin', l.label, joinPrefix(ctx.ctx.prefix, p, ctx.app.fastifyMajor), ctx.ctx.prefixKnown, fileSpan);
+        target = ctx.child('plugin', l.label, joinPrefix(ctx.ctx.prefix, p, ctx.app.fastifyAt), ctx.ctx.prefixKnown, fileSpan);
         target.ctx.file = l.file;
       }
       callInstanceMethod(interp, { kind: 'instance', ctx: target }, 'route', [route], undefined, scope);

@@ -1,11 +1,15 @@
 import * as posix from 'node:path/posix';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ts } from 'ts-morph';
+import type { DirEntry } from '../host';
 import type { PluginMeta } from '../model';
 import type { Interpreter } from './interpreter';
 import type { Scope } from './scope';
+import { behaviourNoted } from './version-rules';
+import { jsonModuleValue } from './json-value';
+import { newCollection } from './std-methods';
 import {
-  NULL, UNDEF, arr, asString, bool, getProp, str, truthy, unknown, unwrapPromise,
+  NULL, UNDEF, arr, asString, bool, cloneValue, constFn, getProp, iterableItems, obj, str, toJson, truthy, unknown, unwrapPromise,
   type BuiltinValue, type Value,
 } from './values';
 
@@ -33,8 +37,10 @@ export function packageValue(name: string, subpath: string): Value {
       return selfExporting('fastify.factory', ['default', 'fastify', 'Fastify'], 'fastify');
     case 'fastify-plugin':
       return selfExporting('fp', ['default', 'fastifyPlugin', 'fp'], 'fastify-plugin');
-    case '@fastify/autoload': {
-      const b = selfExporting('autoload', ['default', 'fastifyAutoload', 'autoload', 'AutoLoad'], '@fastify/autoload');
+    case '@fastify/autoload':
+    case 'fastify-autoload': {
+      // fastify-autoload 3.x is the Fastify 3 era name of the same plugin (same options and walk).
+      const b = selfExporting('autoload', ['default', 'fastifyAutoload', 'autoload', 'AutoLoad'], name);
       b.marks = { skipOverride: true };
       return b;
     }
@@ -60,11 +66,26 @@ export function packageValue(name: string, subpath: string): Value {
     case 'fs':
     case 'fs/promises': {
       // Hand-rolled autoloading lists a folder and requires each file: listing is reading, not running.
-      const async = name === 'fs/promises';
-      const f = builtin('fs', { readdirSync: builtin('fs.readdir'), existsSync: builtin('fs.exists'), readdir: builtin(async ? 'fs.readdir.promise' : 'fs.readdir.callback') }, name);
-      f.props!.set('promises', async ? f : builtin('fs', { readdir: builtin('fs.readdir.promise') }, 'fs/promises'));
+      const promises = builtin('fs', { readdir: builtin('fs.readdir.promise'), stat: builtin('fs.stat.promise'), lstat: builtin('fs.lstat.promise') }, 'fs/promises');
+      promises.props!.set('default', promises);
+      if (name === 'fs/promises') return promises;
+      const f = builtin('fs', {
+        readdirSync: builtin('fs.readdir'),
+        readdir: builtin('fs.readdir.callback'),
+        existsSync: builtin('fs.exists'),
+        statSync: builtin('fs.stat'),
+        lstatSync: builtin('fs.lstat'),
+        stat: builtin('fs.stat.callback'),
+        lstat: builtin('fs.lstat.callback'),
+        promises,
+      }, name);
       f.props!.set('default', f);
       return f;
+    }
+    case 'process': {
+      const p = processValue();
+      p.props!.set('default', p);
+      return p;
     }
     default:
       return builtin('package', undefined, name);
@@ -74,9 +95,18 @@ export function packageValue(name: string, subpath: string): Value {
 export function globalValue(name: string): Value | undefined {
   switch (name) {
     case 'process':
-      return builtin('process', { env: builtin('process.env'), argv: unknown('process.argv') });
+      return processValue();
     case 'Object':
       return builtin('Object', Object.fromEntries(['keys', 'values', 'entries', 'assign', 'freeze', 'fromEntries'].map((k) => [k, builtin(`Object.${k}`)])));
+    case 'Map':
+    case 'Set':
+    case 'WeakMap':
+    case 'WeakSet':
+      return builtin(name);
+    case 'structuredClone':
+      return builtin('structuredClone');
+    case 'JSON':
+      return builtin('JSON', { parse: builtin('JSON.parse'), stringify: builtin('JSON.stringify') });
     case 'Symbol':
       return builtin('Symbol', { for: builtin('Symbol.for') });
     case 'Promise':
@@ -92,6 +122,19 @@ export function globalValue(name: string): Value | undefined {
     default:
       return undefined;
   }
+}
+
+function processValue(): BuiltinValue {
+  return builtin('process', { env: builtin('process.env'), argv: unknown('process.argv'), cwd: builtin('process.cwd') });
+}
+
+/**
+ * The working directory the app is started in: its project folder (where its package.json and
+ * start script are), never the analyser's own. Relative fs paths, path.resolve() and
+ * process.cwd() all resolve against it.
+ */
+export function appCwd(interp: Interpreter, scope: Scope): string {
+  return scope.module.project?.dir ?? interp.linker.scan.root;
 }
 
 export function memberOfBuiltin(b: BuiltinValue, key: string): Value | undefined {
@@ -113,7 +156,7 @@ export function callBuiltin(interp: Interpreter, b: BuiltinValue, args: Value[],
     case 'fastify.factory':
       return call && ts.isCallExpression(call) ? linker.createApp(call, scope, args[0] ?? UNDEF) : unknown();
     case 'fp':
-      return fastifyPlugin(args, call);
+      return fastifyPlugin(interp, args, call, scope);
     case 'Symbol.for': {
       const k = asString(args[0] ?? UNDEF);
       return k === undefined ? unknown() : builtin(`symbol:${k}`);
@@ -124,10 +167,37 @@ export function callBuiltin(interp: Interpreter, b: BuiltinValue, args: Value[],
     }
     case 'Array.isArray':
       return args[0]?.kind === 'arr' ? bool(true) : args[0]?.kind === 'unknown' ? unknown() : bool(false);
-    case 'Array.from':
-      return args[0]?.kind === 'arr' ? arr([...args[0].items], args[0].partial) : unknown();
-    case 'Promise.all':
-      return { kind: 'promise', v: args[0]?.kind === 'arr' ? arr(args[0].items.map(unwrapPromise), args[0].partial) : unknown() };
+    case 'Array.from': {
+      const it = iterableItems(args[0] ?? UNDEF);
+      if (!it) return unknown('Array.from of a value that is not known statically');
+      const mapFn = args[1];
+      if (!mapFn || mapFn.kind === 'undef') return arr([...it.items], it.partial);
+      return arr(it.items.map((item, i) => interp.call(mapFn, [item, { kind: 'num', v: i }], call, scope)), it.partial);
+    }
+    case 'Promise.all': {
+      const it = iterableItems(args[0] ?? UNDEF);
+      return { kind: 'promise', v: it ? arr(it.items.map(unwrapPromise), it.partial) : unknown() };
+    }
+    case 'const':
+      return b.props?.get('__value') ?? unknown();
+    case 'process.cwd':
+      return str(appCwd(interp, scope));
+    case 'structuredClone':
+      return cloneValue(args[0] ?? UNDEF);
+    case 'JSON.stringify': {
+      if (args.length > 1 && args[1].kind !== 'undef' && args[1].kind !== 'null') return unknown('JSON.stringify with a replacer');
+      const d = toJson(args[0] ?? UNDEF);
+      if (!d) return unknown('JSON.stringify of a value known only at run time');
+      const space = args[2] ? (asString(args[2]) ?? '') : '';
+      const text = JSON.stringify(d.data, undefined, /^\d+$/.test(space) ? Number(space) : space);
+      return text === undefined ? UNDEF : str(text);
+    }
+    case 'JSON.parse': {
+      const text = asString(args[0] ?? UNDEF);
+      if (text === undefined || (args[1] && args[1].kind !== 'undef')) return unknown('JSON.parse of a text known only at run time');
+      const parsed = jsonModuleValue(text);
+      return 'value' in parsed ? parsed.value : unknown(`JSON.parse of invalid JSON throws: ${parsed.error}`);
+    }
     case 'Promise.resolve':
       return { kind: 'promise', v: args[0] ?? UNDEF };
     case 'url.fileURLToPath': {
@@ -136,14 +206,14 @@ export function callBuiltin(interp: Interpreter, b: BuiltinValue, args: Value[],
     }
     case 'url.pathToFileURL': {
       const p = asString(args[0] ?? UNDEF);
-      return p ? str(pathToFileURL(p).href) : unknown();
+      return p ? str(pathToFileURL(posix.resolve(appCwd(interp, scope), p)).href) : unknown();
     }
     case 'URL':
       return newBuiltin(b, args) ?? unknown();
     default:
       if (b.name.startsWith('path.')) return pathFunction(b.name.slice(5), args, scope);
       if (b.name.startsWith('desm.')) return desmFunction(b.name.slice(5), args, scope);
-      if (b.name.startsWith('fs.')) return fsFunction(interp, b.name, args);
+      if (b.name.startsWith('fs.')) return fsFunction(interp, b.name, args, scope, call);
       interp.touchCallbacks(args);
       return unknown(b.pkg ? `result of a call into '${b.pkg}'` : `result of ${b.name}()`);
   }
@@ -182,24 +252,99 @@ function desmFunction(fn: string, args: Value[], scope: Scope): Value {
   return pathFunction('join', [str(posix.dirname(file)), ...args.slice(1)], scope);
 }
 
+/** Entries listed by one recursive readdir at most (a link loop ends here; Node would not end). */
+const MAX_WALK_ENTRIES = 20_000;
+
 /** The few file-system reads apps do while wiring plugins, answered from the Host. */
-function fsFunction(interp: Interpreter, name: string, args: Value[]): Value {
+function fsFunction(interp: Interpreter, name: string, args: Value[], scope: Scope, call: ts.Node | undefined): Value {
   const host = interp.linker.host;
+  const [, op, style = 'sync'] = name.split('.');
   const raw = asString(args[0] ?? UNDEF);
-  if (raw === undefined) return unknown(`${name} of a path known only at run time`);
-  const p = pathOfFileUrl(raw) ?? raw;
-  if (name === 'fs.exists') return bool(host.stat(p) !== undefined);
-  const opts = args[1];
-  if (opts?.kind === 'obj' && truthy(getProp(opts, 'withFileTypes')) !== false && opts.props.has('withFileTypes')) return unknown('directory entries (withFileTypes)');
-  const entries = host.readDirectory(p);
-  const listing = entries ? arr(entries.map((e) => str(e.name))) : unknown(`folder ${interp.linker.rel(p)} could not be read`);
-  if (name === 'fs.readdir.promise') return { kind: 'promise', v: listing };
-  if (name === 'fs.readdir.callback') {
-    const cb = args[args.length - 1];
-    if (cb?.kind === 'fn') interp.callFunction(cb, [NULL, listing]);
-    return UNDEF;
+  const cb = style === 'callback' ? args.slice(1).reverse().find((a) => a.kind === 'fn') : undefined;
+  const settle = (result: Value): Value => {
+    if (style === 'promise') return { kind: 'promise', v: result };
+    if (style === 'callback') {
+      if (cb?.kind === 'fn') interp.callFunction(cb, result.kind === 'unknown' ? [result, unknown()] : [NULL, result]);
+      else interp.touchCallbacks(args);
+      return UNDEF;
+    }
+    return result;
+  };
+  if (raw === undefined) return settle(unknown(`${name} of a path known only at run time`));
+  // As given (Dirent.parentPath keeps it so), and absolute against the app's folder for reading.
+  const given = pathOfFileUrl(raw) ?? raw;
+  const abs = posix.resolve(appCwd(interp, scope), given);
+  if (op === 'exists') return bool(host.stat(abs) !== undefined);
+  if (op === 'stat' || op === 'lstat') return settle(statValue(interp, op, abs, given));
+  const opts = args[1]?.kind === 'obj' ? args[1] : undefined;
+  const flag = (key: string): boolean | undefined => (opts ? truthy(getProp(opts, key)) : false);
+  const withFileTypes = flag('withFileTypes');
+  const recursive = flag('recursive');
+  if (withFileTypes === undefined || recursive === undefined) return settle(unknown(`${name} with options known only at run time`));
+  const listing = listDirectory(interp, abs, given, withFileTypes, recursive, style === 'promise');
+  if (listing.kind === 'unknown' && call && listing.why) interp.linker.report(call, scope.module, listing.why);
+  return settle(listing);
+}
+
+/** A readdir result as Node 20 gives it: names (relative with '/' when recursive) or Dirents. */
+function listDirectory(interp: Interpreter, abs: string, given: string, withFileTypes: boolean, recursive: boolean, promiseOrder: boolean): Value {
+  const host = interp.linker.host;
+  const first = host.readDirectory(abs);
+  if (!first) return unknown(`folder ${interp.linker.rel(abs)} could not be read (readdir throws at run time)`);
+  const out: Value[] = [];
+  // Sync and callback versions walk breadth first; fs.promises pops the last folder found first.
+  const queue: { abs: string; given: string; entries: DirEntry[] }[] = [{ abs, given, entries: first }];
+  while (queue.length && out.length < MAX_WALK_ENTRIES) {
+    const dir = promiseOrder ? queue.pop()! : queue.shift()!;
+    for (const e of dir.entries) {
+      const childAbs = posix.join(dir.abs, e.name);
+      const childGiven = posix.join(dir.given, e.name);
+      out.push(withFileTypes ? direntValue(e, dir.given) : str(recursive ? posix.relative(abs, childAbs) : e.name));
+      // With file types a link is not followed (Dirent.isDirectory() is false); names stat through it.
+      const descend = recursive && (e.kind === 'directory' || (!withFileTypes && e.kind === 'symlink-directory'));
+      if (descend && out.length < MAX_WALK_ENTRIES) {
+        const entries = host.readDirectory(childAbs);
+        if (entries) queue.push({ abs: childAbs, given: childGiven, entries });
+      }
+    }
   }
-  return listing;
+  if (out.length >= MAX_WALK_ENTRIES) interp.linker.reportFile(abs, `folder walk stopped after ${MAX_WALK_ENTRIES} entries`);
+  return arr(out.slice(0, MAX_WALK_ENTRIES));
+}
+
+/** A Dirent: its name, folder (as the path was given) and kind questions, which do not follow links. */
+function direntValue(e: DirEntry, parentPath: string): Value {
+  const d = obj();
+  d.props.set('name', str(e.name));
+  d.props.set('parentPath', str(parentPath));
+  d.props.set('path', str(parentPath));
+  const is = (k: boolean) => constFn(bool(k), 'Dirent');
+  d.props.set('isDirectory', is(e.kind === 'directory'));
+  d.props.set('isFile', is(e.kind === 'file'));
+  d.props.set('isSymbolicLink', is(e.kind === 'symlink-file' || e.kind === 'symlink-directory'));
+  for (const k of ['isBlockDevice', 'isCharacterDevice', 'isFIFO', 'isSocket']) d.props.set(k, is(false));
+  return d;
+}
+
+/** statSync / lstatSync / fs.promises.stat: a Stats with its kind questions; a missing path throws. */
+function statValue(interp: Interpreter, op: string, abs: string, given: string): Value {
+  let kind: DirEntry['kind'] | undefined;
+  if (op === 'lstat') {
+    const parent = interp.linker.host.readDirectory(posix.dirname(abs));
+    kind = parent?.find((e) => e.name === posix.basename(abs))?.kind;
+    if (!kind && interp.linker.host.stat(abs)) return unknown(`lstat of ${given} known only at run time`);
+  } else {
+    kind = interp.linker.host.stat(abs);
+  }
+  if (!kind) return unknown(`${op} of a missing path throws (${given})`);
+  const s = obj();
+  const is = (k: boolean) => constFn(bool(k), 'Stats');
+  s.props.set('isDirectory', is(kind === 'directory'));
+  s.props.set('isFile', is(kind === 'file'));
+  s.props.set('isSymbolicLink', is(kind === 'symlink-file' || kind === 'symlink-directory'));
+  for (const k of ['isBlockDevice', 'isCharacterDevice', 'isFIFO', 'isSocket']) s.props.set(k, is(false));
+  for (const k of ['size', 'mtimeMs', 'mtime', 'mode']) s.props.set(k, unknown(`Stats.${k} is known only at run time`));
+  return s;
 }
 
 /** The path of a `file:` URL string, or undefined for anything else. */
@@ -213,6 +358,8 @@ export function pathOfFileUrl(url: string | undefined): string | undefined {
 }
 
 export function newBuiltin(ctor: BuiltinValue, args: Value[]): Value | undefined {
+  if (ctor.name === 'Map' || ctor.name === 'WeakMap') return newCollection('Map', args[0]);
+  if (ctor.name === 'Set' || ctor.name === 'WeakSet') return newCollection('Set', args[0]);
   if (ctor.name !== 'URL') return undefined;
   const rel = asString(args[0] ?? UNDEF);
   const base = args[1] ? asString(args[1]) : undefined;
@@ -225,10 +372,15 @@ export function newBuiltin(ctor: BuiltinValue, args: Value[]): Value | undefined
 }
 
 /** fastify-plugin: marks the function skip-override (unless encapsulate: true) and records its metadata. */
-function fastifyPlugin(args: Value[], call: ts.Node | undefined): Value {
+function fastifyPlugin(interp: Interpreter, args: Value[], call: ts.Node | undefined, scope: Scope): Value {
   let fn = args[0] ?? UNDEF;
   if ((fn.kind === 'obj' || fn.kind === 'fn') && fn.props.get('default')?.kind === 'fn') fn = fn.props.get('default')!;
   const meta = pluginMeta(args[1] ?? UNDEF);
+  // `encapsulate` exists from fastify-plugin 4.3.0 on; older releases always skip override.
+  if (meta.encapsulate) {
+    const report = (reason: string) => interp.linker.reportAt(call ? interp.span(call, scope.module) : undefined, reason);
+    if (!behaviourNoted(interp.linker, scope.module.project, 'fastify-plugin.encapsulate', report)) delete meta.encapsulate;
+  }
   if (fn.kind === 'fn') {
     fn.marks.skipOverride = meta.encapsulate !== true;
     fn.marks.meta = meta;

@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import type { Interpreter } from './interpreter';
 import { propertyName } from './interpreter';
 import { Scope } from './scope';
-import { UNDEF, obj, type ClassValue, type ObjValue, type Value } from './values';
+import { UNDEF, bool, obj, type ClassValue, type ObjValue, type Value } from './values';
 
 /** Classes: `new` runs field initialisers and constructors with a fresh object as `this`. */
 
@@ -30,7 +30,11 @@ export function construct(interp: Interpreter, cls: ClassValue, args: Value[]): 
     for (const m of c.node.members) {
       if (isStatic(m) || !m.name || !(ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m))) continue;
       const key = propertyName(m.name, interp, scope);
-      if (key !== undefined) self.props.set(key, interp.makeFunction(m, scope));
+      if (key === undefined) continue;
+      const fn = interp.makeFunction(m, scope);
+      // Read as a property, a getter runs (Interpreter.member).
+      if (ts.isGetAccessorDeclaration(m)) fn.props.set('__getter', bool(true));
+      self.props.set(key, fn);
     }
   }
   initialise(interp, cls, args, self);

@@ -1,5 +1,6 @@
 import type { ts } from 'ts-morph';
 import type { AppGraph, Context, ContextKind, FastifyMajor, Route, ServerOptions, Span } from '../model';
+import type { VersionLike } from './version-rules';
 
 /** The app being built: its contexts, routes and the guards that keep interpretation finite. */
 export class AppBuilder {
@@ -19,6 +20,9 @@ export class AppBuilder {
     readonly fastifyMajor: FastifyMajor,
     readonly serverOptions: ServerOptions,
     rootName: string,
+    readonly versions: AppGraph['versions'] = {},
+    /** What Fastify's version rules are evaluated at (version-rules.ts fastifyRulesAt). */
+    readonly fastifyAt: VersionLike = fastifyMajor,
   ) {
     this.root = new ContextBuilder(this, undefined, this.newContext('root', rootName, '', true, entry));
   }
@@ -67,6 +71,7 @@ export class AppBuilder {
       entry: this.entry,
       project: this.project,
       fastifyMajor: this.fastifyMajor,
+      versions: this.versions,
       serverOptions: this.serverOptions,
       root: this.root.ctx,
       routes: this.routes,

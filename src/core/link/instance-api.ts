@@ -1,7 +1,9 @@
 import * as posix from 'node:path/posix';
 import { ts } from 'ts-morph';
 import type { Decorator, DecoratorTarget, DecoratorValueKind, Hook, MergedPlugin, Route, RouteSchema, SchemaPart, Span } from '../model';
+import { packageModel } from '../packages';
 import { runAutoload } from './autoload';
+import { applyPackageModel } from './package-plugins';
 import type { ContextBuilder } from './context-builder';
 import type { Interpreter } from './interpreter';
 import type { Scope } from './scope';
@@ -117,6 +119,11 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
   }
   if (plugin.kind === 'builtin' && plugin.name === 'package') {
     const pkg = plugin.pkg ?? '?';
+    const model = packageModel(pkg);
+    if (model) {
+      applyPackageModel(interp, ctx, pkg, model, opts, prefixSource, span);
+      return;
+    }
     ctx.ctx.plugins.push(mark<MergedPlugin>(interp, { name: plugin.marks?.meta?.name ?? pkg, span, external: pkg, meta: plugin.marks?.meta, order: ctx.app.order() }));
     linker.reportAt(span, `plugin from package '${pkg}' is not analysed (its decorators, hooks and routes are not in the graph)`);
     return;
@@ -141,9 +148,9 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
     const p = prefixSource.kind === 'obj' || prefixSource.kind === 'fn' ? getProp(prefixSource, 'prefix') : prefixSource.kind === 'unknown' ? unknown('register options known only at run time') : UNDEF;
     let prefix = ctx.ctx.prefix;
     let known = ctx.ctx.prefixKnown;
-    if (p.kind === 'str') prefix = joinPrefix(prefix, p.v, app.fastifyMajor);
+    if (p.kind === 'str') prefix = joinPrefix(prefix, p.v, app.fastifyAt);
     else if (p.kind === 'unknown' && prefixSource.kind !== 'unknown') {
-      prefix = joinPrefix(prefix, '{?}', app.fastifyMajor);
+      prefix = joinPrefix(prefix, '{?}', app.fastifyAt);
       known = false;
       linker.reportAt(span, `prefix of plugin '${name}' is not known statically${p.why ? ` (${p.why})` : ''}`);
     }
@@ -229,7 +236,7 @@ function declareRoute(
     urlKnown = false;
     linker.reportAt(span, `route URL is not known statically${urlV.kind === 'unknown' && urlV.why ? ` (${urlV.why})` : ''}`);
   }
-  const registerMethods = methods.includes('ALL') ? allMethods(app.fastifyMajor) : methods;
+  const registerMethods = methods.includes('ALL') ? allMethods(app.fastifyAt) : methods;
   const pts = asString(getProp(opts, 'prefixTrailingSlash')) as TrailingSlashMode | undefined;
   const exposeHeadRoute = getProp(opts, 'exposeHeadRoute');
   const shape = { methods: registerMethods, path, prefixTrailingSlash: pts, exposeHeadRoute: exposeHeadRoute.kind === 'undef' ? undefined : truthy(exposeHeadRoute) };

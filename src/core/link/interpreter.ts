@@ -3,15 +3,15 @@ import { pathToFileURL } from 'node:url';
 import { ts } from 'ts-morph';
 import type { Span } from '../model';
 import { construct, initialise, makeClass } from './classes';
-import { callBuiltin, globalValue, memberOfBuiltin, newBuiltin } from './builtins';
+import { callBuiltin, globalValue, memberOfBuiltin, newBuiltin, pathOfFileUrl } from './builtins';
 import { callInstanceMethod, instanceMember } from './instance-api';
 import type { Linker } from './linker';
 import type { ModuleRecord } from './module-record';
 import { Scope } from './scope';
 import { binaryOp, compoundOperator, sameValue, typeOfValue } from './operators';
-import { callStringMethod, callArrayMethod, callObjectStatic } from './std-methods';
+import { callStringMethod, callArrayMethod, callCollectionMethod, callObjectStatic, collectionSize } from './std-methods';
 import {
-  NULL, UNDEF, arr, asString, bool, getProp, isNullish, num, obj, primitive, str, truthy, unknown, unwrapPromise,
+  NULL, UNDEF, arr, asString, bool, getProp, isNullish, iterableItems, num, obj, primitive, str, truthy, unknown, unwrapPromise,
   type ArrValue, type FnValue, type ObjValue, type Value,
 } from './values';
 
@@ -20,6 +20,7 @@ type Completion = undefined | { type: 'return'; value: Value } | { type: 'break'
 const MAX_CALL_DEPTH = 60;
 const MAX_PLUGIN_DEPTH = 100;
 const MAX_LOOP_ITERATIONS = 2000;
+const MAX_WALK_RECURSION = 16;
 
 /**
  * A small abstract interpreter over the TypeScript AST. It runs nothing: it walks the code a
@@ -30,6 +31,8 @@ const MAX_LOOP_ITERATIONS = 2000;
 export class Interpreter {
   private depth = 0;
   private readonly callStack: ts.Node[] = [];
+  /** The first argument of each call on the stack when it is a known string (a folder a walk recurses into). */
+  private readonly callKeys: (string | undefined)[] = [];
 
   /** Runs `fn`; if it throws (a stack overflow on absurd code), puts the interpreter back as it was and rethrows. */
   guarded(fn: () => void): void {
@@ -41,6 +44,7 @@ export class Interpreter {
       this.conditionalCalls = saved.conditionalCalls;
       this.depth = saved.depth;
       this.callStack.length = saved.calls;
+      this.callKeys.length = saved.calls;
       this.loadQueues.length = saved.queues;
       throw err;
     }
@@ -543,6 +547,11 @@ export class Interpreter {
           if (v.partial) out.partial = true;
         } else if (v.kind === 'fn') {
           for (const [k, pv] of v.props) out.props.set(k, pv);
+        } else if (v.kind === 'arr') {
+          v.items.forEach((item, i) => out.props.set(String(i), item));
+          if (v.partial) out.partial = true;
+        } else if (v.kind === 'coll') {
+          // A Map or Set has no own enumerable properties: spreading it adds nothing.
         } else if (v.kind !== 'null' && v.kind !== 'undef' && v.kind !== 'str' && v.kind !== 'num' && v.kind !== 'bool') {
           out.partial = true;
         }
@@ -565,10 +574,10 @@ export class Interpreter {
     const out: ArrValue = { kind: 'arr', items: [], partial: false, node: a, module: scope.module };
     for (const el of a.elements) {
       if (ts.isSpreadElement(el)) {
-        const v = this.eval(el.expression, scope);
-        if (v.kind === 'arr') {
-          out.items.push(...v.items);
-          if (v.partial) out.partial = true;
+        const it = iterableItems(this.eval(el.expression, scope));
+        if (it) {
+          out.items.push(...it.items);
+          if (it.partial) out.partial = true;
         } else out.partial = true;
       } else if (ts.isOmittedExpression(el)) out.items.push(UNDEF);
       else out.items.push(this.eval(el, scope));
@@ -608,11 +617,21 @@ export class Interpreter {
       case 'fn':
         if (o.kind === 'str' || o.kind === 'arr') {
           if (key === 'length') return getProp(o, key);
+          // URL objects are modelled as their href: `new URL(…).href`, `pathToFileURL(p).pathname`.
+          if (o.kind === 'str' && (key === 'href' || key === 'pathname') && /^[a-z][a-z0-9+.-]*:/i.test(o.v)) return urlPart(o.v, key);
           if (o.kind === 'arr' && /^\d+$/.test(key)) return getProp(o, key);
           return { kind: 'builtin', name: `${o.kind === 'str' ? 'string' : 'array'}.${key}`, props: new Map([['__self', o]]) };
         }
         if (o.kind === 'obj' && !o.props.has(key) && (key === 'hasOwnProperty' || key === 'toString')) return unknown();
+        if (o.kind === 'obj') {
+          const pv = o.props.get(key);
+          // A getter (object literal or class): reading the property runs it with the object as `this`.
+          if (pv?.kind === 'fn' && pv.props.has('__getter')) return this.callFunction(pv, [], o);
+        }
         return getProp(o, key);
+      case 'coll':
+        if (key === 'size') return collectionSize(o);
+        return { kind: 'builtin', name: `${o.type === 'Map' ? 'map' : 'set'}.${key}`, props: new Map([['__self', o]]) };
       case 'class':
         return getProp(o, key);
       case 'promise':
@@ -651,8 +670,8 @@ export class Interpreter {
     const args: Value[] = [];
     for (const a of call.arguments) {
       if (ts.isSpreadElement(a)) {
-        const v = this.eval(a.expression, scope);
-        if (v.kind === 'arr') args.push(...v.items);
+        const it = iterableItems(this.eval(a.expression, scope));
+        if (it && !it.partial) args.push(...it.items);
         else args.push(unknown('spread argument'));
       } else args.push(this.eval(a, scope));
     }
@@ -668,6 +687,7 @@ export class Interpreter {
       case 'builtin': {
         if (fnValue.name.startsWith('string.')) return callStringMethod(fnValue, args);
         if (fnValue.name.startsWith('array.')) return callArrayMethod(this, fnValue, args, call, scope);
+        if (fnValue.name.startsWith('map.') || fnValue.name.startsWith('set.')) return callCollectionMethod(this, fnValue, args, call, scope);
         if (fnValue.name.startsWith('Object.')) return callObjectStatic(fnValue.name.slice(7), args);
         if (fnValue.name.startsWith('promise.')) {
           const self = fnValue.props?.get('__self');
@@ -729,7 +749,8 @@ export class Interpreter {
       this.linker.report(fn.node, fn.module, `calls nested deeper than ${MAX_CALL_DEPTH} levels (plugins registering plugins, or helpers calling helpers): not followed further`);
       return unknown('calls nested too deeply');
     }
-    if (this.callStack.filter((n) => n === fn.node).length >= 3) return unknown('recursion');
+    const key = args[0]?.kind === 'str' ? args[0].v : undefined;
+    if (this.recursionRefused(fn.node, key)) return unknown('recursion');
     const body = fn.node.body;
     if (!body) return unknown();
     const scope = new Scope(fn.closure, fn.module, fn.thisValue ?? thisValue);
@@ -746,6 +767,7 @@ export class Interpreter {
     });
     this.depth++;
     this.callStack.push(fn.node);
+    this.callKeys.push(key);
     // A function body starts certain: its own returns end it. Callbacks we only touch do not.
     const saved = this.uncertain;
     const calledConditionally = saved > 0;
@@ -761,8 +783,27 @@ export class Interpreter {
       this.uncertain = saved;
       if (calledConditionally) this.conditionalCalls--;
       this.callStack.pop();
+      this.callKeys.pop();
       this.depth--;
     }
+  }
+
+  /**
+   * A function may be on the stack three times; a folder walk (recursing with a new existing
+   * folder each time, so bounded by the tree) goes deeper, up to MAX_WALK_RECURSION.
+   */
+  private recursionRefused(node: ts.Node, key: string | undefined): boolean {
+    let same = 0;
+    let repeatsKey = false;
+    for (let i = 0; i < this.callStack.length; i++) {
+      if (this.callStack[i] !== node) continue;
+      same++;
+      if (key === undefined || this.callKeys[i] === key) repeatsKey = true;
+    }
+    if (same < 3) return false;
+    if (repeatsKey || same >= MAX_WALK_RECURSION) return true;
+    const folder = pathOfFileUrl(key!) ?? key!;
+    return !folder.startsWith('/') || this.linker.host.stat(folder) !== 'directory';
   }
 
   private evalNew(e: ts.NewExpression, scope: Scope): Value {
@@ -890,9 +931,9 @@ export function propertyName(name: ts.PropertyName, interp: Interpreter, scope: 
 }
 
 function iterate(v: Value): Value[] | undefined {
-  if (v.kind === 'arr' && !v.partial) return v.items;
-  if (v.kind === 'str') return [...v.v].map(str);
-  return undefined;
+  const it = iterableItems(v);
+  // A copy: the body may add to the collection it walks (JS would visit those for a Map or Set; we stop at what was there).
+  return it && !it.partial ? [...it.items] : undefined;
 }
 
 function isParameterOf(fn: ts.FunctionLikeDeclaration, name: string): boolean {
@@ -905,4 +946,12 @@ function variableNameOf(node: ts.Node): string | undefined {
   if (p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
   if (p && ts.isPropertyAssignment(p) && ts.isIdentifier(p.name)) return p.name.text;
   return undefined;
+}
+
+function urlPart(href: string, key: 'href' | 'pathname'): Value {
+  try {
+    return str(new URL(href)[key]);
+  } catch {
+    return unknown('invalid URL');
+  }
 }

@@ -3,15 +3,17 @@ import { ts } from 'ts-morph';
 import type { Host } from '../host';
 import type { ServerOptions, Span, Unresolved } from '../model';
 import { ParseCache, syntaxErrors } from '../facts/parse';
-import type { Resolver } from '../workspace/resolve';
+import type { ModuleKind, Resolver } from '../workspace/resolve';
 import { innermostProject, type Project, type WorkspaceScan } from '../workspace/scan';
-import { packageValue } from './builtins';
+import { packageValue, pathOfFileUrl } from './builtins';
 import { AppBuilder } from './context-builder';
+import { jsonModuleValue } from './json-value';
 import { Interpreter } from './interpreter';
 import { registerPlugin } from './instance-api';
 import { ModuleRecord } from './module-record';
 import type { Scope } from './scope';
 import { UNDEF, asString, getProp, obj, str, truthy, unknown, type FnValue, type InstanceValue, type Value } from './values';
+import { behaviourAt, fastifyRulesAt, graphVersions, type VersionLike } from './version-rules';
 
 export interface LinkOptions {
   /** Interpreter steps allowed for the whole workspace before giving up with an unresolved entry. */
@@ -35,6 +37,8 @@ export class Linker {
   readonly unresolved: Unresolved[] = [];
   private readonly unresolvedKeys = new Set<string>();
   private readonly modules = new Map<string, ModuleRecord | null>();
+  /** JSON modules by path, parsed once like Node's module cache. */
+  private readonly jsonModules = new Map<string, Value>();
   private readonly projectsByFile = new Map<string, Project | undefined>();
   readonly apps: AppRecord[] = [];
   private readonly appsByCallSite = new Map<ts.Node, AppBuilder>();
@@ -228,10 +232,11 @@ export class Linker {
   }
 
   /** What a specifier names: a workspace module, a package we model, or nothing we can see. */
-  private importTarget(from: ModuleRecord, spec: string, node: ts.Node): ImportTarget {
-    const r = this.resolver.resolve(from.path, spec);
+  private importTarget(from: ModuleRecord, spec: string, node: ts.Node, kind: ModuleKind = staticImportKind(from)): ImportTarget {
+    const r = this.resolver.resolve(from.path, spec, kind);
     switch (r.kind) {
       case 'file': {
+        if (/\.json$/i.test(r.path)) return { kind: 'value', value: this.jsonModule(r.path, spec, node, from), json: true };
         if (!/\.(m|c)?[jt]sx?$/i.test(r.path)) return { kind: 'value', value: unknown(`non-script module '${spec}'`) };
         const m = this.getModule(r.path);
         if (!m) return { kind: 'value', value: unknown(`module '${spec}' could not be read`) };
@@ -240,6 +245,7 @@ export class Linker {
       case 'builtin':
         return { kind: 'value', value: packageValue(r.name, '') };
       case 'package': {
+        if (r.note) this.report(node, from, r.note);
         const v = packageValue(r.name, r.subpath);
         if (v.kind === 'builtin' && v.name === 'fastify.factory') this.factoryModules.add(from);
         return { kind: 'value', value: v };
@@ -256,16 +262,46 @@ export class Linker {
       this.report(node, from, 'require() of a path known only at run time');
       return unknown('dynamic require');
     }
-    return namespaceOf(this.importTarget(from, spec, node));
+    return namespaceOf(this.importTarget(from, spec, node, 'require'));
+  }
+
+  /** A JSON module's parsed value (data, never code); unknown when it cannot be read or parsed. */
+  private jsonModule(path: string, spec: string, node: ts.Node, from: ModuleRecord): Value {
+    const cached = this.jsonModules.get(path);
+    if (cached) return cached;
+    const text = this.host.readFile(path);
+    let value: Value;
+    if (text === undefined) {
+      this.report(node, from, `JSON module '${spec}' could not be read`);
+      value = unknown(`JSON module '${spec}' could not be read`);
+    } else if (text.length > this.maxFileBytes) {
+      this.report(node, from, `JSON module '${spec}' is too large to analyse (${text.length} characters)`);
+      value = unknown(`JSON module '${spec}' is too large`);
+    } else {
+      const parsed = jsonModuleValue(text);
+      if ('error' in parsed) this.report(node, from, `JSON module '${spec}' could not be parsed: ${parsed.error}`);
+      value = 'error' in parsed ? unknown(`JSON module '${spec}' could not be parsed`) : parsed.value;
+      // Spans of the data (a route's schema) point at the require/import that loaded it first.
+      if (value.kind === 'obj' || value.kind === 'arr') {
+        value.node = node;
+        value.module = from;
+      }
+    }
+    this.jsonModules.set(path, value);
+    return value;
   }
 
   importValue(from: ModuleRecord, specV: Value, node: ts.Node): Value {
-    const spec = asString(specV);
+    const raw = asString(specV);
+    // import() takes file: URLs too (import(pathToFileURL(file).href)).
+    const spec = raw === undefined ? undefined : pathOfFileUrl(raw) ?? raw;
     if (spec === undefined) {
       this.report(node, from, 'import() of a path known only at run time');
       return unknown('dynamic import');
     }
-    const t = this.importTarget(from, spec, node);
+    const t = this.importTarget(from, spec, node, 'import');
+    // import() of JSON gives { default: value }.
+    if (t.kind === 'value' && t.json) return obj(new Map([['default', t.value]]));
     if (t.kind === 'module') {
       // import() of CommonJS gives { default: module.exports, ...named }.
       if (!t.module.esm) {
@@ -297,10 +333,11 @@ export class Linker {
     const span = this.span(call, module);
     if (existing) {
       // The same fastify() call reached again (a factory called twice): a throwaway instance.
-      const copy = new AppBuilder('instance', span, existing.project, existing.fastifyMajor, existing.serverOptions, 'root');
+      const copy = new AppBuilder('instance', span, existing.project, existing.fastifyMajor, existing.serverOptions, 'root', existing.versions, existing.fastifyAt);
       return { kind: 'instance', ctx: copy.root };
     }
-    const builder = new AppBuilder('instance', span, project?.dir ?? this.scan.root, project?.fastifyMajor ?? 5, serverOptions(optsV), 'root');
+    const at = fastifyRulesAt(project);
+    const builder = new AppBuilder('instance', span, project?.dir ?? this.scan.root, project?.fastifyMajor ?? 5, serverOptions(optsV, at), 'root', graphVersions(project), at);
     this.appsByCallSite.set(call, builder);
     const enclosing: ts.Node[] = [];
     for (let n: ts.Node | undefined = call.parent; n; n = n.parent) if (ts.isFunctionLike(n)) enclosing.push(n);
@@ -311,7 +348,8 @@ export class Linker {
   createPluginApp(module: ModuleRecord, plugin: FnValue, prefix: string | undefined): void {
     const project = module.project;
     const entry = this.span(plugin.node, plugin.module);
-    const builder = new AppBuilder('plugin', entry, project?.dir ?? this.scan.root, project?.fastifyMajor ?? 5, serverOptions(UNDEF), 'fastify-cli');
+    const at = fastifyRulesAt(project);
+    const builder = new AppBuilder('plugin', entry, project?.dir ?? this.scan.root, project?.fastifyMajor ?? 5, serverOptions(UNDEF, at), 'fastify-cli', graphVersions(project), at);
     this.apps.push({ builder, enclosing: [] });
     const opts = obj();
     if (prefix) opts.props.set('prefix', str(prefix));
@@ -332,7 +370,15 @@ export class Linker {
   }
 }
 
-type ImportTarget = { kind: 'module'; module: ModuleRecord } | { kind: 'value'; value: Value };
+type ImportTarget = { kind: 'module'; module: ModuleRecord } | { kind: 'value'; value: Value; json?: boolean };
+
+/** Whether an import declaration of this file runs as `import` or (compiled TypeScript / CommonJS) as `require`. */
+function staticImportKind(m: ModuleRecord): ModuleKind {
+  if (/\.m[jt]s$/i.test(m.path)) return 'import';
+  if (/\.c[jt]s$/i.test(m.path)) return 'require';
+  if (m.project?.moduleType === 'module') return 'import';
+  return /\.tsx?$/i.test(m.path) ? 'require' : 'import';
+}
 
 function exportOf(t: ImportTarget, name: string): Value {
   if (t.kind === 'module') return t.module.getExport(name) ?? unknown(`'${name}' is not exported by the imported module`);
@@ -352,7 +398,7 @@ function bindingNames(name: ts.BindingName): string[] {
   return out;
 }
 
-export function serverOptions(v: Value): ServerOptions {
+export function serverOptions(v: Value, fastify: VersionLike = 5): ServerOptions {
   const router = getProp(v, 'routerOptions');
   const flag = (key: string, dflt: boolean): boolean => {
     const fromRouter = router.kind === 'obj' ? truthy(getProp(router, key)) : undefined;
@@ -362,8 +408,8 @@ export function serverOptions(v: Value): ServerOptions {
   };
   return {
     ignoreTrailingSlash: flag('ignoreTrailingSlash', false),
-    ignoreDuplicateSlashes: flag('ignoreDuplicateSlashes', false),
-    exposeHeadRoutes: flag('exposeHeadRoutes', true),
+    ignoreDuplicateSlashes: behaviourAt('fastify.ignore-duplicate-slashes', fastify) && flag('ignoreDuplicateSlashes', false),
+    exposeHeadRoutes: flag('exposeHeadRoutes', behaviourAt('fastify.expose-head-routes-default', fastify)),
     caseSensitive: flag('caseSensitive', true),
   };
 }

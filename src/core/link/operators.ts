@@ -24,6 +24,7 @@ export function typeOfValue(v: Value): string | undefined {
     case 'arr':
     case 'regex':
     case 'instance':
+    case 'coll':
       return 'object';
     case 'fn':
     case 'imethod':

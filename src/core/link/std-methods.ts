@@ -1,9 +1,10 @@
 import type { ts } from 'ts-morph';
 import type { Interpreter } from './interpreter';
 import type { Scope } from './scope';
+import { sameValue } from './operators';
 import {
-  UNDEF, arr, asString, bool, fromPrimitive, num, obj, str, truthy, unknown,
-  type ArrValue, type BuiltinValue, type Value,
+  UNDEF, arr, asString, bool, fromPrimitive, iterableItems, num, obj, primitive, str, truthy, unknown,
+  type ArrValue, type BuiltinValue, type CollValue, type Value,
 } from './values';
 
 /** Pure String.prototype methods on known strings; they never run user code. */
@@ -146,6 +147,32 @@ export function callArrayMethod(interp: Interpreter, m: BuiltinValue, args: Valu
       const v = asString(cb);
       return v === undefined || self.partial ? unknown() : bool(self.items.some((i) => asString(i) === v));
     }
+    case 'sort': {
+      // Without a comparator: by the strings, in place, as JS does (undefined last).
+      if (args.length || self.partial) return self;
+      const keys = self.items.map((i) => (i.kind === 'undef' ? '' : asString(i)));
+      if (keys.some((k) => k === undefined)) return self;
+      const order = self.items.map((item, i) => ({ item, key: keys[i] as string, undef: item.kind === 'undef' }));
+      order.sort((a, b) => (a.undef !== b.undef ? (a.undef ? 1 : -1) : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      self.items.splice(0, self.items.length, ...order.map((o) => o.item));
+      return self;
+    }
+    case 'reverse':
+      if (!self.partial) self.items.reverse();
+      return self;
+    case 'unshift':
+      self.items.unshift(...args);
+      return self.partial ? unknown() : num(self.items.length);
+    case 'indexOf': {
+      if (self.partial || !primitive(cb)) return unknown();
+      return num(self.items.findIndex((i) => sameValue(i, cb)));
+    }
+    case 'keys':
+      return arr(self.items.map((_, i) => num(i)), self.partial);
+    case 'values':
+      return arr([...self.items], self.partial);
+    case 'entries':
+      return arr(self.items.map((item, i) => arr([num(i), item])), self.partial);
     case 'join': {
       const parts = self.items.map(asString);
       const sep = args[0] ? asString(args[0]) : ',';
@@ -163,6 +190,10 @@ export function callObjectStatic(name: string, args: Value[]): Value {
     case 'keys':
     case 'values':
     case 'entries': {
+      if (o.kind === 'arr') {
+        const idx = o.items.map((item, i) => (name === 'keys' ? str(String(i)) : name === 'values' ? item : arr([str(String(i)), item])));
+        return arr(idx, o.partial);
+      }
       if (o.kind !== 'obj') return unknown();
       const entries = [...o.props.entries()].filter(([k]) => !k.startsWith('symbol:'));
       const items = entries.map(([k, v]) => (name === 'keys' ? str(k) : name === 'values' ? v : arr([str(k), v])));
@@ -181,9 +212,10 @@ export function callObjectStatic(name: string, args: Value[]): Value {
     case 'freeze':
       return o;
     case 'fromEntries': {
-      if (o.kind !== 'arr') return unknown();
-      const out = obj(undefined, o.partial);
-      for (const e of o.items) {
+      const it = iterableItems(o);
+      if (!it || o.kind === 'str') return unknown();
+      const out = obj(undefined, it.partial);
+      for (const e of it.items) {
         const k = e.kind === 'arr' ? asString(e.items[0] ?? UNDEF) : undefined;
         if (k === undefined || e.kind !== 'arr') out.partial = true;
         else out.props.set(k, e.items[1] ?? UNDEF);
@@ -193,4 +225,108 @@ export function callObjectStatic(name: string, args: Value[]): Value {
     default:
       return unknown();
   }
+}
+
+/** A key's identity as Map and Set compare keys: primitives by value, objects by reference. */
+function sameKey(a: Value, b: Value): boolean | undefined {
+  if (a.kind === 'unknown' || b.kind === 'unknown') return undefined;
+  const pa = primitive(a);
+  const pb = primitive(b);
+  if (pa || pb) return !!pa && !!pb && (pa.value === pb.value || (Number.isNaN(pa.value) && Number.isNaN(pb.value)));
+  return a === b;
+}
+
+/** Where `key` is in the collection: its index, -1 when surely absent, undefined when it cannot be told. */
+function findKey(c: CollValue, key: Value): number | undefined {
+  let maybe = c.partial || key.kind === 'unknown';
+  for (let i = 0; i < c.entries.length; i++) {
+    const same = sameKey(c.entries[i][0], key);
+    if (same === true) return i;
+    if (same === undefined) maybe = true;
+  }
+  return maybe ? undefined : -1;
+}
+
+/** A new Map or Set from an iterable argument (`new Map([[k, v]])`, `new Set(list)`). */
+export function newCollection(type: 'Map' | 'Set', init: Value | undefined): CollValue {
+  const c: CollValue = { kind: 'coll', type, entries: [], partial: false };
+  if (!init || init.kind === 'undef' || init.kind === 'null') return c;
+  const it = iterableItems(init);
+  if (!it) {
+    c.partial = true;
+    return c;
+  }
+  c.partial = it.partial;
+  for (const item of it.items) {
+    if (type === 'Set') addEntry(c, item, item);
+    else if (item.kind === 'arr') addEntry(c, item.items[0] ?? UNDEF, item.items[1] ?? UNDEF);
+    else c.partial = true;
+  }
+  return c;
+}
+
+function addEntry(c: CollValue, key: Value, value: Value): void {
+  const i = findKey(c, key);
+  if (i !== undefined && i >= 0) c.entries[i][1] = value;
+  else c.entries.push([key, value]);
+}
+
+/** Map and Set methods; forEach callbacks are interpreted per known entry, like arrays'. */
+export function callCollectionMethod(interp: Interpreter, m: BuiltinValue, args: Value[], call: ts.CallExpression | ts.NewExpression | undefined, scope: Scope): Value {
+  const self = m.props?.get('__self');
+  if (self?.kind !== 'coll') return unknown();
+  const name = m.name.slice(m.name.indexOf('.') + 1);
+  const a0 = args[0] ?? UNDEF;
+  const isMap = self.type === 'Map';
+  switch (name) {
+    case 'set':
+    case 'add':
+      if ((name === 'set') !== isMap) return unknown(`${self.type}.prototype.${name}`);
+      addEntry(self, a0, isMap ? args[1] ?? UNDEF : a0);
+      return self;
+    case 'get': {
+      const i = findKey(self, a0);
+      return i === undefined ? unknown('Map entry known only at run time') : i < 0 ? UNDEF : self.entries[i][1];
+    }
+    case 'has': {
+      const i = findKey(self, a0);
+      return i === undefined ? unknown() : bool(i >= 0);
+    }
+    case 'delete': {
+      const i = findKey(self, a0);
+      if (i === undefined) {
+        // Which entry goes is not known: the entries that may match are uncertain from now on.
+        self.partial = true;
+        return unknown();
+      }
+      if (i >= 0) self.entries.splice(i, 1);
+      return bool(i >= 0);
+    }
+    case 'clear':
+      self.entries.length = 0;
+      self.partial = false;
+      return UNDEF;
+    case 'keys':
+    case 'values':
+    case 'entries': {
+      // Iterators are modelled as arrays of their items (what spread, for…of and Array.from make of them).
+      const items = self.entries.map(([k, v]) => (name === 'keys' ? k : name === 'values' ? v : arr([k, v])));
+      return arr(items, self.partial);
+    }
+    case 'forEach': {
+      const cb = a0;
+      if (self.partial && self.entries.length === 0) interp.call(cb, [unknown('entry known only at run time'), unknown(), self], call, scope);
+      for (const [k, v] of [...self.entries]) interp.call(cb, [v, k, self], call, scope);
+      return UNDEF;
+    }
+    default:
+      interp.touchCallbacks(args);
+      return unknown(`${self.type}.prototype.${name}`);
+  }
+}
+
+/** `size` of a Map or Set. */
+export function collectionSize(c: CollValue): Value {
+  if (c.partial || c.entries.some(([k]) => k.kind === 'unknown')) return unknown(`${c.type} size known only at run time`);
+  return num(c.entries.length);
 }

@@ -1,14 +1,15 @@
-import type { FastifyMajor, ServerOptions } from '../model';
+import type { ServerOptions } from '../model';
+import { behaviourAt, type VersionLike } from './version-rules';
 
 /**
  * Prefix and URL joining exactly as Fastify does it (lib/plugin-override.js buildRoutePrefix,
  * lib/route.js route/addNewRoute), see fastify-semantics.md §1.5.
  */
-export function joinPrefix(parent: string, pluginPrefix: string | undefined, major: FastifyMajor): string {
+export function joinPrefix(parent: string, pluginPrefix: string | undefined, major: VersionLike): string {
   if (!pluginPrefix) return parent;
   let p = pluginPrefix;
   if (parent.endsWith('/') && p[0] === '/') p = p.slice(1);
-  else if (p[0] !== '/' && (major === 4 || !parent.endsWith('/'))) p = '/' + p;
+  else if (p[0] !== '/' && (!behaviourAt('fastify.prefix-join-no-extra-slash', major) || !parent.endsWith('/'))) p = '/' + p;
   return parent + p;
 }
 
@@ -83,11 +84,16 @@ export function expandRoute(
   return out;
 }
 
-/** Methods `all()` registers (the instance's supported methods). */
-export function allMethods(major: FastifyMajor): string[] {
-  return major === 4
-    ? ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'OPTIONS', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'TRACE', 'SEARCH', 'REPORT', 'MKCALENDAR']
-    : ['GET', 'HEAD', 'TRACE', 'DELETE', 'OPTIONS', 'PATCH', 'PUT', 'POST', 'QUERY'];
+/** Methods `all()` registers (the instance's supported methods) at a Fastify version or major. */
+export function allMethods(major: VersionLike): string[] {
+  if (behaviourAt('fastify.all-v5-methods', major)) {
+    const v5 = ['GET', 'HEAD', 'TRACE', 'DELETE', 'OPTIONS', 'PATCH', 'PUT', 'POST'];
+    return behaviourAt('fastify.all-query-method', major) ? [...v5, 'QUERY'] : v5;
+  }
+  const out = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'OPTIONS'];
+  if (behaviourAt('fastify.all-webdav-methods', major)) out.push('PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'TRACE', 'SEARCH');
+  if (behaviourAt('fastify.all-report-mkcalendar', major)) out.push('REPORT', 'MKCALENDAR');
+  return out;
 }
 
 /** The paths an optional last parameter (`/a/:id?`) adds to the router besides the full one. */

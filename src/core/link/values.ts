@@ -23,6 +23,7 @@ export type Value =
   | PromiseValue
   | RegexValue
   | ClassValue
+  | CollValue
   | UnknownValue;
 
 export interface StrValue { kind: 'str'; v: string; node?: ts.Node; module?: ModuleRecord }
@@ -90,6 +91,19 @@ export interface ClassValue {
 }
 
 export interface PromiseValue { kind: 'promise'; v: Value }
+
+/**
+ * A `Map` or `Set` (and their weak twins): entries in insertion order. A Set keeps its values as
+ * keys (value = key). Keys compare as JS does: primitives by value, objects by identity; an
+ * unknown key is kept as its own entry (it may equal another one), so lookups then say unknown.
+ */
+export interface CollValue {
+  kind: 'coll';
+  type: 'Map' | 'Set';
+  entries: [Value, Value][];
+  /** True when entries known only at run time may be in it (built from an unknown iterable). */
+  partial: boolean;
+}
 
 export interface UnknownValue {
   kind: 'unknown';
@@ -201,6 +215,101 @@ export function asString(v: Value): string | undefined {
   if (v.kind === 'str') return v.v;
   if (v.kind === 'num' || v.kind === 'bool') return String(v.v);
   return undefined;
+}
+
+/** A constant function (a Dirent's `isDirectory()`, say): calling it gives `value`. */
+export function constFn(value: Value, name = 'const'): BuiltinValue {
+  return { kind: 'builtin', name: 'const', pkg: name, props: new Map([['__value', value]]) };
+}
+
+/** The items `for…of`, spread and `Array.from` see: arrays, strings, Maps (as [key, value]) and Sets. */
+export function iterableItems(v: Value): { items: Value[]; partial: boolean } | undefined {
+  if (v.kind === 'arr') return { items: v.items, partial: v.partial };
+  if (v.kind === 'str') return { items: [...v.v].map(str), partial: false };
+  if (v.kind === 'coll') {
+    return { items: v.entries.map(([k, x]) => (v.type === 'Map' ? arr([k, x]) : x)), partial: v.partial };
+  }
+  return undefined;
+}
+
+/**
+ * JSON.stringify's model: the plain data of a value when all of it is known, else undefined.
+ * Functions and undefined are dropped from objects (null in arrays), as JSON.stringify does.
+ */
+export function toJson(v: Value, depth = 0): { data: unknown } | undefined {
+  if (depth > 64) return undefined;
+  switch (v.kind) {
+    case 'str':
+    case 'bool':
+    case 'null':
+      return { data: v.kind === 'null' ? null : v.v };
+    case 'num':
+      return { data: Number.isFinite(v.v) ? v.v : null };
+    case 'arr': {
+      if (v.partial) return undefined;
+      const out: unknown[] = [];
+      for (const i of v.items) {
+        if (i.kind === 'undef' || i.kind === 'fn' || i.kind === 'class') out.push(null);
+        else {
+          const d = toJson(i, depth + 1);
+          if (!d) return undefined;
+          out.push(d.data);
+        }
+      }
+      return { data: out };
+    }
+    case 'obj': {
+      if (v.partial) return undefined;
+      const out: Record<string, unknown> = {};
+      for (const [k, pv] of v.props) {
+        if (k.startsWith('symbol:') || pv.kind === 'undef' || pv.kind === 'fn' || pv.kind === 'class') continue;
+        const d = toJson(pv, depth + 1);
+        if (!d) return undefined;
+        out[k] = d.data;
+      }
+      return { data: out };
+    }
+    case 'coll':
+      return v.type === 'Map' || v.type === 'Set' ? { data: {} } : undefined;
+    case 'regex':
+      return { data: {} };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * structuredClone's model: a deep copy of known data. Functions and instances cannot be cloned
+ * (the real call throws), so they make the copy unknown.
+ */
+export function cloneValue(v: Value, depth = 0): Value {
+  if (depth > 64) return unknown('structuredClone of data nested too deeply');
+  switch (v.kind) {
+    case 'str':
+    case 'num':
+    case 'bool':
+    case 'null':
+    case 'undef':
+      return v.kind === 'str' ? str(v.v) : v;
+    case 'regex':
+      return { ...v };
+    case 'arr':
+      return arr(v.items.map((i) => cloneValue(i, depth + 1)), v.partial);
+    case 'obj': {
+      const o = obj(undefined, v.partial);
+      for (const [k, pv] of v.props) {
+        if (k.startsWith('symbol:')) continue;
+        o.props.set(k, cloneValue(pv, depth + 1));
+      }
+      return o;
+    }
+    case 'coll':
+      return { kind: 'coll', type: v.type, partial: v.partial, entries: v.entries.map(([k, x]) => [cloneValue(k, depth + 1), cloneValue(x, depth + 1)]) };
+    case 'unknown':
+      return v;
+    default:
+      return unknown(`structuredClone of a ${v.kind === 'fn' || v.kind === 'class' ? 'function' : 'value that cannot be cloned'} throws`);
+  }
 }
 
 /** Unwraps a promise (await) and an ES module default the way register() accepts plugins. */

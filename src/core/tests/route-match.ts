@@ -1,5 +1,6 @@
 import { allMethods } from '../link/url-join';
-import type { AppGraph, FastifyMajor, Route, TestCallSite, UrlPart } from '../model';
+import type { AppGraph, Route, TestCallSite, UrlPart } from '../model';
+import { fastifyAtOfGraph, type VersionLike } from '../link/version-rules';
 
 /**
  * Which routes a request reaches, the way find-my-way (Fastify's router) matches: a route path is
@@ -52,7 +53,7 @@ export function matchRoute(routeUrl: string, requestUrl: string | readonly UrlPa
 }
 
 /** A route with `methods` serves a request with `method` (`ALL` is every method the Fastify major supports). */
-export function methodMatches(methods: readonly string[], method: string, major: FastifyMajor): boolean {
+export function methodMatches(methods: readonly string[], method: string, major: VersionLike): boolean {
   return methods.includes(method) || (methods.includes('ALL') && allMethods(major).includes(method));
 }
 
@@ -75,7 +76,7 @@ export class RouteIndex {
     const req = requestItems(call.parts, options);
     const found: { route: Route; elems: Elem[]; certainty: Certainty }[] = [];
     for (const route of app.routes) {
-      if (!route.urlKnown || !methodMatches(route.methods, call.method, app.fastifyMajor)) continue;
+      if (!route.urlKnown || !methodMatches(route.methods, call.method, fastifyAtOfGraph(app))) continue;
       let best: { elems: Elem[]; certainty: Certainty } | undefined;
       for (const url of new Set([route.url, ...route.alsoServes])) {
         for (const elems of this.compile(url, options)) {

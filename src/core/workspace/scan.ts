@@ -1,8 +1,10 @@
 import * as posix from 'node:path/posix';
 import type { Host } from '../host';
-import type { Unresolved } from '../model';
+import { majorOf } from '../link/version-rules';
+import type { FastifyMajor, Unresolved } from '../model';
 import { parseFastifyStart } from './fastify-cli-args';
 import { readTsConfig, type TsConfigInfo } from './tsconfig';
+import { TRACKED_PACKAGES, VersionReader, type UsedVersion } from './versions';
 
 export type { TsConfigInfo };
 
@@ -14,7 +16,10 @@ export interface Project {
   /** dependencies, devDependencies and peerDependencies merged. */
   deps: Record<string, string>;
   fastifyRange?: string;
-  fastifyMajor: 4 | 5;
+  /** From the version used (versions.fastify), else 5. */
+  fastifyMajor: FastifyMajor;
+  /** Versions used of fastify, @fastify/autoload and fastify-plugin (workspace/versions.ts). */
+  versions: Partial<Record<string, UsedVersion>>;
   usesFastifyCli: boolean;
   /** Files named by `fastify start … <file>` scripts. */
   cliEntries: string[];
@@ -94,6 +99,7 @@ export function scanWorkspace(root: string, host: Host, options: ScanOptions = {
   walk(root, 0);
 
   scan.projects.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+  readVersions(scan, host);
   scan.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const f of scan.files) f.project = innermostProject(scan.projects, f.path);
   return scan;
@@ -127,6 +133,7 @@ function readProject(dir: string, host: Host, unresolved: Unresolved[]): Project
     deps,
     fastifyRange,
     fastifyMajor: fastifyRange !== undefined && targetsV4(fastifyRange) ? 4 : 5,
+    versions: {},
     usesFastifyCli: 'fastify-cli' in deps,
     cliEntries: [],
     main: typeof pkg.main === 'string' ? pkg.main : undefined,
@@ -143,6 +150,19 @@ function readProject(dir: string, host: Host, unresolved: Unresolved[]): Project
     }
   }
   return project;
+}
+
+/** The versions each project uses (installed, lockfile, else the range's lowest), and the Fastify major from them. */
+function readVersions(scan: WorkspaceScan, host: Host): void {
+  const reader = new VersionReader(scan.root, host);
+  for (const project of scan.projects) {
+    for (const pkg of TRACKED_PACKAGES) {
+      const v = reader.versionOf(project, pkg);
+      if (v) project.versions[pkg] = v;
+    }
+    if (project.versions.fastify) project.fastifyMajor = majorOf(project.versions.fastify.version);
+  }
+  for (const p of reader.problems) scan.unresolved.push(p);
 }
 
 /** True when a semver range targets Fastify 4 only (^4, ~4.2, 4.x, >=4 <5, 4.29.1…). */

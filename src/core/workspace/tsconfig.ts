@@ -2,6 +2,8 @@ import * as posix from 'node:path/posix';
 import { ts } from 'ts-morph';
 import type { Host } from '../host';
 import type { Unresolved } from '../model';
+import { exportsMap, mapTargets } from './package-maps';
+import { findWorkspaceRoot } from './workspaces';
 
 export interface TsConfigInfo {
   file: string;
@@ -27,15 +29,19 @@ export function readTsConfig(dir: string, host: Host, unresolved: Unresolved[]):
   const merged: TsConfigInfo = { file, pathsBase: dir };
   const chain = loadChain(file, host, unresolved, new Set());
   // Base first, so the extending file overrides; relative paths are relative to their own file.
+  // `${configDir}` (TypeScript 5.5) is the folder of the tsconfig being used, whichever file says it.
+  const sub = (v: string) => (typeof v === 'string' ? v.split('${configDir}').join(dir) : v);
   for (const { file: f, options } of chain) {
     const d = posix.dirname(f);
-    if (options.baseUrl !== undefined) merged.baseUrl = posix.resolve(d, options.baseUrl);
-    if (options.paths) {
-      merged.paths = options.paths;
+    if (typeof options.baseUrl === 'string') merged.baseUrl = posix.resolve(d, sub(options.baseUrl));
+    if (options.paths && typeof options.paths === 'object') {
+      merged.paths = Object.fromEntries(
+        Object.entries(options.paths).map(([k, v]) => [k, Array.isArray(v) ? v.filter((x) => typeof x === 'string').map(sub) : []]),
+      );
       merged.pathsBase = d;
     }
-    if (options.rootDir !== undefined) merged.rootDir = posix.resolve(d, options.rootDir);
-    if (options.outDir !== undefined) merged.outDir = posix.resolve(d, options.outDir);
+    if (typeof options.rootDir === 'string') merged.rootDir = posix.resolve(d, sub(options.rootDir));
+    if (typeof options.outDir === 'string') merged.outDir = posix.resolve(d, sub(options.outDir));
   }
   if (merged.baseUrl) merged.pathsBase = merged.baseUrl;
   return merged;
@@ -81,6 +87,41 @@ function extendsTarget(dir: string, spec: string, host: Host): string | undefine
       candidates.push(p, `${p}.json`, posix.join(p, 'tsconfig.json'));
       if (d === '/' || d === '.') break;
     }
+  }
+  return candidates.find((c) => host.stat(c) === 'file') ?? (isBare(spec) ? workspacePackageTarget(dir, spec, host) : undefined);
+}
+
+function isBare(spec: string): boolean {
+  return !spec.startsWith('.') && !spec.startsWith('/');
+}
+
+/**
+ * A base config in a package of the monorepo (pnpm-workspace.yaml / `workspaces`), found by name
+ * when no node_modules link is there: `@acme/tsconfig/base.json`, `@acme/tsconfig` (its package.json
+ * "tsconfig" field or tsconfig.json), or a subpath its "exports" maps.
+ */
+function workspacePackageTarget(dir: string, spec: string, host: Host): string | undefined {
+  const parts = spec.split('/');
+  const nameLength = spec.startsWith('@') ? 2 : 1;
+  const name = parts.slice(0, nameLength).join('/');
+  const subpath = parts.slice(nameLength).join('/');
+  const pkgDir = findWorkspaceRoot(dir, host)?.packages.get(name);
+  if (!pkgDir) return undefined;
+  let pkg: Record<string, unknown> = {};
+  try {
+    pkg = JSON.parse(host.readFile(posix.join(pkgDir, 'package.json')) ?? '{}') as Record<string, unknown>;
+  } catch {
+    pkg = {};
+  }
+  const candidates: string[] = [];
+  const map = exportsMap(pkg.exports);
+  if (map) for (const t of mapTargets(map, subpath ? `./${subpath}` : '.', new Set(['types', 'require', 'import', 'node', 'default']))) candidates.push(posix.resolve(pkgDir, t));
+  if (subpath) {
+    const p = posix.join(pkgDir, subpath);
+    candidates.push(p, `${p}.json`, posix.join(p, 'tsconfig.json'));
+  } else {
+    if (typeof pkg.tsconfig === 'string') candidates.push(posix.resolve(pkgDir, pkg.tsconfig));
+    candidates.push(posix.join(pkgDir, 'tsconfig.json'));
   }
   return candidates.find((c) => host.stat(c) === 'file');
 }

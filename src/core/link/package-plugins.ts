@@ -1,0 +1,140 @@
+import type { ContentTypeParser, Decorator, Hook, MergedPlugin, Route, Span } from '../model';
+import type { PackageModel } from '../packages';
+import { isUnknown, type OptObject, type OptValue, type PkgChild, type PkgRoute, type PkgScope, type UrlText } from '../packages/types';
+import type { ContextBuilder } from './context-builder';
+import { APPLICATION_HOOKS, LIFECYCLE_HOOKS } from './instance-api';
+import type { Interpreter } from './interpreter';
+import { expandRoute, joinPrefix, optionalParamBase } from './url-join';
+import { getProp, unknown, type Value } from './values';
+
+/**
+ * Registers a modelled npm plugin: what its model says it adds lands where Fastify puts it (the
+ * registering context for fastify-plugin wrapped ones, else a new 'external' context), declared
+ * at the register call. `opts` are the register options as computed (a function already called).
+ */
+export function applyPackageModel(interp: Interpreter, ctx: ContextBuilder, pkg: string, model: PackageModel, opts: Value, prefixSource: Value, span: Span): void {
+  const app = ctx.app;
+  const scope = typeof model.adds === 'function' ? model.adds(optionsView(opts)) : model.adds;
+  let target = ctx;
+  if (model.wrapped) {
+    ctx.ctx.plugins.push(mark<MergedPlugin>(interp, { name: pkg, span, external: pkg, order: app.order() }));
+  } else {
+    const p = prefixSource.kind === 'obj' || prefixSource.kind === 'fn' ? getProp(prefixSource, 'prefix') : prefixSource.kind === 'unknown' ? unknown('register options known only at run time') : undefined;
+    let prefix = ctx.ctx.prefix;
+    let known = ctx.ctx.prefixKnown;
+    if (p?.kind === 'str') prefix = joinPrefix(prefix, p.v, app.fastifyMajor);
+    else if (p?.kind === 'unknown' && prefixSource.kind !== 'unknown') {
+      prefix = joinPrefix(prefix, '{?}', app.fastifyMajor);
+      known = false;
+    }
+    target = ctx.child('external', pkg, prefix, known, span);
+    mark(interp, target.ctx);
+  }
+  applyScope(interp, target, scope, pkg, span);
+}
+
+function applyScope(interp: Interpreter, ctx: ContextBuilder, scope: PkgScope, pkg: string, span: Span): void {
+  const app = ctx.app;
+  for (const d of scope.decorators ?? []) {
+    if (isUnknown(d.name)) {
+      interp.linker.reportAt(span, `${pkg}: a ${d.target} decorator's name is not known statically (${d.name.unknown})`);
+      continue;
+    }
+    const dec: Decorator = { target: d.target, name: d.name, valueKind: d.kind ?? 'unknown', span, order: app.order() };
+    if (d.conditional) dec.conditional = true;
+    ctx.ctx.decorators.push(mark(interp, dec));
+  }
+  for (const h of scope.hooks ?? []) {
+    const kind: Hook['kind'] = LIFECYCLE_HOOKS.includes(h.name) ? 'lifecycle' : APPLICATION_HOOKS.includes(h.name) ? 'application' : 'unknown';
+    const hook: Hook = { name: h.name, kind, style: 'unknown', span, order: app.order() };
+    if (h.conditional) hook.conditional = true;
+    ctx.ctx.hooks.push(mark(interp, hook));
+  }
+  for (const id of scope.schemas ?? []) ctx.ctx.schemas.push({ id, span, order: app.order() });
+  for (const t of scope.contentTypeParsers ?? []) ctx.ctx.contentTypeParsers.push({ contentTypes: [t], span, order: app.order() } satisfies ContentTypeParser);
+  for (const r of scope.routes ?? []) declarePackageRoute(interp, ctx, r, pkg, span);
+  for (const note of scope.notes ?? []) interp.linker.reportAt(span, `${pkg}: ${note}`);
+  for (const child of scope.children ?? []) {
+    const run = () => applyChild(interp, ctx, child, pkg, span);
+    if (child.conditional) interp.conditionally(run);
+    else run();
+  }
+}
+
+function applyChild(interp: Interpreter, ctx: ContextBuilder, child: PkgChild, pkg: string, span: Span): void {
+  if (child.wrapped) {
+    applyScope(interp, ctx, child, pkg, span);
+    return;
+  }
+  const { text, known } = urlText(child.prefix ?? '');
+  const prefix = joinPrefix(ctx.ctx.prefix, text, ctx.app.fastifyMajor);
+  const target = ctx.child('external', child.name, prefix, ctx.ctx.prefixKnown && known, span);
+  mark(interp, target.ctx);
+  applyScope(interp, target, child, pkg, span);
+}
+
+function urlText(u: UrlText): { text: string; known: boolean; why?: string } {
+  if (typeof u === 'string') return { text: u, known: true };
+  if (!Array.isArray(u)) return { text: '{?}', known: false, why: u.unknown };
+  const why = u.find(isUnknown)?.unknown;
+  return { text: u.map((p) => (typeof p === 'string' ? p : '{?}')).join(''), known: why === undefined, why };
+}
+
+/** A route the package declares, expanded the way Fastify registers it (prefix, trailing slash, HEAD). */
+function declarePackageRoute(interp: Interpreter, ctx: ContextBuilder, r: PkgRoute, pkg: string, span: Span): void {
+  const app = ctx.app;
+  const { text: path, known } = urlText(r.path);
+  const expanded = expandRoute(ctx.ctx.prefix, { methods: r.methods, path, exposeHeadRoute: r.exposeHeadRoute }, app.serverOptions, (m, u) => app.hasRoute(m, u));
+  for (const e of expanded) app.markRegistered(e.method, e.url);
+  const explicit = expanded.filter((e) => !e.implicitHead);
+  const main = explicit.find((e) => e.onRoute) ?? explicit[0];
+  const url = main?.url ?? ctx.ctx.prefix + path;
+  const alsoServes = [...new Set(explicit.filter((e) => e.url !== url).map((e) => e.url))];
+  const optionalBase = optionalParamBase(url);
+  if (optionalBase !== undefined) alsoServes.push(optionalBase);
+  const base = { url, path, prefix: ctx.ctx.prefix, urlKnown: ctx.ctx.prefixKnown && known, via: 'package', contextId: ctx.ctx.id, span, hooks: [], package: pkg };
+  const route = mark<Route>(interp, { id: app.routeId(), methods: r.methods, alsoServes, ...base });
+  if (r.conditional) route.conditional = true;
+  ctx.ctx.routes.push(route);
+  app.routes.push(route);
+  for (const h of expanded.filter((e) => e.implicitHead)) {
+    const head = mark<Route>(interp, { id: app.routeId(), methods: ['HEAD'], alsoServes: [], implicitHead: true, ...base, url: h.url });
+    if (r.conditional) head.conditional = true;
+    ctx.ctx.routes.push(head);
+    app.routes.push(head);
+  }
+}
+
+function mark<T extends { conditional?: boolean }>(interp: Interpreter, item: T): T {
+  if (interp.conditional) item.conditional = true;
+  return item;
+}
+
+/** The register options as plain data for a model, `Unknown` where the analysis has no value. */
+export function optionsView(v: Value): OptObject {
+  return { kind: 'object', get: (key) => data(getProp(v.kind === 'undef' ? { kind: 'obj', props: new Map(), partial: false } : v, key), 0) };
+}
+
+function data(v: Value, depth: number): OptValue {
+  switch (v.kind) {
+    case 'str':
+    case 'num':
+    case 'bool':
+      return v.v;
+    case 'null':
+      return null;
+    case 'undef':
+      return undefined;
+    case 'obj':
+      return { kind: 'object', get: (key) => (depth > 8 ? { unknown: 'nested too deep' } : data(getProp(v, key), depth + 1)) };
+    case 'arr':
+      return v.partial ? { unknown: 'an array with parts known only at run time' } : v.items.map((i) => data(i, depth + 1));
+    case 'fn':
+    case 'imethod':
+      return { kind: 'function' };
+    case 'unknown':
+      return { unknown: v.why ?? 'known only at run time' };
+    default:
+      return { unknown: `a ${v.kind} value` };
+  }
+}

@@ -1,0 +1,31 @@
+import { dec, hooks, when, type OptObject, type PackageModel } from './types';
+
+/**
+ * @fastify/awilix (lib/fastifyAwilixPlugin.js): fastify-plugin; `awilixManager`, `diContainer`,
+ * `request.diScope`, an onRequest hook; onReady unless both `asyncInit` and `eagerInject` are false, onClose unless
+ * `disposeOnClose: false`, onResponse with `disposeOnResponse` (default true).
+ */
+export const fastifyAwilix: PackageModel = {
+  names: ['@fastify/awilix', 'fastify-awilix'],
+  wrapped: true,
+  adds: (o) => {
+    const flag = (k: string, dflt: boolean) => {
+      const v = o.get(k);
+      return v === undefined ? dflt : typeof v === 'boolean' ? v : { unknown: `option ${k}` };
+    };
+    const ready = either(o);
+    return {
+      decorators: [...dec('instance', 'awilixManager', 'diContainer'), ...dec('request', 'diScope')],
+      hooks: [...hooks('onRequest'), ...when(ready, hooks('onReady')), ...when(flag('disposeOnClose', true), hooks('onClose')), ...when(flag('disposeOnResponse', true), hooks('onResponse'))],
+    };
+  },
+};
+
+function either(o: OptObject): boolean | { unknown: string } {
+  const a = o.get('asyncInit');
+  const b = o.get('eagerInject');
+  // Both default to true (`opts.asyncInit ?? true`).
+  if (a === true || b === true || a === undefined || a === null || b === undefined || b === null) return true;
+  if (a === false && b === false) return false;
+  return { unknown: 'options asyncInit/eagerInject' };
+}

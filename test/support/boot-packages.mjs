@@ -1,0 +1,59 @@
+// Registers npm plugins on fresh real fastify 5 instances and prints, per case, what they added
+// (one JSON line): decorators (decorate / decorateRequest / decorateReply), hooks (addHook) and
+// routes (onRoute), each marked 'root' when declared on the instance itself and 'child' when on
+// an encapsulated context below it. Never listens.
+// Run as: node test/support/boot-packages.mjs <cases.json>
+// cases.json: [{ id, stub?, registers: [{ pkg, export?, opts }] }], `opts` a JavaScript expression
+// (may use require). stub 'mysql2': mysql2's pool answers queries without a server (@fastify/mysql
+// runs `SELECT NOW()` at register).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const require = createRequire(join(process.cwd(), 'package.json'));
+const Fastify = require('fastify');
+const cases = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+
+function record(app) {
+  const rec = { decorators: [], hooks: [], routes: [] };
+  app.addHook('onRoute', function (route) {
+    for (const method of [].concat(route.method)) rec.routes.push({ method, url: route.url, where: this === app ? 'root' : 'child' });
+  });
+  for (const [method, target] of [['decorate', 'instance'], ['decorateRequest', 'request'], ['decorateReply', 'reply']]) {
+    const orig = app[method];
+    app[method] = function (name, ...rest) {
+      rec.decorators.push({ target, name: String(name), where: this === app ? 'root' : 'child' });
+      return orig.call(this, name, ...rest);
+    };
+  }
+  const addHook = app.addHook;
+  app.addHook = function (name, ...rest) {
+    rec.hooks.push({ name, where: this === app ? 'root' : 'child' });
+    return addHook.call(this, name, ...rest);
+  };
+  return rec;
+}
+
+const out = [];
+for (const c of cases) {
+  const app = Fastify();
+  const rec = record(app);
+  try {
+    if (c.stub === 'mysql2') {
+      const mysql2 = require(require.resolve('mysql2', { paths: [require.resolve('@fastify/mysql')] }));
+      mysql2.createPool = () => ({ query: (_sql, cb) => setImmediate(cb, null), execute() {}, getConnection() {}, end: (cb) => cb && cb() });
+    }
+    for (const r of c.registers) {
+      const mod = r.export ? require(r.pkg)[r.export] : require(r.pkg);
+      const opts = new Function('require', `return (${r.opts ?? '{}'})`)(require);
+      app.register(mod, opts);
+    }
+    await app.ready();
+    out.push({ id: c.id, ...rec });
+  } catch (err) {
+    out.push({ id: c.id, error: String(err && err.stack || err) });
+  }
+  await app.close().catch(() => {});
+}
+process.stdout.write(JSON.stringify(out) + '\n');
+process.exit(0);
