@@ -46,6 +46,7 @@ function formatContext(app: AppGraph, c: Context, depth: number, out: string[], 
 
 export function formatRouteLine(r: Route, rel: (s?: Span) => string): string {
   const extras: string[] = [];
+  if (r.package) extras.push(`from ${r.package}`);
   if (r.implicitHead) extras.push('implicit HEAD');
   if (r.conditional) extras.push('conditional');
   if (r.alsoServes.length) extras.push(`also ${r.alsoServes.join(' ')}`);

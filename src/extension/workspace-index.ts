@@ -8,6 +8,9 @@ import { FolderIndex, SOURCE_FILE as SOURCE } from './folder-index';
 import type { RouteEntry } from './model/graph-index';
 import { readSettings } from './settings';
 
+/** Files that change projects, versions or module resolution: a full re-index. */
+const PROJECT_FILE = /(^|\/)(package\.json|tsconfig[^/]*\.json|jsconfig\.json|package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|pnpm-workspace\.yaml)$/;
+
 export class WorkspaceIndex implements vscode.Disposable {
   private readonly folders = new Map<string, FolderIndex>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -24,8 +27,10 @@ export class WorkspaceIndex implements vscode.Disposable {
     d.push(vscode.workspace.onDidChangeTextDocument((e) => this.onEdit(e.document, 'type')));
     d.push(vscode.workspace.onDidSaveTextDocument((doc) => this.onEdit(doc, 'save')));
     d.push(vscode.workspace.onDidCloseTextDocument((doc) => doc.isDirty && this.onDisk(doc.uri)));
-    const watcher = vscode.workspace.createFileSystemWatcher('**/*.{js,mjs,cjs,ts,mts,cts,jsx,tsx,json}');
-    d.push(watcher, watcher.onDidCreate((u) => this.onDisk(u)), watcher.onDidDelete((u) => this.onDisk(u)), watcher.onDidChange((u) => this.onDisk(u)));
+    for (const glob of ['**/*.{js,mjs,cjs,ts,mts,cts,jsx,tsx,json}', '**/{yarn.lock,pnpm-lock.yaml,pnpm-workspace.yaml}']) {
+      const watcher = vscode.workspace.createFileSystemWatcher(glob);
+      d.push(watcher, watcher.onDidCreate((u) => this.onDisk(u)), watcher.onDidDelete((u) => this.onDisk(u)), watcher.onDidChange((u) => this.onDisk(u)));
+    }
     // Explorer moves of whole folders: the watcher above only sees source files.
     const onFolderOp = (uris: readonly vscode.Uri[]) => {
       for (const u of uris) if (!SOURCE.test(u.path)) this.folderOf(u)?.reindex();
@@ -106,7 +111,7 @@ export class WorkspaceIndex implements vscode.Disposable {
     const index = this.folderOf(doc.uri);
     const file = index?.graphPath(doc.uri);
     if (!index || !file) return;
-    if (/(^|\/)package\.json$/.test(file) || /(^|\/)tsconfig[^/]*\.json$/.test(file)) {
+    if (PROJECT_FILE.test(file)) {
       if (how === 'save') index.reindex();
       return;
     }
@@ -123,7 +128,7 @@ export class WorkspaceIndex implements vscode.Disposable {
       if (uri.path.endsWith('/package.json')) void this.detect();
       return;
     }
-    if (/(^|\/)package\.json$/.test(file) || /(^|\/)tsconfig[^/]*\.json$/.test(file)) {
+    if (PROJECT_FILE.test(file)) {
       index.reindex();
       return;
     }

@@ -336,7 +336,16 @@ describe('extension model: Plugins and Routes trees', () => {
     assert.equal(app.id, 'P/app.js:9');
     assert.equal(app.label, 'app.js:9');
     assert.equal(app.description, 'Fastify 5 · 14 routes · 10 contexts');
-    assert.equal(app.tooltip, 'App started by root plugin at app.js:9\nProject: .\nFastify 5');
+    assert.equal(
+      app.tooltip,
+      [
+        'App started by root plugin at app.js:9',
+        'Project: .',
+        'fastify 5.0.0 (from the package.json range: no lockfile or node_modules pins it)',
+        '@fastify/autoload 6.0.0 (from the package.json range: no lockfile or node_modules pins it)',
+        'fastify-plugin 5.0.0 (from the package.json range: no lockfile or node_modules pins it)',
+      ].join('\n'),
+    );
     assert.equal(app.contextValue, 'app');
     const root = app.children![0];
     assert.equal(app.children!.length, 1);
@@ -769,3 +778,27 @@ describe('extension worker: locate-spans', () => {
     assert.deepEqual(s.range, [0, s.start, 0, s.end], 'one line start: everything on line 0');
   });
 });
+
+describe('extension model: routes added by packages', () => {
+  it('lists them under their package, after the app’s own routes, in both groupings', () => {
+    const root = fs.realpathSync(path.join(__dirname, '..', 'fixtures', 'ecosystem'));
+    const index = new GraphIndex(new Analyzer(root, createNodeHost()).analyze());
+    for (const grouping of ['prefix', 'file'] as const) {
+      const [app] = routesTree(index, grouping, '', 'k');
+      const groups = (app.children ?? []).map((g) => g.label);
+      const firstPackage = groups.findIndex((g) => g.startsWith('from '));
+      assert.ok(firstPackage > 0, groups.join());
+      assert.ok(groups.slice(firstPackage).every((g) => g.startsWith('from ')), groups.join());
+      assert.ok(groups.includes('from @fastify/cors') && groups.includes('from @fastify/static'), groups.join());
+      const cors = app.children!.find((g) => g.label === 'from @fastify/cors')!;
+      assert.deepEqual(cors.children!.map((r) => r.label), ['OPTIONS *']);
+      assert.match(cors.children![0].description ?? '', /^registered at app\.js:11/);
+    }
+    const filtered = routesTree(index, 'prefix', 'static', 'k');
+    assert.ok(flattenRows(filtered).some((r) => r.label === 'HEAD|GET /assets/*'));
+  });
+});
+
+function flattenRows(rows: TreeNode[]): TreeNode[] {
+  return rows.flatMap((r) => [r, ...flattenRows(r.children ?? [])]);
+}

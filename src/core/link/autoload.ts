@@ -69,7 +69,8 @@ export function runAutoload(interp: Interpreter, ctx: ContextBuilder, optsV: Val
     linker.reportAt(span, `@fastify/autoload: 'dir' is not known statically${dirV.kind === 'unknown' && dirV.why ? ` (${dirV.why})` : ''}`);
     return;
   }
-  const dir = posix.resolve(pathOfFileUrl(rawDir) ?? rawDir);
+  // A relative `dir` is relative to where the app runs: its project folder, never the analyser's cwd.
+  const dir = posix.resolve(scope.module.project?.dir ?? posix.dirname(scope.module.path), pathOfFileUrl(rawDir) ?? rawDir);
   const real = linker.host.realpath(dir);
   if (!real || linker.host.stat(dir) !== 'directory') {
     linker.reportAt(span, `@fastify/autoload: folder ${linker.rel(dir)} does not exist`);

@@ -3,6 +3,8 @@ import type { AppGraph, Context, Unresolved } from '../../core/model';
 import type { GraphIndex } from './graph-index';
 import { methodIcon, methodsLabel, relativePath, where, type TreeNode } from './tree-node';
 
+const VERSION_SOURCE = { installed: 'installed', lockfile: 'from the lockfile', range: 'from the package.json range: no lockfile or node_modules pins it' } as const;
+
 const CONTEXT_ICONS: Record<Context['kind'], string> = {
   root: 'server-environment',
   plugin: 'package',
@@ -32,7 +34,11 @@ function appNode(index: GraphIndex, app: AppGraph, root: string, id: string): Tr
     id,
     label: where(root, app.entry),
     description: `Fastify ${app.fastifyMajor} · ${routes} route${routes === 1 ? '' : 's'} · ${contexts} context${contexts === 1 ? '' : 's'}`,
-    tooltip: `App started by ${kind} at ${where(root, app.entry)}\nProject: ${relativePath(root, app.project) || '.'}\nFastify ${app.fastifyMajor}`,
+    tooltip: [
+      `App started by ${kind} at ${where(root, app.entry)}`,
+      `Project: ${relativePath(root, app.project) || '.'}`,
+      ...Object.entries(app.versions ?? {}).map(([pkg, v]) => `${pkg} ${v.version} (${VERSION_SOURCE[v.source]})`),
+    ].join('\n'),
     icon: { id: 'rocket' },
     span: app.entry,
     expanded: true,
@@ -92,7 +98,7 @@ function contextNode(index: GraphIndex, app: AppGraph, ctx: Context, root: strin
     children.push({
       id: `${id}/r${r.id}`,
       label: `${methodsLabel(r.methods)} ${r.url}`,
-      description: [r.via === r.methods[0].toLowerCase() ? '' : r.via, r.conditional ? 'conditional' : '', r.urlKnown ? '' : 'URL partly unknown'].filter(Boolean).join(' · '),
+      description: [r.package ? `from ${r.package}` : r.via === r.methods[0].toLowerCase() ? '' : r.via, r.conditional ? 'conditional' : '', r.urlKnown ? '' : 'URL partly unknown'].filter(Boolean).join(' · '),
       tooltip: `${methodsLabel(r.methods)} ${r.url}\n${where(root, r.span)}`,
       icon: methodIcon(r.methods),
       span: r.span,

@@ -13,7 +13,8 @@ export function routesTree(index: GraphIndex, grouping: RouteGrouping, filter: s
     if (!entries.length && filter) continue;
     const groups = new Map<string, RouteEntry[]>();
     for (const e of entries) {
-      const key = grouping === 'prefix' ? e.context.prefix || '/' : relativePath(root, e.route.span.file);
+      // Routes a package adds are listed apart, under the package, not mixed with the app's own.
+      const key = e.route.package ? `from ${e.route.package}` : grouping === 'prefix' ? e.context.prefix || '/' : relativePath(root, e.route.span.file);
       const list = groups.get(key);
       if (list) list.push(e);
       else groups.set(key, [e]);
@@ -21,6 +22,8 @@ export function routesTree(index: GraphIndex, grouping: RouteGrouping, filter: s
     const appId = `${idPrefix}/${app.id}`;
     const keys = [...groups.keys()];
     if (grouping === 'file') keys.sort();
+    // Package groups after the app's own routes.
+    keys.sort((a, b) => Number(a.startsWith('from ')) - Number(b.startsWith('from ')));
     nodes.push({
       id: appId,
       label: where(root, app.entry),
@@ -33,7 +36,7 @@ export function routesTree(index: GraphIndex, grouping: RouteGrouping, filter: s
         id: `${appId}/${grouping}:${key}`,
         label: key,
         description: `${groups.get(key)!.length}`,
-        icon: { id: grouping === 'prefix' ? 'symbol-namespace' : 'file-code' },
+        icon: { id: key.startsWith('from ') ? 'library' : grouping === 'prefix' ? 'symbol-namespace' : 'file-code' },
         expanded: true,
         contextValue: 'routeGroup',
         children: groups.get(key)!.map((e) => routeNode(index, e, grouping, root, `${appId}/r${e.route.id}`)),
@@ -47,7 +50,7 @@ function routeNode(index: GraphIndex, e: RouteEntry, grouping: RouteGrouping, ro
   const r = e.route;
   const tests = index.testsOf(e).length;
   const parts = [
-    grouping === 'prefix' ? where(root, r.span) : `line ${r.span.line}`,
+    r.package ? `registered at ${where(root, r.span)}` : grouping === 'prefix' ? where(root, r.span) : `line ${r.span.line}`,
     r.schema ? 'schema' : 'no schema',
     tests ? `${tests} test${tests === 1 ? '' : 's'}` : index.hasTestsInProject(e) ? 'untested' : '',
     r.conditional ? 'conditional' : '',
@@ -89,7 +92,7 @@ export function routeFilter(filter: string): (e: RouteEntry, root: string) => bo
   const terms = filter.toLowerCase().split(/\s+/).filter(Boolean);
   if (!terms.length) return () => true;
   return (e, root) => {
-    const hay = `${e.route.methods.join(" ")} ${e.route.url} ${relativePath(root, e.route.span.file)} ${e.route.via} ${e.route.handlerName ?? ""}`.toLowerCase();
+    const hay = `${e.route.methods.join(' ')} ${e.route.url} ${relativePath(root, e.route.span.file)} ${e.route.via} ${e.route.handlerName ?? ''} ${e.route.package ?? ''}`.toLowerCase();
     return terms.every((t) => hay.includes(t));
   };
 }

@@ -16,6 +16,7 @@ describe('Fastify Lens in a fastify-cli app', function () {
     const [app] = api.pluginsRows();
     assert.equal(app.label, 'app.js:9');
     assert.match(app.description ?? '', /^Fastify 5 · 14 routes · 10 contexts$/);
+    assert.match(app.tooltip ?? '', /^@fastify\/autoload 6\.0\.0 \(from the package\.json range/m, 'the versions the analysis assumed');
     const all = flatten(api.pluginsRows());
     const users = all.find((n) => n.label === 'users/index.js');
     assert.ok(users, 'the users/ autoload plugin');
