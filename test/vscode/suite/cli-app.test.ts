@@ -157,7 +157,11 @@ describe('Fastify Lens in a fastify-cli app', function () {
       await api.whenIdle();
       assert.ok(flatten(api.routesRows()).some((n) => n.label === 'GET /users/added'), 'Refresh keeps the unsaved text');
     });
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    // Undo in the editor (the original text again, saved: the file's bytes do not change).
+    const undo = new vscode.WorkspaceEdit();
+    undo.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+    assert.ok(await vscode.workspace.applyEdit(undo));
+    assert.ok(await doc.save());
     await eventually(async () => {
       await api.whenIdle();
       const routes = flatten(api.routesRows()).map((n) => n.label);
