@@ -52,7 +52,7 @@ export function formatRouteLine(r: Route, rel: (s?: Span) => string): string {
   if (r.alsoServes.length) extras.push(`also ${r.alsoServes.join(' ')}`);
   if (r.schema) {
     const parts = (['body', 'querystring', 'params', 'headers'] as const).filter((k) => r.schema?.[k]);
-    if (r.schema.response) parts.push(`response ${r.schema.response.join('/')}` as never);
+    if (r.schema.response) parts.push(`response ${[...r.schema.response, ...(r.schema.responsePartial ? ['…?'] : [])].join('/')}` as never);
     if (parts.length) extras.push(`schema: ${parts.join(', ')}`);
   }
   if (r.hooks.length) extras.push(`hooks: ${r.hooks.map((h) => h.name).join(', ')}`);

@@ -37,6 +37,8 @@ export interface RouteSchema {
   headers?: SchemaPart;
   /** Response status keys, e.g. ["200", "4xx", "default"]. */
   response?: string[];
+  /** True when the response object has keys not known statically (a computed key, a spread of a helper's result): `response` lists the known ones. */
+  responsePartial?: true;
   responseSpan?: Span;
   /** Where the whole `schema` object is defined. */
   span: Span;

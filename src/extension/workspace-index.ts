@@ -9,7 +9,7 @@ import type { RouteEntry } from './model/graph-index';
 import { readSettings } from './settings';
 
 /** Files that change projects, versions or module resolution: a full re-index. */
-const PROJECT_FILE = /(^|\/)(package\.json|tsconfig[^/]*\.json|jsconfig\.json|package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|pnpm-workspace\.yaml)$/;
+const PROJECT_FILE = /(^|\/)(package\.json|tsconfig[^/]*\.json|jsconfig\.json|package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|pnpm-workspace\.yaml|\.env(\.example|\.sample|\.dist)?)$/;
 
 export class WorkspaceIndex implements vscode.Disposable {
   private readonly folders = new Map<string, FolderIndex>();
@@ -27,7 +27,7 @@ export class WorkspaceIndex implements vscode.Disposable {
     d.push(vscode.workspace.onDidChangeTextDocument((e) => this.onEdit(e.document, 'type')));
     d.push(vscode.workspace.onDidSaveTextDocument((doc) => this.onEdit(doc, 'save')));
     d.push(vscode.workspace.onDidCloseTextDocument((doc) => doc.isDirty && this.onDisk(doc.uri)));
-    for (const glob of ['**/*.{js,mjs,cjs,ts,mts,cts,jsx,tsx,json}', '**/{yarn.lock,pnpm-lock.yaml,pnpm-workspace.yaml}']) {
+    for (const glob of ['**/*.{js,mjs,cjs,ts,mts,cts,jsx,tsx,json}', '**/{yarn.lock,pnpm-lock.yaml,pnpm-workspace.yaml,.env,.env.example,.env.sample,.env.dist}']) {
       const watcher = vscode.workspace.createFileSystemWatcher(glob);
       d.push(watcher, watcher.onDidCreate((u) => this.onDisk(u)), watcher.onDidDelete((u) => this.onDisk(u)), watcher.onDidChange((u) => this.onDisk(u)));
     }

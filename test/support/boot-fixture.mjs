@@ -68,7 +68,9 @@ subscribe('fastify.initialization', ({ fastify }) => {
   for (const method of ['decorate', 'decorateRequest', 'decorateReply', 'addHook']) {
     const original = fastify[method];
     fastify[method] = function (name, ...rest) {
-      const call = { kind: method === 'addHook' ? 'hook' : 'decorator', name, context: contextOf.get(this) ?? null, site: creationSite() };
+      // A symbol-named decorator (Symbol.for('x')) is named as the graph names it: 'symbol:x'.
+      const shown = typeof name === 'symbol' ? `symbol:${name.description}` : name;
+      const call = { kind: method === 'addHook' ? 'hook' : 'decorator', name: shown, context: contextOf.get(this) ?? null, site: creationSite() };
       if (method !== 'addHook') call.target = TARGETS[method];
       calls.push(call);
       return original.call(this, name, ...rest);

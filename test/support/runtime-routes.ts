@@ -21,6 +21,8 @@ export interface FixtureManifest {
   links?: Record<string, string>;
   /** node_modules links of a shadow copy, name → npm alias among the repo's dev dependencies (`"@fastify/autoload": "@fastify/autoload63"`): boots with that release. */
   aliases?: Record<string, string>;
+  /** Environment variables of the booting child (NODE_ENV for a plugin that returns early without it, say). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -148,7 +150,7 @@ export function bootFixture(dir: string, queries: RouteQuery[] = []): Promise<Ru
     execFile(
       process.execPath,
       ['--import', 'tsx', HARNESS, bootDir, queryFile],
-      { cwd: bootDir, env: { ...process.env, FASTIFY_AUTOLOAD_TYPESCRIPT: '1' }, maxBuffer: 64 * 1024 * 1024 },
+      { cwd: bootDir, env: { ...process.env, FASTIFY_AUTOLOAD_TYPESCRIPT: '1', ...manifest.env }, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         fs.rmSync(queryFile, { force: true });
         if (manifest.fastify === 4) fs.rmSync(path.dirname(bootDir), { recursive: true, force: true });

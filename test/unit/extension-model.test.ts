@@ -416,10 +416,10 @@ describe('extension model: Plugins and Routes trees', () => {
     const tree = pluginsTree(br.index, 'P');
     const cors = findRow(tree, (n) => n.label === '@fastify/cors');
     assert.deepEqual([cors.description, cors.icon?.id, cors.contextValue], ['external @fastify/cors', 'library', 'plugin']);
-    const env = findRow(tree, (n) => n.label === 'GET /{?}/env');
+    const env = findRow(tree, (n) => n.label === 'GET {?}/env');
     assert.equal(env.description, 'URL partly unknown');
     const anon = findRow(tree, (n) => (n.children ?? []).includes(env));
-    assert.equal(anon.description, '/{?} · (prefix partly unknown) · encapsulated');
+    assert.equal(anon.description, '{?} · (prefix partly unknown) · encapsulated');
 
     const unresolved = tree[tree.length - 1];
     assert.equal(unresolved.id, 'P/unresolved');

@@ -6,10 +6,10 @@ import { callInstanceMethod, registerPlugin } from './instance-api';
 import type { Interpreter } from './interpreter';
 import type { Scope } from './scope';
 import { safeRegExp } from './std-methods';
-import { joinPrefix } from './url-join';
+import { joinPrefix, joinUnknownPrefix } from './url-join';
 import { behaviourNoted, type RuleId } from './version-rules';
 import type { Project } from '../workspace/scan';
-import { UNDEF, asString, getProp, obj, str, truthy, unknown, type ObjValue, type Value } from './values';
+import { UNDEF, asString, getProp, obj, originOf, str, truthy, unknown, type ObjValue, type Value } from './values';
 
 /**
  * @fastify/autoload (5.x and 6.x) replayed over the file tree, following its index.js /
@@ -295,6 +295,10 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, file: string, dire
   options.partial = override.partial;
 
   let optPrefix = options.props.get('prefix');
+  // Unknown `options` may hold a prefix: it stays unknown, never ''.
+  if (optPrefix === undefined && override.partial) {
+    optPrefix = unknown(`autoload options ← ${originOf(opts.override)}`);
+  }
   if (optPrefix?.kind === 'str' && optPrefix.v.endsWith('/')) optPrefix = str(optPrefix.v.slice(0, -1));
   const autoPrefix = prop(plugin, content, 'autoPrefix');
   let prefix: Value | undefined;
@@ -306,7 +310,7 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, file: string, dire
   if (prefixOverride.kind !== 'undef') finalPrefix = prefixOverride;
   else if (prefix && truthy(prefix) !== false) {
     const collapsed = prefix.kind === 'str' ? str(prefix.v.replace(/\/+/g, '/')) : prefix;
-    finalPrefix = concat(optPrefix && truthy(optPrefix) ? optPrefix : str(''), collapsed);
+    finalPrefix = concat(optPrefix && truthy(optPrefix) !== false ? optPrefix : str(''), collapsed);
   }
   if (finalPrefix?.kind === 'str' && opts.routeParams && finalPrefix.v) finalPrefix = str(replaceRouteParams(finalPrefix.v));
   if (finalPrefix) options.props.set('prefix', finalPrefix);
@@ -316,10 +320,16 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, file: string, dire
   return { file, label: posix.relative(opts.dir, file), name: meta?.name ?? file, plugin, options, dependencies: meta?.dependencies ?? [], registered: false };
 }
 
+/** Joins prefix parts; an unknown part keeps the known ones as text around `{?}` and where it came from. */
 function concat(a: Value, b: Value): Value {
   const x = asString(a);
   const y = asString(b);
-  return x !== undefined && y !== undefined ? str(x + y) : unknown('autoload prefix known only at run time');
+  if (x !== undefined && y !== undefined) return str(x + y);
+  const src = x === undefined ? a : b;
+  const part = (v: Value, s: string | undefined) => s ?? (v.kind === 'unknown' ? (v.text ?? '{?}') : '{?}');
+  const out = src.kind === 'unknown' ? unknown(src.why ?? 'autoload prefix known only at run time', src.node, src.module) : unknown('autoload prefix known only at run time');
+  out.text = part(a, x) + part(b, y);
+  return out;
 }
 
 function replaceRouteParams(p: string): string {
@@ -395,8 +405,15 @@ function registerWithDependencies(interp: Interpreter, ctx: ContextBuilder, l: L
     interp.enqueue(() => {
       let target = ctx;
       if (encapsulate) {
-        const p = asString(l.options.props.get('prefix') ?? UNDEF);
-        target = ctx.child('plugin', l.label, joinPrefix(ctx.ctx.prefix, p, ctx.app.fastifyAt), ctx.ctx.prefixKnown, fileSpan);
+        const pv = l.options.props.get('prefix') ?? UNDEF;
+        let p = asString(pv);
+        let known = ctx.ctx.prefixKnown;
+        if (pv.kind === 'unknown') {
+          p = pv.text ?? '{?}';
+          known = false;
+          interp.linker.reportAt(fileSpan, `prefix of route '${l.label}' is not known statically (options.prefix ← ${originOf(pv)})`);
+        }
+        target = ctx.child('plugin', l.label, known ? joinPrefix(ctx.ctx.prefix, p, ctx.app.fastifyAt) : joinUnknownPrefix(ctx.ctx.prefix, p ?? '{?}', ctx.app.fastifyAt), known, fileSpan);
         target.ctx.file = l.file;
       }
       callInstanceMethod(interp, { kind: 'instance', ctx: target }, 'route', [route], undefined, scope);

@@ -7,9 +7,12 @@ import type { Interpreter } from './interpreter';
 import type { Scope } from './scope';
 import { behaviourNoted } from './version-rules';
 import { jsonModuleValue } from './json-value';
+import { LEGACY_CODES, REASON_PHRASES, STATUS_CODES } from '../packages/http-status-codes';
 import { newCollection } from './std-methods';
+import { callRestartable, createRestartableApp, restartableValue } from './restartable';
+import { callFastifyDecorators, fastifyDecoratorsValue } from './fastify-decorators';
 import {
-  NULL, UNDEF, arr, asString, bool, cloneValue, constFn, getProp, iterableItems, obj, str, toJson, truthy, unknown, unwrapPromise,
+  NULL, UNDEF, arr, asString, bool, cloneValue, constFn, getProp, iterableItems, num, obj, str, toJson, truthy, unknown, unwrapPromise,
   type BuiltinValue, type Value,
 } from './values';
 
@@ -82,14 +85,35 @@ export function packageValue(name: string, subpath: string): Value {
       f.props!.set('default', f);
       return f;
     }
+    case '@fastify/restartable':
+      return restartableValue(name);
+    case 'fastify-decorators':
+      return fastifyDecoratorsValue(name);
     case 'process': {
       const p = processValue();
       p.props!.set('default', p);
       return p;
     }
+    case 'http-status-codes':
+      return httpStatusCodes();
     default:
       return builtin('package', undefined, name);
   }
+}
+
+/** http-status-codes as data (packages/http-status-codes.ts): an object, so unknown names read as undefined. */
+function httpStatusCodes(): Value {
+  const codes = obj();
+  for (const [k, v] of Object.entries(STATUS_CODES)) {
+    codes.props.set(k, num(v));
+    codes.props.set(String(v), str(k));
+  }
+  const phrases = obj(new Map(Object.entries(REASON_PHRASES).map(([k, v]) => [k, str(v)] as [string, Value])));
+  const m = obj(new Map<string, Value>([['StatusCodes', codes], ['ReasonPhrases', phrases]]));
+  for (const [k, v] of Object.entries(LEGACY_CODES)) m.props.set(k, num(v));
+  for (const f of ['getStatusCode', 'getReasonPhrase', 'getStatusText']) m.props.set(f, unknown(`http-status-codes ${f}() is not modelled`));
+  m.props.set('default', m);
+  return m;
 }
 
 export function globalValue(name: string): Value | undefined {
@@ -157,6 +181,10 @@ export function callBuiltin(interp: Interpreter, b: BuiltinValue, args: Value[],
       return call && ts.isCallExpression(call) ? linker.createApp(call, scope, args[0] ?? UNDEF) : unknown();
     case 'fp':
       return fastifyPlugin(interp, args, call, scope);
+    case 'restartable':
+      return callRestartable(interp, b, args, call, scope);
+    case 'restartable.create':
+      return createRestartableApp(interp, args, call, scope);
     case 'Symbol.for': {
       const k = asString(args[0] ?? UNDEF);
       return k === undefined ? unknown() : builtin(`symbol:${k}`);
@@ -214,6 +242,7 @@ export function callBuiltin(interp: Interpreter, b: BuiltinValue, args: Value[],
       if (b.name.startsWith('path.')) return pathFunction(b.name.slice(5), args, scope);
       if (b.name.startsWith('desm.')) return desmFunction(b.name.slice(5), args, scope);
       if (b.name.startsWith('fs.')) return fsFunction(interp, b.name, args, scope, call);
+      if (b.name.startsWith('fd.')) return callFastifyDecorators(interp, b, args, call, scope);
       interp.touchCallbacks(args);
       return unknown(b.pkg ? `result of a call into '${b.pkg}'` : `result of ${b.name}()`);
   }

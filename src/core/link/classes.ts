@@ -2,6 +2,7 @@ import { ts } from 'ts-morph';
 import type { Interpreter } from './interpreter';
 import { propertyName } from './interpreter';
 import { Scope } from './scope';
+import { applyClassDecorators } from './fastify-decorators';
 import { UNDEF, bool, obj, type ClassValue, type ObjValue, type Value } from './values';
 
 /** Classes: `new` runs field initialisers and constructors with a fresh object as `this`. */
@@ -17,6 +18,7 @@ export function makeClass(interp: Interpreter, node: ts.ClassLikeDeclaration, sc
     if (ts.isMethodDeclaration(m)) cls.statics.set(key, interp.makeFunction(m, scope));
     else if (ts.isPropertyDeclaration(m)) cls.statics.set(key, m.initializer ? interp.eval(m.initializer, scope) : UNDEF);
   }
+  applyClassDecorators(interp, cls, node, scope);
   return cls;
 }
 

@@ -3,13 +3,14 @@ import { ts } from 'ts-morph';
 import type { Decorator, DecoratorTarget, DecoratorValueKind, Hook, MergedPlugin, Route, RouteSchema, SchemaPart, Span } from '../model';
 import { packageModel } from '../packages';
 import { runAutoload } from './autoload';
+import { runBootstrap } from './fastify-decorators';
 import { applyPackageModel } from './package-plugins';
 import type { ContextBuilder } from './context-builder';
 import type { Interpreter } from './interpreter';
 import type { Scope } from './scope';
-import { allMethods, expandRoute, joinPrefix, optionalParamBase, type TrailingSlashMode } from './url-join';
+import { allMethods, expandRoute, joinPrefix, joinUnknownPrefix, optionalParamBase, type TrailingSlashMode } from './url-join';
 import {
-  UNDEF, asString, getProp, obj, str, truthy, unknown, unwrapPromise,
+  UNDEF, asString, getProp, obj, originOf, str, truthy, unknown, unwrapPromise,
   type FnValue, type InstanceValue, type Value,
 } from './values';
 
@@ -117,6 +118,10 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
     runAutoload(interp, ctx, opts, span, scope);
     return;
   }
+  if (plugin.kind === 'builtin' && plugin.name === 'fd.bootstrap') {
+    runBootstrap(interp, ctx, opts, span);
+    return;
+  }
   if (plugin.kind === 'builtin' && plugin.name === 'package') {
     const pkg = plugin.pkg ?? '?';
     const model = packageModel(pkg);
@@ -149,10 +154,12 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
     let prefix = ctx.ctx.prefix;
     let known = ctx.ctx.prefixKnown;
     if (p.kind === 'str') prefix = joinPrefix(prefix, p.v, app.fastifyAt);
-    else if (p.kind === 'unknown' && prefixSource.kind !== 'unknown') {
-      prefix = joinPrefix(prefix, '{?}', app.fastifyAt);
+    else if (p.kind === 'unknown') {
+      // An unknown prefix (or unknown options, which may hold one) stays unknown: `{?}` in the URL.
+      prefix = joinUnknownPrefix(prefix, p.text ?? '{?}', app.fastifyAt);
       known = false;
-      linker.reportAt(span, `prefix of plugin '${name}' is not known statically${p.why ? ` (${p.why})` : ''}`);
+      const from = prefixSource.kind === 'unknown' ? `options ← ${originOf(prefixSource)}` : `options.prefix ← ${originOf(p)}`;
+      linker.reportAt(span, `prefix of plugin '${name}' is not known statically (${from})`);
     }
     target = ctx.child('plugin', name, prefix, known, span);
     mark(interp, target.ctx);
@@ -330,6 +337,12 @@ function routeSchema(interp: Interpreter, schema: Value): RouteSchema | undefine
   const response = getProp(schema, 'response');
   if (response.kind === 'obj') {
     out.response = [...response.props.keys()];
+    out.responseSpan = valueSpan(interp, response);
+    // A status key or a spread (`[codes.x]`, `...errorSchemas()`) not known statically: more codes may be there.
+    if (response.partial) out.responsePartial = true;
+  } else if (response.kind !== 'undef' && response.kind !== 'null') {
+    out.response = [];
+    out.responsePartial = true;
     out.responseSpan = valueSpan(interp, response);
   }
   for (const k of ['body', 'querystring', 'params', 'headers', 'response', 'responseSpan'] as const) if (out[k] === undefined) delete out[k];

@@ -5,6 +5,7 @@ import type { Span } from '../model';
 import { construct, initialise, makeClass } from './classes';
 import { callBuiltin, globalValue, memberOfBuiltin, newBuiltin, pathOfFileUrl } from './builtins';
 import { callInstanceMethod, instanceMember } from './instance-api';
+import { envValue } from './dotenv';
 import type { Linker } from './linker';
 import type { ModuleRecord } from './module-record';
 import { Scope } from './scope';
@@ -89,18 +90,32 @@ export class Interpreter {
   execBlock(statements: readonly ts.Statement[], scope: Scope): Completion {
     this.hoist(statements, scope);
     let pendingReturn: Completion;
-    for (const st of statements) {
-      const c = this.exec(st, scope);
-      if (c) {
-        if (c.type === 'return' && this.uncertain > 0) {
-          pendingReturn ??= c;
-          continue;
+    // After a return or throw under a run-time condition, the rest of the block may not run.
+    let maybeEnded = 0;
+    try {
+      for (const st of statements) {
+        const c = this.exec(st, scope);
+        if (this.restConditional) {
+          this.restConditional = false;
+          this.uncertain++;
+          maybeEnded++;
         }
-        return c;
+        if (c) {
+          if (c.type === 'return' && this.uncertain > 0) {
+            pendingReturn ??= c;
+            continue;
+          }
+          return c;
+        }
       }
+      return pendingReturn;
+    } finally {
+      this.uncertain -= maybeEnded;
     }
-    return pendingReturn;
   }
+
+  /** Set by an `if` on a run-time condition whose one branch returns or throws: the rest of its block is conditional. */
+  private restConditional = false;
 
   /** >0 while executing a branch that may not run (unknown condition): returns do not end the block. */
   private uncertain = 0;
@@ -230,6 +245,10 @@ export class Interpreter {
     const b = st.elseStatement ? this.exec(st.elseStatement, scope) : undefined;
     this.uncertain--;
     if (a?.type === 'return' && b?.type === 'return') return a;
+    const exits = a?.type === 'return' || b?.type === 'return' || endsAbruptly(st.thenStatement) || (!!st.elseStatement && endsAbruptly(st.elseStatement));
+    if (exits && this.uncertain === 0 && st.parent && (ts.isBlock(st.parent) || ts.isSourceFile(st.parent) || ts.isCaseOrDefaultClause(st.parent))) {
+      this.restConditional = true;
+    }
     if (a?.type === 'return' || b?.type === 'return') {
       // One branch returns: the rest of the block may still run. Keep the value for callers.
       return this.uncertain > 0 ? (a ?? b) : undefined;
@@ -377,7 +396,8 @@ export class Interpreter {
           continue;
         }
         used.add(key);
-        let pv = v.kind === 'obj' || v.kind === 'fn' || v.kind === 'builtin' || v.kind === 'arr' ? getProp(v, key) : v.kind === 'instance' ? instanceMember(v, key) : unknown();
+        let pv = v.kind === 'builtin' && v.name === 'process.env' && !v.props?.has(key) ? envValue(this.linker, key, el, scope.module)
+          : v.kind === 'obj' || v.kind === 'fn' || v.kind === 'builtin' || v.kind === 'arr' ? getProp(v, key) : v.kind === 'instance' ? instanceMember(v, key) : unknown();
         if (pv.kind === 'undef' && el.initializer) pv = this.eval(el.initializer, scope);
         this.bindPattern(el.name, pv, scope);
       }
@@ -465,7 +485,7 @@ export class Interpreter {
         const a = this.eval(c.whenTrue, scope);
         const b = this.eval(c.whenFalse, scope);
         this.uncertain--;
-        return sameValue(a, b) ? a : unknown('depends on a condition known only at run time', c.condition, scope.module);
+        return sameValue(a, b) ? a : (factoryOfEither(a, b) ?? unknown('depends on a condition known only at run time', c.condition, scope.module));
       }
       case ts.SyntaxKind.PrefixUnaryExpression:
         return this.evalPrefix(e as ts.PrefixUnaryExpression, scope);
@@ -610,6 +630,7 @@ export class Interpreter {
       case 'instance':
         return instanceMember(o, key);
       case 'builtin':
+        if (o.name === 'process.env' && !o.props?.has(key)) return envValue(this.linker, key, node, scope.module);
         return memberOfBuiltin(o, key) ?? unknown(`'${key}' of ${o.pkg ?? o.name}`, node, scope.module);
       case 'str':
       case 'arr':
@@ -850,7 +871,9 @@ export class Interpreter {
       const l = this.eval(e.left, scope);
       const decided = op === ts.SyntaxKind.QuestionQuestionToken ? (isNullish(l) === undefined ? undefined : !isNullish(l)) : truthy(l);
       if (decided === undefined) {
-        this.eval(e.right, scope);
+        const r = this.eval(e.right, scope);
+        // `opts.fastify ?? Fastify`, `custom || fastify`: the app is made by a fastify factory either way.
+        if (op !== ts.SyntaxKind.AmpersandAmpersandToken && factoryOfEither(l, r)) return r;
         return unknown('depends on a value known only at run time', e.left, scope.module);
       }
       const takeLeft = op === ts.SyntaxKind.AmpersandAmpersandToken ? !decided : decided;
@@ -904,6 +927,19 @@ export class Interpreter {
   }
 }
 
+/**
+ * A factory chosen under a run-time condition (`fastify ? fastify : _fastify`, `opts.fastify ??
+ * Fastify`): when one side is the fastify factory and the other is not known, the app is made by
+ * a fastify factory either way, so the known one stands for both.
+ */
+function factoryOfEither(a: Value, b: Value): Value | undefined {
+  const isFactory = (v: Value) => v.kind === 'builtin' && v.name === 'fastify.factory';
+  const open = (v: Value) => v.kind === 'unknown' || v.kind === 'undef' || v.kind === 'null';
+  if (isFactory(a) && (open(b) || isFactory(b))) return a;
+  if (isFactory(b) && open(a)) return b;
+  return undefined;
+}
+
 function setMember(o: Value, key: string, v: Value): void {
   if (o.kind === 'obj') {
     o.props.set(key, v);
@@ -934,6 +970,14 @@ function iterate(v: Value): Value[] | undefined {
   const it = iterableItems(v);
   // A copy: the body may add to the collection it walks (JS would visit those for a Map or Set; we stop at what was there).
   return it && !it.partial ? [...it.items] : undefined;
+}
+
+/** A statement that always ends in `return` or `throw` (the last statement of a block, both branches of an `if`). */
+function endsAbruptly(st: ts.Statement): boolean {
+  if (ts.isReturnStatement(st) || ts.isThrowStatement(st)) return true;
+  if (ts.isBlock(st)) return st.statements.length > 0 && endsAbruptly(st.statements[st.statements.length - 1]);
+  if (ts.isIfStatement(st)) return !!st.elseStatement && endsAbruptly(st.thenStatement) && endsAbruptly(st.elseStatement);
+  return false;
 }
 
 function isParameterOf(fn: ts.FunctionLikeDeclaration, name: string): boolean {

@@ -352,7 +352,8 @@ export class Linker {
     const builder = new AppBuilder('plugin', entry, project?.dir ?? this.scan.root, project?.fastifyMajor ?? 5, serverOptions(UNDEF, at), 'fastify-cli', graphVersions(project), at);
     this.apps.push({ builder, enclosing: [] });
     const opts = obj();
-    if (prefix) opts.props.set('prefix', str(prefix));
+    // `-x $API_PREFIX`: the shell fills it in at run time.
+    if (prefix) opts.props.set('prefix', prefix.includes('$') ? unknown(`fastify-cli -x ${prefix} (a shell variable, known only at run time)`) : str(prefix));
     registerPlugin(this.interp, builder.root, plugin, opts, entry, module.scope, posix.basename(module.path));
   }
 

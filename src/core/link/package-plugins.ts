@@ -4,8 +4,8 @@ import { isUnknown, type OptObject, type OptValue, type PkgChild, type PkgRoute,
 import type { ContextBuilder } from './context-builder';
 import { APPLICATION_HOOKS, LIFECYCLE_HOOKS } from './instance-api';
 import type { Interpreter } from './interpreter';
-import { expandRoute, joinPrefix, optionalParamBase } from './url-join';
-import { getProp, unknown, type Value } from './values';
+import { expandRoute, joinPrefix, joinUnknownPrefix, optionalParamBase } from './url-join';
+import { getProp, originOf, unknown, type Value } from './values';
 
 /**
  * Registers a modelled npm plugin: what its model says it adds lands where Fastify puts it (the
@@ -23,9 +23,11 @@ export function applyPackageModel(interp: Interpreter, ctx: ContextBuilder, pkg:
     let prefix = ctx.ctx.prefix;
     let known = ctx.ctx.prefixKnown;
     if (p?.kind === 'str') prefix = joinPrefix(prefix, p.v, app.fastifyMajor);
-    else if (p?.kind === 'unknown' && prefixSource.kind !== 'unknown') {
-      prefix = joinPrefix(prefix, '{?}', app.fastifyMajor);
+    else if (p?.kind === 'unknown') {
+      prefix = joinUnknownPrefix(prefix, p.text ?? '{?}', app.fastifyMajor);
       known = false;
+      const from = prefixSource.kind === 'unknown' ? `options ← ${originOf(prefixSource)}` : `options.prefix ← ${originOf(p)}`;
+      interp.linker.reportAt(span, `${pkg}: prefix is not known statically (${from})`);
     }
     target = ctx.child('external', pkg, prefix, known, span);
     mark(interp, target.ctx);

@@ -20,8 +20,14 @@ export function findRoots(linker: Linker, scan: WorkspaceScan): void {
       if (m) linker.evaluate(m);
     });
   }
-  // 2. Factories nobody in the app calls (build() used only by tests): run them once.
-  for (const m of linker.modulesUsingFactory()) guarded(linker, m.path, () => runUncalledFactories(linker, m));
+  // 2. Factories nobody in the app calls (build() used only by tests): run them once. A module
+  // that only reaches fastify through `await import('fastify')` inside a function counts too.
+  const factoryModules = new Set(linker.modulesUsingFactory());
+  for (const f of appFiles) {
+    const m = linker.getModule(f.path);
+    if (m && DYNAMIC_FASTIFY.test(m.sf.text)) factoryModules.add(m);
+  }
+  for (const m of factoryModules) guarded(linker, m.path, () => runUncalledFactories(linker, m));
   // 3. Root plugins as fastify-cli loads them (app.js exporting a plugin).
   const known = new Set(scan.files.map((f) => f.path));
   for (const p of scan.projects) {
@@ -33,6 +39,37 @@ export function findRoots(linker: Linker, scan: WorkspaceScan): void {
       }
     });
   }
+  // 4. A project that depends on fastify but gave no app: say where the analysis looked.
+  for (const p of scan.projects) {
+    if (!p.fastifyRange || linker.apps.some((a) => a.builder.project === p.dir)) continue;
+    linker.reportFile(posix.join(p.dir, 'package.json'), noAppReason(linker, p, [...factoryModules], known));
+  }
+}
+
+const DYNAMIC_FASTIFY = /\b(?:import|require)\s*\(\s*['"]fastify['"]\s*\)/;
+
+/** Why a project that depends on fastify has no app: the files that could have started one. */
+function noAppReason(linker: Linker, p: Project, factoryModules: ModuleRecord[], known: Set<string>): string {
+  const inProject = (file: string) => file.startsWith(p.dir + '/') && !scanProjectsBelow(linker, p, file);
+  const looked = new Set<string>();
+  for (const m of factoryModules) if (inProject(m.path)) looked.add(m.path);
+  for (const e of p.cliEntries) looked.add(sourceOf(e, p, known) ?? e);
+  for (const dir of [p.dir, posix.join(p.dir, 'src')]) {
+    for (const ext of ['js', 'ts', 'mjs', 'cjs', 'mts', 'cts']) {
+      const f = posix.join(dir, `app.${ext}`);
+      if (known.has(f)) looked.add(f);
+    }
+  }
+  const files = [...looked].sort().map((f) => linker.rel(f));
+  const shown = files.length > 8 ? [...files.slice(0, 8), `… ${files.length - 8} more`] : files;
+  return files.length
+    ? `no fastify() call or root plugin found; looked at ${shown.join(', ')} (fastify() reached from a module top level or an uncalled factory, a \`fastify start\` entry, or app.js/app.ts at the project root or in src/ exporting a plugin)`
+    : 'no fastify() call or root plugin found: no file of this project imports fastify, no package.json script runs `fastify start`, and there is no app.js/app.ts at the project root or in src/';
+}
+
+/** True when the file belongs to a project nested inside `p`. */
+function scanProjectsBelow(linker: Linker, p: Project, file: string): boolean {
+  return linker.scan.projects.some((q) => q !== p && q.dir.startsWith(p.dir + '/') && file.startsWith(q.dir + '/'));
 }
 
 /** One root's failure (a stack overflow on absurdly nested code, a bug) must not cost the others. */
@@ -47,7 +84,7 @@ function guarded(linker: Linker, file: string, fn: () => void): void {
 function runUncalledFactories(linker: Linker, m: ModuleRecord): void {
   const visit = (n: ts.Node, outermostFn: ts.FunctionLikeDeclaration | undefined): void => {
     if (ts.isFunctionLike(n) && 'body' in n && n.body) outermostFn ??= n as ts.FunctionLikeDeclaration;
-    if (ts.isCallExpression(n) && outermostFn && !linker.hasAppAt(n) && isFactoryCallee(m, n.expression)) {
+    if (ts.isCallExpression(n) && outermostFn && !linker.hasAppAt(n) && isFactoryCallee(m, n.expression, outermostFn)) {
       const fn = linker.interp.makeFunction(outermostFn, m.scope);
       linker.interp.load(() => linker.interp.callFunction(fn, outermostFn.parameters.map(() => unknown('argument of an uncalled factory'))));
       return;
@@ -57,18 +94,64 @@ function runUncalledFactories(linker: Linker, m: ModuleRecord): void {
   visit(m.sf, undefined);
 }
 
-function isFactoryCallee(m: ModuleRecord, callee: ts.Expression): boolean {
+/**
+ * Is this callee the fastify factory: a module-level binding of it, `require('fastify')`, or a
+ * local alias made from it in the same function (`const f = fastify ? fastify : _fastify`,
+ * `const create = opts.fastify ?? Fastify`, `const { default: Fastify } = await import('fastify')`)?
+ */
+function isFactoryCallee(m: ModuleRecord, callee: ts.Expression, fn: ts.FunctionLikeDeclaration): boolean {
   let e = callee;
   while (ts.isParenthesizedExpression(e)) e = e.expression;
   if (ts.isIdentifier(e)) {
-    const v = m.scope.lookup(e.text);
-    return v?.kind === 'builtin' && v.name === 'fastify.factory';
+    const local = localInitializer(fn, e.text);
+    if (local) return mentionsFactory(m, local);
+    return isFactoryBinding(m, e.text);
   }
-  if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'require') {
-    const arg = e.arguments[0];
-    return !!arg && ts.isStringLiteral(arg) && arg.text === 'fastify';
-  }
-  return false;
+  return isFastifyModuleCall(e);
+}
+
+function isFactoryBinding(m: ModuleRecord, name: string): boolean {
+  const v = m.scope.lookup(name);
+  return v?.kind === 'builtin' && v.name === 'fastify.factory';
+}
+
+/** `require('fastify')` or `import('fastify')`. */
+function isFastifyModuleCall(e: ts.Node): boolean {
+  if (!ts.isCallExpression(e)) return false;
+  const isLoader = e.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(e.expression) && e.expression.text === 'require');
+  const arg = e.arguments[0];
+  return isLoader && !!arg && ts.isStringLiteral(arg) && arg.text === 'fastify';
+}
+
+/** The initializer of a variable (or a name destructured from it) declared in the function. */
+function localInitializer(fn: ts.FunctionLikeDeclaration, name: string): ts.Expression | undefined {
+  let found: ts.Expression | undefined;
+  const binds = (b: ts.BindingName): boolean =>
+    ts.isIdentifier(b) ? b.text === name : b.elements.some((el) => !ts.isOmittedExpression(el) && binds(el.name));
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isVariableDeclaration(n) && n.initializer && binds(n.name)) {
+      found = n.initializer;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  if (fn.body) visit(fn.body);
+  return found;
+}
+
+function mentionsFactory(m: ModuleRecord, e: ts.Expression): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if ((ts.isIdentifier(n) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n) && isFactoryBinding(m, n.text)) || isFastifyModuleCall(n)) {
+      found = true;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(e);
+  return found;
 }
 
 function pluginExport(m: ModuleRecord): FnValue | undefined {

@@ -13,6 +13,14 @@ export function joinPrefix(parent: string, pluginPrefix: string | undefined, maj
   return parent + p;
 }
 
+/**
+ * A prefix partly unknown (`{?}` for the parts only known at run time). An unknown start may be
+ * '' or '/v1' at run time, so no '/' is added before it: `{?}/items`, never `/{?}/items`.
+ */
+export function joinUnknownPrefix(parent: string, text: string, major: VersionLike): string {
+  return text.startsWith('{?}') ? parent + text : joinPrefix(parent, text, major);
+}
+
 export type TrailingSlashMode = 'both' | 'slash' | 'no-slash';
 
 export interface RegisteredUrl {

@@ -111,6 +111,11 @@ export interface UnknownValue {
   why?: string;
   node?: ts.Node;
   module?: ModuleRecord;
+  /**
+   * A string known except for the parts written `{?}` (a folder prefix after an unknown
+   * `options.prefix`, say): the text a prefix or URL shows, marked partly unknown.
+   */
+  text?: string;
 }
 
 export const UNDEF: UndefValue = { kind: 'undef' };
@@ -133,6 +138,23 @@ export function obj(props?: Map<string, Value>, partial = false): ObjValue {
 }
 export function arr(items: Value[], partial = false): ArrValue {
   return { kind: 'arr', items, partial };
+}
+
+/**
+ * Where an unknown value comes from, for reasons: the expression as written
+ * (`process.env.API_PREFIX`), else why it is unknown.
+ */
+export function originOf(v: Value): string {
+  if (v.kind !== 'unknown') return 'a value known only at run time';
+  if (v.node) {
+    try {
+      const text = v.node.getText().replace(/\s+/g, ' ');
+      if (text) return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+    } catch {
+      // A node without its source file: fall back to the reason.
+    }
+  }
+  return v.why ?? 'a value known only at run time';
 }
 
 /** Truthiness when statically known, else undefined. */

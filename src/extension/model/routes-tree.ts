@@ -83,7 +83,7 @@ export function schemaPartNames(r: RouteEntry['route']): string[] {
   if (!s) return [];
   const out: string[] = [];
   for (const k of ['params', 'querystring', 'body', 'headers'] as const) if (s[k]) out.push(k);
-  if (s.response?.length) out.push(`response ${s.response.join('/')}`);
+  if (s.response?.length || s.responsePartial) out.push(`response ${[...(s.response ?? []), ...(s.responsePartial ? ['…?'] : [])].join('/')}`);
   return out;
 }
 
