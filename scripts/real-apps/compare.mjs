@@ -115,7 +115,7 @@ export function compareApp(appDir, boot) {
     bootPackage: [...new Set(bootPackage.map((r) => `${r.method} ${r.url} (${r.package ?? notOwn(r).why})`))],
     staticPackage: [...new Set(staticPackage.map((r) => `${r.method} ${r.url} (${r.package})`))],
     packageOnlyAtBoot: [...bootPkgKeys].filter((k) => !staticPkgKeys.has(k)),
-    packageOnlyStatic: [...staticPkgKeys].filter((k) => !bootPkgKeys.has(k)),
+    packageOnlyStatic: [...staticPkgKeys].filter((k) => !bootPkgKeys.has(k)).map((k) => (staticPackage.some((r) => key(r) === k && r.conditional) ? `${k} (conditional)` : k)),
     apps: [...new Set(graph.routes.map((r) => r.app))],
     unresolved: graph.unresolved.length,
     bootErrors: booted.errors,

@@ -57,6 +57,8 @@ interface Loaded {
   name: string;
   plugin: Value;
   options: ObjValue;
+  /** With a function autoConfig: what the plugin body gets (its result and the overrides, `prefix` as returned), when `options.prefix` is the context's. */
+  bodyOptions?: () => Value;
   dependencies: string[];
   registered: boolean;
 }
@@ -281,9 +283,16 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, file: string, dire
   const override = opts.override.kind === 'obj' ? opts.override : obj(undefined, opts.override.kind === 'unknown');
   const autoConfig = prop(plugin, content, 'autoConfig');
   const options = obj();
+  let bodyOptions: (() => Value) | undefined;
   if (autoConfig.kind === 'fn') {
-    const r = interp.callFunction(autoConfig, [{ kind: 'instance', ctx }]);
-    if (r.kind === 'obj') for (const [k, v] of r.props) options.props.set(k, v);
+    // `(fastify) => ({ ...autoConfig(fastify), ...override })`: Fastify calls it with the parent
+    // when the plugin loads (after the plugins before it); only the context's prefix is the function's own.
+    bodyOptions = () => {
+      const r = interp.callFunction(autoConfig, [{ kind: 'instance', ctx }]);
+      const body = obj(r.kind === 'obj' ? new Map(r.props) : new Map(), override.partial || r.kind !== 'obj' || r.partial);
+      for (const [k, v] of override.props) body.props.set(k, v);
+      return body;
+    };
     for (const [k, v] of override.props) options.props.set(k, v);
     const p = override.props.get('prefix') ?? autoConfig.props.get('prefix');
     if (p) options.props.set('prefix', p);
@@ -317,7 +326,7 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, file: string, dire
 
   if (!opts.encapsulate && plugin.kind === 'fn') plugin.marks.skipOverride = true;
   const meta = plugin.kind === 'fn' ? plugin.marks.meta : undefined;
-  return { file, label: posix.relative(opts.dir, file), name: meta?.name ?? file, plugin, options, dependencies: meta?.dependencies ?? [], registered: false };
+  return { file, label: posix.relative(opts.dir, file), name: meta?.name ?? file, plugin, options, bodyOptions, dependencies: meta?.dependencies ?? [], registered: false };
 }
 
 /** Joins prefix parts; an unknown part keeps the known ones as text around `{?}` and where it came from. */
@@ -419,7 +428,7 @@ function registerWithDependencies(interp: Interpreter, ctx: ContextBuilder, l: L
       callInstanceMethod(interp, { kind: 'instance', ctx: target }, 'route', [route], undefined, scope);
     });
   } else {
-    registerPlugin(interp, ctx, l.plugin, l.options, fileSpan, scope, l.label);
+    registerPlugin(interp, ctx, l.plugin, l.options, fileSpan, scope, l.label, l.bodyOptions);
   }
   l.registered = true;
 }

@@ -9,6 +9,7 @@ import { behaviourNoted } from './version-rules';
 import { jsonModuleValue } from './json-value';
 import { LEGACY_CODES, REASON_PHRASES, STATUS_CODES } from '../packages/http-status-codes';
 import { newCollection } from './std-methods';
+import { envSchemaValue } from './dotenv';
 import { callRestartable, createRestartableApp, restartableValue } from './restartable';
 import { callFastifyDecorators, fastifyDecoratorsValue } from './fastify-decorators';
 import {
@@ -96,6 +97,8 @@ export function packageValue(name: string, subpath: string): Value {
     }
     case 'http-status-codes':
       return httpStatusCodes();
+    case 'env-schema':
+      return selfExporting('env-schema', ['default', 'envSchema'], 'env-schema');
     default:
       return builtin('package', undefined, name);
   }
@@ -181,6 +184,8 @@ export function callBuiltin(interp: Interpreter, b: BuiltinValue, args: Value[],
       return call && ts.isCallExpression(call) ? linker.createApp(call, scope, args[0] ?? UNDEF) : unknown();
     case 'fp':
       return fastifyPlugin(interp, args, call, scope);
+    case 'env-schema':
+      return envSchemaValue(args[0] ?? UNDEF, 'env-schema');
     case 'restartable':
       return callRestartable(interp, b, args, call, scope);
     case 'restartable.create':

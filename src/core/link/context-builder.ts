@@ -1,6 +1,7 @@
 import type { ts } from 'ts-morph';
 import type { AppGraph, Context, ContextKind, FastifyMajor, Route, ServerOptions, Span } from '../model';
 import type { VersionLike } from './version-rules';
+import type { Value } from './values';
 
 /** The app being built: its contexts, routes and the guards that keep interpretation finite. */
 export class AppBuilder {
@@ -81,6 +82,9 @@ export class AppBuilder {
 
 /** One encapsulation context under construction. */
 export class ContextBuilder {
+  /** Values of decorators the analysis knows (@fastify/env's config), visible to child contexts. */
+  readonly decoratorValues = new Map<string, Value>();
+
   constructor(
     readonly app: AppBuilder,
     readonly parent: ContextBuilder | undefined,
@@ -91,5 +95,14 @@ export class ContextBuilder {
     const ctx = this.app.newContext(kind, name, prefix, prefixKnown, span, this.ctx.id);
     this.ctx.children.push(ctx);
     return new ContextBuilder(this.app, this, ctx);
+  }
+
+  /** The known value of an instance decorator, here or in a parent context. */
+  decoratorValue(name: string): Value | undefined {
+    for (let c: ContextBuilder | undefined = this; c; c = c.parent) {
+      const v = c.decoratorValues.get(name);
+      if (v) return v;
+    }
+    return undefined;
   }
 }

@@ -2,7 +2,7 @@ import * as posix from 'node:path/posix';
 import type { ts } from 'ts-morph';
 import type { Linker } from './linker';
 import type { ModuleRecord } from './module-record';
-import { str, unknown, type Value } from './values';
+import { UNDEF, bool, getProp, num, str, unknown, type BuiltinValue, type EnvSchemaSource, type Value } from './values';
 
 /**
  * `process.env.X` as data: the `.env` file of the project (the package.json folder of the file)
@@ -86,4 +86,89 @@ export function envValue(linker: Linker, key: string, node: ts.Node | undefined,
     return str(fromExample);
   }
   return runtime();
+}
+
+/**
+ * env-schema (index.js) as data: `envSchema({ schema, data, dotenv, env })` merges the `.env` file,
+ * process.env and `data` (later wins), validates with ajv (`useDefaults`, `coerceTypes`,
+ * `removeAdditional` with `additionalProperties: false`) and returns the result. @fastify/env
+ * decorates the instance with the same object. `envSchemaValue` is that object.
+ */
+export function envSchemaValue(opts: Value, by: string): BuiltinValue {
+  const src: EnvSchemaSource = { data: new Map(), dataUnknown: false, defaults: new Map(), types: new Map(), readsEnv: true, by };
+  const o = opts.kind === 'obj' ? opts : undefined;
+  if (!o) {
+    src.dataUnknown = opts.kind !== 'undef';
+    return { kind: 'builtin', name: 'env.values', pkg: by, env: src };
+  }
+  const schema = getProp(o, 'schema');
+  const props = schema.kind === 'obj' ? getProp(schema, 'properties') : undefined;
+  if (props?.kind === 'obj' && !props.partial) {
+    src.keys = new Set(props.props.keys());
+    for (const [k, p] of props.props) {
+      if (p.kind !== 'obj') continue;
+      const d = getProp(p, 'default');
+      if (d.kind !== 'undef') src.defaults.set(k, d);
+      const t = getProp(p, 'type');
+      if (t.kind === 'str') src.types.set(k, t.v);
+    }
+  }
+  const env = getProp(o, 'env');
+  const dotenv = getProp(o, 'dotenv');
+  src.readsEnv = !(env.kind === 'bool' && env.v === false) || (dotenv.kind !== 'undef' && !(dotenv.kind === 'bool' && !dotenv.v));
+  const data = getProp(o, 'data');
+  for (const d of data.kind === 'arr' ? data.items : [data]) {
+    if (d.kind === 'undef' || (d.kind === 'builtin' && d.name === 'process.env')) continue;
+    if (d.kind !== 'obj') {
+      src.dataUnknown = true;
+      continue;
+    }
+    if (d.partial) src.dataUnknown = true;
+    for (const [k, v] of d.props) src.data.set(k, v);
+  }
+  if (data.kind === 'arr' && data.partial) src.dataUnknown = true;
+  return { kind: 'builtin', name: 'env.values', pkg: by, env: src };
+}
+
+/** `env.X` of an env-schema result: `data`, else the .env / example value, else the schema default, else unknown. */
+export function envSchemaMember(linker: Linker, b: BuiltinValue, key: string, node: ts.Node | undefined, module: ModuleRecord): Value {
+  const src = b.env;
+  if (!src) return unknown(`'${key}' of ${b.pkg ?? b.name}`, node, module);
+  const own = b.props?.get(key);
+  if (own) return own;
+  let v: Value | undefined = src.data.get(key);
+  if (v === undefined && src.dataUnknown) return unknown(`${src.by}: the data option is known only at run time (${key})`, node, module);
+  if (v === undefined && src.keys && !src.keys.has(key)) return UNDEF;
+  if (v === undefined && src.readsEnv) {
+    const fromFiles = envValue(linker, key, node, module);
+    if (fromFiles.kind !== 'unknown') v = fromFiles;
+  }
+  if (v === undefined) {
+    const d = src.defaults.get(key);
+    if (d !== undefined) {
+      noteDefault(linker, key, src.by, node, module);
+      return d;
+    }
+    return unknown(src.readsEnv ? `${key} of ${src.by} is only known at run time (process.env)` : `${key} of ${src.by} has no value`, node, module);
+  }
+  return coerce(v, src.types.get(key));
+}
+
+/** ajv's coerceTypes for the scalar types an env schema uses. */
+function coerce(v: Value, type: string | undefined): Value {
+  if (v.kind !== 'str' || !type) return v;
+  if ((type === 'number' || type === 'integer') && v.v.trim() !== '' && !Number.isNaN(Number(v.v))) return num(Number(v.v));
+  if (type === 'boolean' && (v.v === 'true' || v.v === 'false')) return bool(v.v === 'true');
+  return v;
+}
+
+function noteDefault(linker: Linker, key: string, by: string, node: ts.Node | undefined, module: ModuleRecord): void {
+  let noted = notedByLinker.get(linker);
+  if (!noted) notedByLinker.set(linker, (noted = new Set()));
+  const id = `default\0${module.project?.dir ?? ''}\0${key}`;
+  if (noted.has(id)) return;
+  noted.add(id);
+  const reason = `${key} taken from the ${by} schema default (no .env value; the value when the variable is not set)`;
+  if (node) linker.report(node, module, reason);
+  else linker.reportFile(module.path, reason);
 }

@@ -26,7 +26,7 @@ const CHAINABLE = new Set([
 export function instanceMember(inst: InstanceValue, key: string): Value {
   if (key === 'prefix') return inst.ctx.ctx.prefixKnown ? str(inst.ctx.ctx.prefix) : unknown('prefix known only at run time');
   if (key === 'then') return UNDEF;
-  return { kind: 'imethod', instance: inst, name: key };
+  return inst.ctx.decoratorValue(key) ?? { kind: 'imethod', instance: inst, name: key };
 }
 
 export function callInstanceMethod(
@@ -98,20 +98,20 @@ export function callInstanceMethod(
 }
 
 /** register(plugin, opts): a new encapsulated context, or the same one for fastify-plugin. */
-export function registerPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, optsArg: Value, span: Span, scope: Scope, nameHint?: string): void {
+export function registerPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, optsArg: Value, span: Span, scope: Scope, nameHint?: string, bodyOpts?: () => Value): void {
   // The plugin loads later (avvio); whether its register() was conditional is known now.
-  const load = () => loadPlugin(interp, ctx, pluginArg, optsArg, span, scope, nameHint);
+  const load = () => loadPlugin(interp, ctx, pluginArg, optsArg, span, scope, nameHint, bodyOpts);
   interp.enqueue(interp.conditional ? () => interp.conditionally(load) : load);
 }
 
-function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, optsArg: Value, span: Span, scope: Scope, nameHint?: string): void {
+function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, optsArg: Value, span: Span, scope: Scope, nameHint?: string, bodyOpts?: () => Value): void {
   const linker = interp.linker;
   let plugin = unwrapPromise(pluginArg);
   if (plugin.kind === 'obj' && plugin.props.has('default')) plugin = unwrapPromise(plugin.props.get('default')!);
   // Function options are called with the parent when the plugin loads; Fastify reads `prefix`
   // from the function object itself, not from what it returns (checked on fastify 5.12).
   const prefixSource = optsArg;
-  let opts = optsArg;
+  let opts = bodyOpts ? bodyOpts() : optsArg;
   if (opts.kind === 'fn') opts = interp.callFunction(opts, [{ kind: 'instance', ctx }]);
 
   if (plugin.kind === 'builtin' && plugin.name === 'autoload') {

@@ -5,7 +5,7 @@ import type { Span } from '../model';
 import { construct, initialise, makeClass } from './classes';
 import { callBuiltin, globalValue, memberOfBuiltin, newBuiltin, pathOfFileUrl } from './builtins';
 import { callInstanceMethod, instanceMember } from './instance-api';
-import { envValue } from './dotenv';
+import { envSchemaMember, envValue } from './dotenv';
 import type { Linker } from './linker';
 import type { ModuleRecord } from './module-record';
 import { Scope } from './scope';
@@ -13,7 +13,7 @@ import { binaryOp, compoundOperator, sameValue, typeOfValue } from './operators'
 import { callStringMethod, callArrayMethod, callCollectionMethod, callObjectStatic, collectionSize } from './std-methods';
 import {
   NULL, UNDEF, arr, asString, bool, getProp, isNullish, iterableItems, num, obj, primitive, str, truthy, unknown, unwrapPromise,
-  type ArrValue, type FnValue, type ObjValue, type Value,
+  type ArrValue, type FnValue, type ObjValue, type UnknownValue, type Value,
 } from './values';
 
 type Completion = undefined | { type: 'return'; value: Value } | { type: 'break' | 'continue'; label?: string };
@@ -397,6 +397,7 @@ export class Interpreter {
         }
         used.add(key);
         let pv = v.kind === 'builtin' && v.name === 'process.env' && !v.props?.has(key) ? envValue(this.linker, key, el, scope.module)
+          : v.kind === 'builtin' && v.name === 'env.values' ? envSchemaMember(this.linker, v, key, el, scope.module)
           : v.kind === 'obj' || v.kind === 'fn' || v.kind === 'builtin' || v.kind === 'arr' ? getProp(v, key) : v.kind === 'instance' ? instanceMember(v, key) : unknown();
         if (pv.kind === 'undef' && el.initializer) pv = this.eval(el.initializer, scope);
         this.bindPattern(el.name, pv, scope);
@@ -539,13 +540,21 @@ export class Interpreter {
 
   private evalTemplate(t: ts.TemplateExpression, scope: Scope): Value {
     let s = t.head.text;
+    let missing: UnknownValue | undefined;
     for (const span of t.templateSpans) {
       const v = this.eval(span.expression, scope);
       const p = primitive(v);
       if (!p || (v.kind !== 'str' && v.kind !== 'num' && v.kind !== 'bool' && v.kind !== 'null' && v.kind !== 'undef')) {
-        return unknown('template part not known statically', span.expression, scope.module);
+        // Partly known: the text keeps the known parts around `{?}` (a prefix `/${config.DIR}` shows `/{?}`).
+        missing ??= unknown('template part not known statically', span.expression, scope.module);
+        s += (v.kind === 'unknown' && v.text ? v.text : '{?}') + span.literal.text;
+        continue;
       }
       s += String(p.value) + span.literal.text;
+    }
+    if (missing) {
+      missing.text = s;
+      return missing;
     }
     return { kind: 'str', v: s, node: t, module: scope.module };
   }
@@ -631,6 +640,7 @@ export class Interpreter {
         return instanceMember(o, key);
       case 'builtin':
         if (o.name === 'process.env' && !o.props?.has(key)) return envValue(this.linker, key, node, scope.module);
+        if (o.name === 'env.values') return envSchemaMember(this.linker, o, key, node, scope.module);
         return memberOfBuiltin(o, key) ?? unknown(`'${key}' of ${o.pkg ?? o.name}`, node, scope.module);
       case 'str':
       case 'arr':

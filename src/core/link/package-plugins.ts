@@ -2,6 +2,7 @@ import type { ContentTypeParser, Decorator, Hook, MergedPlugin, Route, Span } fr
 import type { PackageModel } from '../packages';
 import { isUnknown, type OptObject, type OptValue, type PkgChild, type PkgRoute, type PkgScope, type UrlText } from '../packages/types';
 import type { ContextBuilder } from './context-builder';
+import { envSchemaValue } from './dotenv';
 import { APPLICATION_HOOKS, LIFECYCLE_HOOKS } from './instance-api';
 import type { Interpreter } from './interpreter';
 import { expandRoute, joinPrefix, joinUnknownPrefix, optionalParamBase } from './url-join';
@@ -33,7 +34,15 @@ export function applyPackageModel(interp: Interpreter, ctx: ContextBuilder, pkg:
     mark(interp, target.ctx);
   }
   applyScope(interp, target, scope, pkg, span);
+  // @fastify/env decorates the instance with env-schema's result: `fastify.config.X` has its values.
+  if (ENV_PACKAGES.includes(pkg)) {
+    const key = getProp(opts, 'confKey');
+    const name = key.kind === 'undef' ? 'config' : key.kind === 'str' ? key.v : undefined;
+    if (name !== undefined) target.decoratorValues.set(name, envSchemaValue(opts, pkg));
+  }
 }
+
+const ENV_PACKAGES = ['@fastify/env', 'fastify-env'];
 
 function applyScope(interp: Interpreter, ctx: ContextBuilder, scope: PkgScope, pkg: string, span: Span): void {
   const app = ctx.app;
@@ -85,7 +94,8 @@ function urlText(u: UrlText): { text: string; known: boolean; why?: string } {
 /** A route the package declares, expanded the way Fastify registers it (prefix, trailing slash, HEAD). */
 function declarePackageRoute(interp: Interpreter, ctx: ContextBuilder, r: PkgRoute, pkg: string, span: Span): void {
   const app = ctx.app;
-  const { text: path, known } = urlText(r.path);
+  const { text: path, known, why } = urlText(r.path);
+  if (!known && why) interp.linker.reportAt(span, `${pkg}: route URL ${path} is partly unknown (${why})`);
   const expanded = expandRoute(ctx.ctx.prefix, { methods: r.methods, path, exposeHeadRoute: r.exposeHeadRoute }, app.serverOptions, (m, u) => app.hasRoute(m, u));
   for (const e of expanded) app.markRegistered(e.method, e.url);
   const explicit = expanded.filter((e) => !e.implicitHead);
@@ -135,7 +145,7 @@ function data(v: Value, depth: number): OptValue {
     case 'imethod':
       return { kind: 'function' };
     case 'unknown':
-      return { unknown: v.why ?? 'known only at run time' };
+      return v.text ? { unknown: v.why ?? 'known only at run time', text: v.text } : { unknown: v.why ?? 'known only at run time' };
     default:
       return { unknown: `a ${v.kind} value` };
   }

@@ -78,6 +78,24 @@ export interface BuiltinValue {
   pkg?: string;
   props?: Map<string, Value>;
   marks?: PluginMarks;
+  /** For `env.values`: the object env-schema returns / @fastify/env decorates (dotenv.ts). */
+  env?: EnvSchemaSource;
+}
+
+/** What an env-schema call knows: its `data` values, the schema's properties, defaults and types. */
+export interface EnvSchemaSource {
+  /** Values of the `data` option (they win over process.env and .env). */
+  data: Map<string, Value>;
+  /** The `data` option may hold keys known only at run time. */
+  dataUnknown: boolean;
+  /** The schema's property names (others are removed: additionalProperties false, removeAdditional); undefined when not known. */
+  keys?: Set<string>;
+  defaults: Map<string, Value>;
+  types: Map<string, string>;
+  /** process.env / the .env file is read (`env` not false, or `dotenv`). */
+  readsEnv: boolean;
+  /** Who made it, for notes. */
+  by: string;
 }
 
 /** A class: `new` runs its field initialisers and constructor with a fresh object as `this`. */

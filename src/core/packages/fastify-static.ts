@@ -1,4 +1,4 @@
-import { dec, isUnknown, optIs, optSet, when, type PackageModel, type PkgRoute, type Unknown, type UrlText } from './types';
+import { dec, isUnknown, optIs, partlyKnown, optSet, when, type PackageModel, type PkgRoute, type Unknown, type UrlText } from './types';
 
 /**
  * @fastify/static (index.js): fastify-plugin. `reply.sendFile`/`reply.download` unless
@@ -19,8 +19,10 @@ export const fastifyStatic: PackageModel = {
       prefix = avoid === true || given.endsWith('/') ? given : isUnknown(avoid) ? [given, { unknown: 'option prefixAvoidTrailingSlash' }] : `${given}/`;
     } else {
       const u: Unknown = { unknown: `option prefix${isUnknown(raw) ? `: ${raw.unknown}` : ' is not a string'}` };
-      given = [u];
-      prefix = [u];
+      // A partly known prefix (`/${dir}`) keeps its known parts; the '/' Fastify appends depends on the unknown end.
+      given = isUnknown(raw) && raw.text ? partlyKnown(raw.text, u) : [u];
+      const last = given[given.length - 1];
+      prefix = typeof last === 'string' && (last.endsWith('/') || avoid === true) ? given : typeof last === 'string' && avoid !== undefined && avoid !== false ? [...given, { unknown: 'option prefixAvoidTrailingSlash' }] : typeof last === 'string' ? [...given, '/'] : given;
     }
     const serve = o.get('serve');
     const serves = isUnknown(serve) ? serve : serve !== false;

@@ -9,6 +9,18 @@ import type { DecoratorTarget, DecoratorValueKind } from '../model';
 /** A register option (or a part of it) the analysis could not compute. */
 export interface Unknown {
   unknown: string;
+  /** A string known except for the parts written `{?}` (`/{?}` for `/${env.DIR}`). */
+  text?: string;
+}
+
+/** URL text of a partly known string: its known parts, and `u` for each `{?}`. */
+export function partlyKnown(text: string, u: Unknown): (string | Unknown)[] {
+  const out: (string | Unknown)[] = [];
+  text.split('{?}').forEach((part, i) => {
+    if (i > 0) out.push({ unknown: u.unknown });
+    if (part) out.push(part);
+  });
+  return out;
 }
 
 /** Register options as the model sees them: plain data, with `Unknown` where not known statically. */
