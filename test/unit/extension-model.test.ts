@@ -19,6 +19,7 @@ import { routesTree } from '../../src/extension/model/routes-tree';
 import { where, type TreeNode } from '../../src/extension/model/tree-node';
 import { lineAndCharacter, locateSpans } from '../../src/extension/worker/locate-spans';
 import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
+import { allContexts } from '../support/graph-walk';
 
 const FIXTURES = ['cli-autoload-js', 'multi-app', 'fp-decorators', 'test-links', 'broken'] as const;
 type FixtureName = (typeof FIXTURES)[number] | 'encapsulation';
@@ -102,15 +103,6 @@ const routeByLabel = (l: Loaded, lbl: string) => {
   const found = l.index.routes.filter((e) => label(e) === lbl);
   assert.equal(found.length, 1, `one route ${lbl}`);
   return found[0];
-};
-const allContexts = (g: WorkspaceGraph): Context[] => {
-  const out: Context[] = [];
-  const walk = (c: Context) => {
-    out.push(c);
-    c.children.forEach(walk);
-  };
-  g.apps.forEach((a) => walk(a.root));
-  return out;
 };
 const contextNamed = (l: Loaded, name: string) => {
   const found = allContexts(l.graph).filter((c) => c.name === name);

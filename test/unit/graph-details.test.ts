@@ -2,9 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeWorkspace } from '../../src/core/analyze';
-import type { Context, Span, WorkspaceGraph } from '../../src/core/model';
+import type { Span } from '../../src/core/model';
 import { createNodeHost } from '../../src/core/node-host';
 import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
+import { allContexts } from '../support/graph-walk';
 
 const fixture = (name: string) => {
   const dir = fs.realpathSync(path.join(__dirname, '..', 'fixtures', name));
@@ -12,15 +13,7 @@ const fixture = (name: string) => {
 };
 /** The source text a span covers, to check spans against the code rather than against numbers. */
 const textOf = (s: Span) => fs.readFileSync(s.file, 'utf8').slice(s.start, s.end);
-const contexts = (g: WorkspaceGraph): Context[] => {
-  const out: Context[] = [];
-  const walk = (c: Context) => {
-    out.push(c);
-    c.children.forEach(walk);
-  };
-  g.apps.forEach((a) => walk(a.root));
-  return out;
-};
+const contexts = allContexts;
 
 describe('graph details beyond method and URL', () => {
   it('points schema parts at the object that defines them, in another module when imported', () => {

@@ -4,6 +4,7 @@ import type { Decorator, Hook, MergedPlugin, Span } from '../model';
 import { pathOfFileUrl } from './builtins';
 import type { ContextBuilder } from './context-builder';
 import { APPLICATION_HOOKS, LIFECYCLE_HOOKS, callInstanceMethod } from './instance-api';
+import { markConditional } from './add-route';
 import type { Interpreter } from './interpreter';
 import type { ModuleRecord } from './module-record';
 import { Scope } from './scope';
@@ -142,7 +143,7 @@ function collected(cls: ClassValue): Pick<ClassMeta, 'handlers' | 'hooks' | 'err
 export function runBootstrap(interp: Interpreter, ctx: ContextBuilder, opts: Value, span: Span): void {
   const app = ctx.app;
   const linker = interp.linker;
-  ctx.ctx.plugins.push(mark<MergedPlugin>(interp, { name: 'fastifyDecorators', span, external: PKG, meta: { name: 'fastifyDecorators' }, order: app.order() }));
+  ctx.ctx.plugins.push(markConditional<MergedPlugin>(interp, { name: 'fastifyDecorators', span, external: PKG, meta: { name: 'fastifyDecorators' }, order: app.order() }));
   if (opts.kind !== 'obj') {
     linker.reportAt(span, `${PKG}: bootstrap options not known statically; its controllers are not in the graph`);
     return;
@@ -154,7 +155,7 @@ export function runBootstrap(interp: Interpreter, ctx: ContextBuilder, opts: Val
     if (list.kind !== 'arr' || list.partial) linker.reportAt(span, `${PKG}: the controllers list is not known statically`);
     if (list.kind === 'arr') controllers.push(...list.items);
   } else if (opts.partial) linker.reportAt(span, `${PKG}: bootstrap options may hold controllers not known statically`);
-  ctx.ctx.decorators.push(mark<Decorator>(interp, { target: 'instance', name: CLASS_LOADER, valueKind: 'function', span, order: app.order() }));
+  ctx.ctx.decorators.push(markConditional<Decorator>(interp, { target: 'instance', name: CLASS_LOADER, valueKind: 'function', span, order: app.order() }));
   const prefix = getProp(opts, 'prefix');
   const seen = new Set<Value>();
   for (const c of controllers) {
@@ -196,7 +197,7 @@ function loadController(interp: Interpreter, ctx: ContextBuilder, c: Value, pref
       linker.reportAt(classSpan, `${PKG}: the prefix of controller ${name} is not known statically`);
     } else full = joinPrefix(full, prefixText + routeText, app.fastifyAt);
     const target = ctx.child('plugin', name, full, known, classSpan);
-    mark(interp, target.ctx);
+    markConditional(interp, target.ctx);
     target.ctx.pluginSpan = classSpan;
     target.ctx.file = cls.module.path;
     interp.load(() => {
@@ -245,7 +246,7 @@ function addHook(interp: Interpreter, ctx: ContextBuilder, nameV: Value, fn: FnV
   const kind: Hook['kind'] = LIFECYCLE_HOOKS.includes(name) ? 'lifecycle' : APPLICATION_HOOKS.includes(name) ? 'application' : 'unknown';
   const isAsync = (ts.getCombinedModifierFlags(fn.node as ts.Declaration) & ts.ModifierFlags.Async) !== 0;
   const hook: Hook = { name, kind, style: isAsync ? 'async' : 'callback', params: fn.node.parameters.length, span, handlerSpan: interp.span(fn.node, fn.module), order: ctx.app.order() };
-  ctx.ctx.hooks.push(mark(interp, hook));
+  ctx.ctx.hooks.push(markConditional(interp, hook));
 }
 
 function findMethod(interp: Interpreter, cls: ClassValue, name: string): FnValue | undefined {
@@ -313,10 +314,6 @@ function loadDirectory(interp: Interpreter, opts: ObjValue, span: Span): Value[]
   return out;
 }
 
-function mark<T extends { conditional?: boolean }>(interp: Interpreter, item: T): T {
-  if (interp.conditional) item.conditional = true;
-  return item;
-}
 
 function isStatic(m: ts.ClassElement): boolean {
   return (ts.getCombinedModifierFlags(m as ts.Declaration) & ts.ModifierFlags.Static) !== 0;

@@ -8,7 +8,8 @@ import { applyPackageModel } from './package-plugins';
 import type { ContextBuilder } from './context-builder';
 import type { Interpreter } from './interpreter';
 import type { Scope } from './scope';
-import { allMethods, expandRoute, joinPrefix, joinUnknownPrefix, optionalParamBase, type TrailingSlashMode } from './url-join';
+import { allMethods, joinPrefix, joinUnknownPrefix, type TrailingSlashMode } from './url-join';
+import { addRoute, markConditional } from './add-route';
 import {
   UNDEF, asString, getProp, obj, originOf, str, truthy, unknown, unwrapPromise,
   type FnValue, type InstanceValue, type Value,
@@ -61,7 +62,7 @@ export function callInstanceMethod(
       const target: DecoratorTarget = name === 'decorate' ? 'instance' : name === 'decorateRequest' ? 'request' : 'reply';
       const dn = asString(args[0] ?? UNDEF);
       if (dn === undefined) interp.linker.reportAt(callSpan, `${name}(): decorator name not known statically`);
-      else ctx.ctx.decorators.push(mark<Decorator>(interp, { target, name: dn, valueKind: decoratorKind(args[1] ?? UNDEF), span: callSpan, order: ctx.app.order() }));
+      else ctx.ctx.decorators.push(markConditional<Decorator>(interp, { target, name: dn, valueKind: decoratorKind(args[1] ?? UNDEF), span: callSpan, order: ctx.app.order() }));
       return inst;
     }
     case 'addSchema': {
@@ -129,7 +130,7 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
       applyPackageModel(interp, ctx, pkg, model, opts, prefixSource, span);
       return;
     }
-    ctx.ctx.plugins.push(mark<MergedPlugin>(interp, { name: plugin.marks?.meta?.name ?? pkg, span, external: pkg, meta: plugin.marks?.meta, order: ctx.app.order() }));
+    ctx.ctx.plugins.push(markConditional<MergedPlugin>(interp, { name: plugin.marks?.meta?.name ?? pkg, span, external: pkg, meta: plugin.marks?.meta, order: ctx.app.order() }));
     linker.reportAt(span, `plugin from package '${pkg}' is not analysed (its decorators, hooks and routes are not in the graph)`);
     return;
   }
@@ -148,7 +149,7 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
   const pluginSpan = interp.span(fn.node, fn.module);
   let target = ctx;
   if (fn.marks.skipOverride) {
-    ctx.ctx.plugins.push(mark<MergedPlugin>(interp, { name, span, pluginSpan, meta: fn.marks.meta, order: app.order() }));
+    ctx.ctx.plugins.push(markConditional<MergedPlugin>(interp, { name, span, pluginSpan, meta: fn.marks.meta, order: app.order() }));
   } else {
     const p = prefixSource.kind === 'obj' || prefixSource.kind === 'fn' ? getProp(prefixSource, 'prefix') : prefixSource.kind === 'unknown' ? unknown('register options known only at run time') : UNDEF;
     let prefix = ctx.ctx.prefix;
@@ -162,7 +163,7 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
       linker.reportAt(span, `prefix of plugin '${name}' is not known statically (${from})`);
     }
     target = ctx.child('plugin', name, prefix, known, span);
-    mark(interp, target.ctx);
+    markConditional(interp, target.ctx);
     target.ctx.pluginSpan = pluginSpan;
     target.ctx.file = fn.module.path;
     if (fn.marks.meta) {
@@ -247,37 +248,15 @@ function declareRoute(
   const pts = asString(getProp(opts, 'prefixTrailingSlash')) as TrailingSlashMode | undefined;
   const exposeHeadRoute = getProp(opts, 'exposeHeadRoute');
   const shape = { methods: registerMethods, path, prefixTrailingSlash: pts, exposeHeadRoute: exposeHeadRoute.kind === 'undef' ? undefined : truthy(exposeHeadRoute) };
-  const expanded = expandRoute(ctx.ctx.prefix, shape, app.serverOptions, (m, u) => app.hasRoute(m, u));
-  for (const e of expanded) app.markRegistered(e.method, e.url);
-
-  const explicit = expanded.filter((e) => !e.implicitHead);
-  const main = explicit.find((e) => e.onRoute) ?? explicit[0];
-  const url = main?.url ?? ctx.ctx.prefix + path;
-  const alsoServes = [...new Set(explicit.filter((e) => e.url !== url).map((e) => e.url))];
-  const optionalBase = optionalParamBase(url);
-  if (optionalBase !== undefined) alsoServes.push(optionalBase);
-
-  const base = {
-    url,
-    path,
-    prefix: ctx.ctx.prefix,
+  addRoute(interp, ctx, methods, shape, {
     urlKnown,
     via,
-    contextId: ctx.ctx.id,
     span,
     handlerSpan: handler.kind === 'fn' ? interp.span(handler.node, handler.module) : undefined,
     handlerName: handler.kind === 'fn' ? functionName(handler.node) : undefined,
     schema: routeSchema(interp, getProp(opts, 'schema')),
     hooks: routeHooks(interp, opts, span),
-  };
-  const route = mark<Route>(interp, { id: app.routeId(), methods, alsoServes, ...base });
-  ctx.ctx.routes.push(route);
-  app.routes.push(route);
-  for (const h of expanded.filter((e) => e.implicitHead)) {
-    const head = mark<Route>(interp, { id: app.routeId(), methods: ['HEAD'], alsoServes: [], implicitHead: true, ...base, url: h.url });
-    ctx.ctx.routes.push(head);
-    app.routes.push(head);
-  }
+  });
 }
 
 /** The name a function is known by: its own, or the variable or property it is assigned to. */
@@ -302,10 +281,6 @@ function callSiteSpan(interp: Interpreter, call: ts.CallExpression | ts.NewExpre
 }
 
 /** Flags what is declared under a run-time condition, so rules can tell "maybe" from "always". */
-function mark<T extends { conditional?: boolean }>(interp: Interpreter, item: T): T {
-  if (interp.conditional) item.conditional = true;
-  return item;
-}
 
 function within(inner: ts.Node, outer: ts.Node): boolean {
   return inner.getSourceFile() === outer.getSourceFile() && inner.pos >= outer.pos && inner.end <= outer.end;
@@ -376,7 +351,7 @@ function addHook(interp: Interpreter, ctx: ContextBuilder, args: Value[], span: 
     hook.params = fn.node.parameters.length;
     hook.handlerSpan = interp.span(fn.node, fn.module);
   }
-  ctx.ctx.hooks.push(mark(interp, hook));
+  ctx.ctx.hooks.push(markConditional(interp, hook));
 }
 
 function decoratorKind(v: Value): DecoratorValueKind {

@@ -1,11 +1,12 @@
-import type { ContentTypeParser, Decorator, Hook, MergedPlugin, Route, Span } from '../model';
+import type { ContentTypeParser, Decorator, Hook, MergedPlugin, Span } from '../model';
 import type { PackageModel } from '../packages';
 import { isUnknown, type OptObject, type OptValue, type PkgChild, type PkgRoute, type PkgScope, type UrlText } from '../packages/types';
 import type { ContextBuilder } from './context-builder';
 import { envSchemaValue } from './dotenv';
 import { APPLICATION_HOOKS, LIFECYCLE_HOOKS } from './instance-api';
 import type { Interpreter } from './interpreter';
-import { expandRoute, joinPrefix, joinUnknownPrefix, optionalParamBase } from './url-join';
+import { joinPrefix, joinUnknownPrefix } from './url-join';
+import { addRoute, markConditional } from './add-route';
 import { getProp, originOf, unknown, type Value } from './values';
 
 /**
@@ -18,7 +19,7 @@ export function applyPackageModel(interp: Interpreter, ctx: ContextBuilder, pkg:
   const scope = typeof model.adds === 'function' ? model.adds(optionsView(opts)) : model.adds;
   let target = ctx;
   if (model.wrapped) {
-    ctx.ctx.plugins.push(mark<MergedPlugin>(interp, { name: pkg, span, external: pkg, order: app.order() }));
+    ctx.ctx.plugins.push(markConditional<MergedPlugin>(interp, { name: pkg, span, external: pkg, order: app.order() }));
   } else {
     const p = prefixSource.kind === 'obj' || prefixSource.kind === 'fn' ? getProp(prefixSource, 'prefix') : prefixSource.kind === 'unknown' ? unknown('register options known only at run time') : undefined;
     let prefix = ctx.ctx.prefix;
@@ -31,7 +32,7 @@ export function applyPackageModel(interp: Interpreter, ctx: ContextBuilder, pkg:
       interp.linker.reportAt(span, `${pkg}: prefix is not known statically (${from})`);
     }
     target = ctx.child('external', pkg, prefix, known, span);
-    mark(interp, target.ctx);
+    markConditional(interp, target.ctx);
   }
   applyScope(interp, target, scope, pkg, span);
   // @fastify/env decorates the instance with env-schema's result: `fastify.config.X` has its values.
@@ -53,13 +54,13 @@ function applyScope(interp: Interpreter, ctx: ContextBuilder, scope: PkgScope, p
     }
     const dec: Decorator = { target: d.target, name: d.name, valueKind: d.kind ?? 'unknown', span, order: app.order() };
     if (d.conditional) dec.conditional = true;
-    ctx.ctx.decorators.push(mark(interp, dec));
+    ctx.ctx.decorators.push(markConditional(interp, dec));
   }
   for (const h of scope.hooks ?? []) {
     const kind: Hook['kind'] = LIFECYCLE_HOOKS.includes(h.name) ? 'lifecycle' : APPLICATION_HOOKS.includes(h.name) ? 'application' : 'unknown';
     const hook: Hook = { name: h.name, kind, style: 'unknown', span, order: app.order() };
     if (h.conditional) hook.conditional = true;
-    ctx.ctx.hooks.push(mark(interp, hook));
+    ctx.ctx.hooks.push(markConditional(interp, hook));
   }
   for (const id of scope.schemas ?? []) ctx.ctx.schemas.push({ id, span, order: app.order() });
   for (const t of scope.contentTypeParsers ?? []) ctx.ctx.contentTypeParsers.push({ contentTypes: [t], span, order: app.order() } satisfies ContentTypeParser);
@@ -80,7 +81,7 @@ function applyChild(interp: Interpreter, ctx: ContextBuilder, child: PkgChild, p
   const { text, known } = urlText(child.prefix ?? '');
   const prefix = joinPrefix(ctx.ctx.prefix, text, ctx.app.fastifyMajor);
   const target = ctx.child('external', child.name, prefix, ctx.ctx.prefixKnown && known, span);
-  mark(interp, target.ctx);
+  markConditional(interp, target.ctx);
   applyScope(interp, target, child, pkg, span);
 }
 
@@ -93,33 +94,16 @@ function urlText(u: UrlText): { text: string; known: boolean; why?: string } {
 
 /** A route the package declares, expanded the way Fastify registers it (prefix, trailing slash, HEAD). */
 function declarePackageRoute(interp: Interpreter, ctx: ContextBuilder, r: PkgRoute, pkg: string, span: Span): void {
-  const app = ctx.app;
   const { text: path, known, why } = urlText(r.path);
   if (!known && why) interp.linker.reportAt(span, `${pkg}: route URL ${path} is partly unknown (${why})`);
-  const expanded = expandRoute(ctx.ctx.prefix, { methods: r.methods, path, exposeHeadRoute: r.exposeHeadRoute }, app.serverOptions, (m, u) => app.hasRoute(m, u));
-  for (const e of expanded) app.markRegistered(e.method, e.url);
-  const explicit = expanded.filter((e) => !e.implicitHead);
-  const main = explicit.find((e) => e.onRoute) ?? explicit[0];
-  const url = main?.url ?? ctx.ctx.prefix + path;
-  const alsoServes = [...new Set(explicit.filter((e) => e.url !== url).map((e) => e.url))];
-  const optionalBase = optionalParamBase(url);
-  if (optionalBase !== undefined) alsoServes.push(optionalBase);
-  const base = { url, path, prefix: ctx.ctx.prefix, urlKnown: ctx.ctx.prefixKnown && known, via: 'package', contextId: ctx.ctx.id, span, hooks: [], package: pkg };
-  const route = mark<Route>(interp, { id: app.routeId(), methods: r.methods, alsoServes, ...base });
-  if (r.conditional) route.conditional = true;
-  ctx.ctx.routes.push(route);
-  app.routes.push(route);
-  for (const h of expanded.filter((e) => e.implicitHead)) {
-    const head = mark<Route>(interp, { id: app.routeId(), methods: ['HEAD'], alsoServes: [], implicitHead: true, ...base, url: h.url });
-    if (r.conditional) head.conditional = true;
-    ctx.ctx.routes.push(head);
-    app.routes.push(head);
-  }
-}
-
-function mark<T extends { conditional?: boolean }>(interp: Interpreter, item: T): T {
-  if (interp.conditional) item.conditional = true;
-  return item;
+  addRoute(interp, ctx, r.methods, { methods: r.methods, path, exposeHeadRoute: r.exposeHeadRoute }, {
+    urlKnown: ctx.ctx.prefixKnown && known,
+    via: 'package',
+    span,
+    hooks: [],
+    package: pkg,
+    ...(r.conditional ? { conditional: true } : {}),
+  });
 }
 
 /** The register options as plain data for a model, `Unknown` where the analysis has no value. */
