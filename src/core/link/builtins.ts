@@ -12,6 +12,8 @@ import { newCollection } from './std-methods';
 import { envSchemaValue } from './dotenv';
 import { callRestartable, createRestartableApp, restartableValue } from './restartable';
 import { callFastifyDecorators, fastifyDecoratorsValue } from './fastify-decorators';
+import { FASTIFY_AWILIX_PACKAGES, awilixValue, callAwilix, fastifyAwilixValue } from './awilix';
+import type { Linker } from './linker';
 import {
   NULL, UNDEF, arr, asString, bool, cloneValue, constFn, getProp, iterableItems, num, obj, str, toJson, truthy, unknown, unwrapPromise,
   type BuiltinValue, type Value,
@@ -34,7 +36,7 @@ function selfExporting(name: string, aliases: string[], pkg: string): BuiltinVal
 const PATH_FUNCTIONS = ['join', 'resolve', 'dirname', 'basename', 'extname', 'normalize', 'relative'];
 
 /** The value `require(name)` gives for a package or node builtin. */
-export function packageValue(name: string, subpath: string): Value {
+export function packageValue(name: string, subpath: string, linker?: Linker): Value {
   if (subpath) return builtin('package', undefined, `${name}/${subpath}`);
   switch (name) {
     case 'fastify':
@@ -90,6 +92,8 @@ export function packageValue(name: string, subpath: string): Value {
       return restartableValue(name);
     case 'fastify-decorators':
       return fastifyDecoratorsValue(name);
+    case 'awilix':
+      return awilixValue(name);
     case 'process': {
       const p = processValue();
       p.props!.set('default', p);
@@ -100,6 +104,8 @@ export function packageValue(name: string, subpath: string): Value {
     case 'env-schema':
       return selfExporting('env-schema', ['default', 'envSchema'], 'env-schema');
     default:
+      // @fastify/awilix: its module-level containers are one per analysis (awilix.ts).
+      if (linker && FASTIFY_AWILIX_PACKAGES.includes(name)) return fastifyAwilixValue(linker, name);
       return builtin('package', undefined, name);
   }
 }
@@ -248,6 +254,7 @@ export function callBuiltin(interp: Interpreter, b: BuiltinValue, args: Value[],
       if (b.name.startsWith('desm.')) return desmFunction(b.name.slice(5), args, scope);
       if (b.name.startsWith('fs.')) return fsFunction(interp, b.name, args, scope, call);
       if (b.name.startsWith('fd.')) return callFastifyDecorators(interp, b, args, call, scope);
+      if (b.name.startsWith('awilix.')) return callAwilix(interp, b, args, call, scope);
       interp.touchCallbacks(args);
       return unknown(b.pkg ? `result of a call into '${b.pkg}'` : `result of ${b.name}()`);
   }

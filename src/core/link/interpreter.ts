@@ -658,6 +658,8 @@ export class Interpreter {
           const pv = o.props.get(key);
           // A getter (object literal or class): reading the property runs it with the object as `this`.
           if (pv?.kind === 'fn' && pv.props.has('__getter')) return this.callFunction(pv, [], o);
+          // Read once: an awilix cradle resolves its properties when read (awilix.ts).
+          if (pv !== undefined) return pv;
         }
         return getProp(o, key);
       case 'coll':

@@ -243,10 +243,10 @@ export class Linker {
         return { kind: 'module', module: this.evaluate(m) };
       }
       case 'builtin':
-        return { kind: 'value', value: packageValue(r.name, '') };
+        return { kind: 'value', value: packageValue(r.name, '', this) };
       case 'package': {
         if (r.note) this.report(node, from, r.note);
-        const v = packageValue(r.name, r.subpath);
+        const v = packageValue(r.name, r.subpath, this);
         if (v.kind === 'builtin' && v.name === 'fastify.factory') this.factoryModules.add(from);
         return { kind: 'value', value: v };
       }

@@ -8,6 +8,7 @@ import type { Interpreter } from './interpreter';
 import { joinPrefix, joinUnknownPrefix } from './url-join';
 import { addRoute, markConditional } from './add-route';
 import { getProp, originOf, unknown, type Value } from './values';
+import { FASTIFY_AWILIX_PACKAGES, fastifyAwilixContainer } from './awilix';
 
 /**
  * Registers a modelled npm plugin: what its model says it adds lands where Fastify puts it (the
@@ -41,6 +42,8 @@ export function applyPackageModel(interp: Interpreter, ctx: ContextBuilder, pkg:
     const name = key.kind === 'undef' ? 'config' : key.kind === 'str' ? key.v : undefined;
     if (name !== undefined) target.decoratorValues.set(name, envSchemaValue(opts, pkg));
   }
+  // @fastify/awilix decorates `diContainer` with its shared container (awilix.ts models it).
+  if (FASTIFY_AWILIX_PACKAGES.includes(pkg)) target.decoratorValues.set('diContainer', fastifyAwilixContainer(interp.linker, pkg, opts));
 }
 
 const ENV_PACKAGES = ['@fastify/env', 'fastify-env'];

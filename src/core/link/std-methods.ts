@@ -195,8 +195,10 @@ export function callObjectStatic(name: string, args: Value[]): Value {
         return arr(idx, o.partial);
       }
       if (o.kind !== 'obj') return unknown();
+      // Keys only: an awilix cradle resolves a property when its value is read (awilix.ts).
+      if (name === 'keys') return arr([...o.props.keys()].filter((k) => !k.startsWith('symbol:')).map((k) => str(k)), o.partial);
       const entries = [...o.props.entries()].filter(([k]) => !k.startsWith('symbol:'));
-      const items = entries.map(([k, v]) => (name === 'keys' ? str(k) : name === 'values' ? v : arr([str(k), v])));
+      const items = entries.map(([k, v]) => (name === 'values' ? v : arr([str(k), v])));
       return arr(items, o.partial);
     }
     case 'assign': {
