@@ -10,6 +10,8 @@
 // the static graph has them.
 // queries.json (optional): [{ app, method, url }]; each is answered after ready() with
 // app.hasRoute({ method, url }) and, for a URL without parameters, app.findRoute({ method, url }).
+// Fastify 3 has neither: there its find-my-way router answers (hasRoute as in Fastify 5: a route
+// registered with that path; findRoute: find()).
 import { subscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -52,6 +54,31 @@ function creationSite() {
   return null;
 }
 
+const require = createRequire(join(dir, 'package.json'));
+
+/**
+ * Fastify 3 (no hasRoute/findRoute): the instance's find-my-way router, caught through
+ * printRoutes, which Fastify 3 binds to router.prettyPrint when the instance is built, so the
+ * prototype is wrapped before any instance exists. Null on Fastify 4 and 5.
+ */
+let routerOf = null;
+if (require('fastify/package.json').version.startsWith('3.')) {
+  const Router = createRequire(require.resolve('fastify'))('find-my-way');
+  const prettyPrint = Router.prototype.prettyPrint;
+  let caught;
+  Router.prototype.prettyPrint = function (...args) {
+    if (caught !== undefined) return (caught = this), '';
+    return prettyPrint.apply(this, args);
+  };
+  routerOf = (app) => {
+    caught = null;
+    app.printRoutes();
+    const router = caught;
+    caught = undefined;
+    return router;
+  };
+}
+
 const TARGETS = { decorate: 'instance', decorateRequest: 'request', decorateReply: 'reply' };
 
 subscribe('fastify.initialization', ({ fastify }) => {
@@ -85,7 +112,6 @@ const unwrap = (m) => {
   return v;
 };
 
-const require = createRequire(join(dir, 'package.json'));
 for (const entry of manifest.boot) {
   currentEntry = entry.entry;
   const mod = await import(pathToFileURL(join(dir, entry.entry)).href);
@@ -107,12 +133,18 @@ for (const entry of manifest.boot) {
 const appKey = (r) => (r.createdAt ? `${r.createdAt.file}:${r.createdAt.line}` : `plugin ${r.entry}`);
 const served = instances.map((r) => {
   const answers = [];
+  const router = routerOf?.(r.app);
+  // hasRoute as Fastify 5 has it: a route registered with that exact path (find-my-way keeps '*' as is).
+  const hasRoute = router
+    ? ({ method, url }) => router.routes.some((route) => route.method === method && (route.path[0] === '*' ? `/${route.path}` : route.path) === url)
+    : (q) => r.app.hasRoute(q);
+  const findRoute = router ? ({ method, url }) => router.find(method, url) : (q) => r.app.findRoute(q);
   for (const q of queries) {
     if (q.app !== appKey(r)) continue;
     // find-my-way stores a path that starts with '*' (onRoute's `*` of OPTIONS *) as '/*'.
-    const has = r.app.hasRoute({ method: q.method, url: q.url.startsWith('*') ? `/${q.url}` : q.url });
+    const has = hasRoute({ method: q.method, url: q.url.startsWith('*') ? `/${q.url}` : q.url });
     const literal = !/[:*]/.test(q.url);
-    answers.push({ ...q, has, found: literal ? r.app.findRoute({ method: q.method, url: q.url }) !== null : null });
+    answers.push({ ...q, has, found: literal ? findRoute({ method: q.method, url: q.url }) !== null : null });
   }
   return answers;
 });

@@ -11,8 +11,8 @@ export interface BootEntry {
 
 export interface FixtureManifest {
   description: string;
-  /** Fastify major to boot with (default 5); 4 uses the fastify4 / fastify-plugin4 / @fastify/autoload5 aliases. */
-  fastify?: 4 | 5;
+  /** Fastify major to boot with (default 5); 4 uses the fastify4 / fastify-plugin4 / @fastify/autoload5 aliases, 3 the fastify3 / fastify-plugin3 ones. */
+  fastify?: 3 | 4 | 5;
   boot: BootEntry[] | false;
   why?: string;
   /** Packages copied (not linked) from the repo's node_modules into a shadow copy's node_modules, for packages that look for the app's package.json next to their own folder (module-alias). */
@@ -93,18 +93,25 @@ export function listFixtures(): { name: string; dir: string; manifest: FixtureMa
 }
 
 const ROOT = path.join(__dirname, '..', '..');
-const V4_PACKAGES: Record<string, string> = { fastify: 'fastify4', 'fastify-plugin': 'fastify-plugin4', '@fastify/autoload': '@fastify/autoload5' };
+/**
+ * The npm aliases an older Fastify line boots with. Fastify 3's plugins keep their unscoped names
+ * (fastify-autoload, fastify-cors, fastify-sensible: dev dependencies under their own names).
+ */
+const OLD_LINE_PACKAGES: Record<3 | 4, Record<string, string>> = {
+  3: { fastify: 'fastify3', 'fastify-plugin': 'fastify-plugin3' },
+  4: { fastify: 'fastify4', 'fastify-plugin': 'fastify-plugin4', '@fastify/autoload': '@fastify/autoload5' },
+};
 
 /**
- * A Fastify 4 fixture boots from a copy under test/.tmp whose node_modules point the package
- * names at the v4-line aliases installed as dev dependencies.
+ * A Fastify 3 or 4 fixture boots from a copy under test/.tmp whose node_modules point the package
+ * names at that line's aliases installed as dev dependencies.
  */
-function v4Shadow(dir: string): string {
+function oldLineShadow(dir: string, major: 3 | 4): string {
   // One copy per test process: two runs in the same tree must not delete each other's copy.
-  const shadow = path.join(ROOT, 'test', '.tmp', `fastify4-${process.pid}`, path.basename(dir));
+  const shadow = path.join(ROOT, 'test', '.tmp', `fastify${major}-${process.pid}`, path.basename(dir));
   fs.rmSync(shadow, { recursive: true, force: true });
   fs.cpSync(dir, shadow, { recursive: true });
-  for (const [name, alias] of Object.entries(V4_PACKAGES)) {
+  for (const [name, alias] of Object.entries(OLD_LINE_PACKAGES[major])) {
     const link = path.join(shadow, 'node_modules', name);
     fs.mkdirSync(path.dirname(link), { recursive: true });
     fs.symlinkSync(path.join(ROOT, 'node_modules', alias), link, 'dir');
@@ -142,7 +149,8 @@ function packageShadow(dir: string, manifest: FixtureManifest): string {
  */
 export function bootFixture(dir: string, queries: RouteQuery[] = []): Promise<RuntimeBoot> {
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'fixture.json'), 'utf8')) as FixtureManifest;
-  const bootDir = manifest.fastify === 4 ? v4Shadow(dir) : manifest.copyPackages || manifest.links || manifest.aliases ? packageShadow(dir, manifest) : dir;
+  const oldLine = manifest.fastify === 3 || manifest.fastify === 4 ? manifest.fastify : undefined;
+  const bootDir = oldLine ? oldLineShadow(dir, oldLine) : manifest.copyPackages || manifest.links || manifest.aliases ? packageShadow(dir, manifest) : dir;
   const queryFile = path.join(ROOT, 'test', '.tmp', `boot-queries-${process.pid}`, `${path.basename(dir)}.json`);
   fs.mkdirSync(path.dirname(queryFile), { recursive: true });
   fs.writeFileSync(queryFile, JSON.stringify(queries));
@@ -153,7 +161,7 @@ export function bootFixture(dir: string, queries: RouteQuery[] = []): Promise<Ru
       { cwd: bootDir, env: { ...process.env, FASTIFY_AUTOLOAD_TYPESCRIPT: '1', ...manifest.env }, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         fs.rmSync(queryFile, { force: true });
-        if (manifest.fastify === 4) fs.rmSync(path.dirname(bootDir), { recursive: true, force: true });
+        if (oldLine) fs.rmSync(path.dirname(bootDir), { recursive: true, force: true });
         if (err) return reject(new Error(`booting ${dir} failed: ${stderr || err.message}`));
         resolve(JSON.parse(stdout.trim().split('\n').pop()!) as RuntimeBoot);
       },

@@ -10,6 +10,7 @@ import type { Interpreter } from './interpreter';
 import type { Scope } from './scope';
 import { allMethods, joinPrefix, joinUnknownPrefix, type TrailingSlashMode } from './url-join';
 import { addRoute, markConditional } from './add-route';
+import { behaviourAt } from './version-rules';
 import {
   UNDEF, asString, getProp, obj, originOf, str, truthy, unknown, unwrapPromise,
   type FnValue, type InstanceValue, type Value,
@@ -248,7 +249,7 @@ function declareRoute(
   const pts = asString(getProp(opts, 'prefixTrailingSlash')) as TrailingSlashMode | undefined;
   const exposeHeadRoute = getProp(opts, 'exposeHeadRoute');
   const shape = { methods: registerMethods, path, prefixTrailingSlash: pts, exposeHeadRoute: exposeHeadRoute.kind === 'undef' ? undefined : truthy(exposeHeadRoute) };
-  addRoute(interp, ctx, methods, shape, {
+  const fields = {
     urlKnown,
     via,
     span,
@@ -256,7 +257,15 @@ function declareRoute(
     handlerName: handler.kind === 'fn' ? functionName(handler.node) : undefined,
     schema: routeSchema(interp, getProp(opts, 'schema')),
     hooks: routeHooks(interp, opts, span),
-  });
+  };
+  if (behaviourAt('fastify.routes-added-at-call', app.fastifyAt)) {
+    addRoute(interp, ctx, methods, shape, fields);
+    return;
+  }
+  // Fastify 3 adds the route in an after() callback: queued like a register(), behind the plugins
+  // registered before it; whether the call was conditional is known now.
+  const add = () => void addRoute(interp, ctx, methods, shape, fields);
+  interp.enqueue(interp.conditional ? () => interp.conditionally(add) : add);
 }
 
 /** The name a function is known by: its own, or the variable or property it is assigned to. */

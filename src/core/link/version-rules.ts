@@ -17,6 +17,7 @@ export type RuleId =
   | 'fastify-plugin.encapsulate'
   | 'fastify.expose-head-routes-default'
   | 'fastify.ignore-duplicate-slashes'
+  | 'fastify.routes-added-at-call'
   | 'fastify.all-webdav-methods'
   | 'fastify.all-report-mkcalendar'
   | 'fastify.all-v5-methods'
@@ -76,6 +77,13 @@ export const VERSION_RULES: readonly VersionRule[] = [
     since: '4.0.0',
     description: 'server option ignoreDuplicateSlashes exists (Fastify 3: ignored)',
     source: 'lib/route.js (v3 has no ignoreDuplicateSlashes)',
+  },
+  {
+    id: 'fastify.routes-added-at-call',
+    pkg: 'fastify',
+    since: '4.0.0',
+    description: "route() and the shorthands add the route (onRoute runs) at the call (Fastify 3: in an after() callback, so behind the plugins the same body registered before it; checked by booting test/fixtures/v3-app)",
+    source: 'lib/route.js route() (v3: `this.after((notHandledErr, done) => { … afterRouteAdded … })`)',
   },
   {
     id: 'fastify.all-webdav-methods',

@@ -2,11 +2,11 @@ import { dec, isUnknown, type PackageModel } from './types';
 
 /**
  * @fastify/cors (index.js): fastify-plugin. The `OPTIONS *` route is added whatever the options
- * (`preflight: false` only stops answering preflights in the hook; the same in fastify-cors 6);
+ * (`preflight: false` only stops answering preflights in the hook);
  * the CORS hook is `hook` (default 'onRequest').
  */
 export const fastifyCors: PackageModel = {
-  names: ['@fastify/cors', 'fastify-cors'],
+  names: ['@fastify/cors'],
   wrapped: true,
   adds: (o) => {
     const hook = o.get('hook');
@@ -16,4 +16,15 @@ export const fastifyCors: PackageModel = {
       routes: [{ methods: ['OPTIONS'], path: '*' }],
     };
   },
+};
+
+/** fastify-cors 6 (Fastify 3; 6.1.0 re-exports 6.0.3): the same, but the hook is always onRequest (no `hook` option). */
+export const fastifyCors6: PackageModel = {
+  names: ['fastify-cors'],
+  wrapped: true,
+  adds: () => ({
+    decorators: dec('request', 'corsPreflightEnabled'),
+    hooks: [{ name: 'onRequest' }],
+    routes: [{ methods: ['OPTIONS'], path: '*' }],
+  }),
 };

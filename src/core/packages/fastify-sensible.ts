@@ -14,7 +14,7 @@ const HTTP_ERRORS = [
 
 /** @fastify/sensible (index.js): fastify-plugin; `sharedSchemaId` adds a shared schema. */
 export const fastifySensible: PackageModel = {
-  names: ['@fastify/sensible', 'fastify-sensible'],
+  names: ['@fastify/sensible'],
   wrapped: true,
   adds: (o) => {
     const id = o.get('sharedSchemaId');
@@ -28,4 +28,22 @@ export const fastifySensible: PackageModel = {
       notes: isUnknown(id) ? ['the shared schema id (option sharedSchemaId) is not known statically'] : [],
     };
   },
+};
+
+/**
+ * fastify-sensible 3 (Fastify 3; 3.2.0 re-exports 3.1.2): http-errors 1.x constructors
+ * (unorderedCollection, no tooEarly), no cache-control reply decorators, no sharedSchemaId.
+ */
+const HTTP_ERRORS_3 = HTTP_ERRORS.map((n) => (n === 'tooEarly' ? 'unorderedCollection' : n));
+
+export const fastifySensible3: PackageModel = {
+  names: ['fastify-sensible'],
+  wrapped: true,
+  adds: () => ({
+    decorators: [
+      ...dec('instance', 'httpErrors', 'assert', 'to'),
+      ...dec('request', 'forwarded', 'is'),
+      ...dec('reply', 'vary', ...HTTP_ERRORS_3),
+    ],
+  }),
 };

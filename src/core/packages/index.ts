@@ -5,7 +5,7 @@ import { fastifyCaching } from './fastify-caching';
 import { fastifyCircuitBreaker } from './fastify-circuit-breaker';
 import { fastifyCompress } from './fastify-compress';
 import { fastifyCookie } from './fastify-cookie';
-import { fastifyCors } from './fastify-cors';
+import { fastifyCors, fastifyCors6 } from './fastify-cors';
 import { fastifyEnv } from './fastify-env';
 import { fastifyEtag } from './fastify-etag';
 import { fastifyFormbody } from './fastify-formbody';
@@ -19,7 +19,7 @@ import { fastifyPostgres } from './fastify-postgres';
 import { fastifyRateLimit } from './fastify-rate-limit';
 import { fastifyRedis } from './fastify-redis';
 import { fastifySecureSession } from './fastify-secure-session';
-import { fastifySensible } from './fastify-sensible';
+import { fastifySensible, fastifySensible3 } from './fastify-sensible';
 import { fastifySession } from './fastify-session';
 import { fastifyStatic } from './fastify-static';
 import { fastifySwagger, fastifySwagger4 } from './fastify-swagger';
@@ -33,7 +33,7 @@ export type { PackageModel } from './types';
 
 /** Every modelled package. (@fastify/autoload and its Fastify 3 name fastify-autoload are replayed by link/autoload.ts.) */
 export const PACKAGE_MODELS: PackageModel[] = [
-  fastifySensible, fastifyJwt, fastifyCookie, fastifySession, fastifySecureSession, fastifyCors, fastifyStatic,
+  fastifySensible, fastifySensible3, fastifyJwt, fastifyCookie, fastifySession, fastifySecureSession, fastifyCors, fastifyCors6, fastifyStatic,
   fastifySwagger, fastifySwagger4, fastifySwaggerUi, fastifyMultipart, fastifyFormbody, fastifyHelmet, fastifyRateLimit,
   fastifyEnv, fastifyPostgres, fastifyMysql, fastifyMongodb, fastifyRedis, fastifyAuth, fastifyWebsocket,
   fastifyUnderPressure, fastifyCompress, fastifyEtag, fastifyAwilix, fastifyView, fastifyAccepts, fastifyCircuitBreaker,
