@@ -4,6 +4,8 @@ import { analyzeWorkspace } from '../core/analyze';
 import { createNodeHost } from '../core/node-host';
 import { formatGraph } from './format-graph';
 import { formatRoutesTable, routeRows } from './format-routes';
+import { runRules } from '../core/rules';
+import { diagnosticRows, formatDiagnosticsText } from './format-findings';
 import { unresolvedRows } from './unresolved-rows';
 
 const USAGE = `Usage: fastify-lens <command> [folder] [options]
@@ -11,10 +13,13 @@ const USAGE = `Usage: fastify-lens <command> [folder] [options]
 Commands:
   routes [folder]   list every route with its full URL and where it is declared
   graph [folder]    print the plugin/context tree, with what could not be followed
+  check [folder]    report rule findings (duplicate routes, unknown hooks, ...) as file:line:col
+                    severity code message; exits 1 when an error-level finding exists
 
 Options:
   --json            machine-readable output (routes: {"routes":[...],"unresolved":[{file,line,reason}]})
   --include-head    also list the HEAD routes Fastify adds for every GET
+  --format <f>      check: text (default) or json ({"diagnostics":[{code,severity,message,file,line,column}]})
   -h, --help        show this help
   -v, --version     show the version
 
@@ -24,9 +29,10 @@ The folder defaults to the current directory. Nothing in it is run: the analysis
 class UsageError extends Error {}
 
 interface Args {
-  command: 'routes' | 'graph';
+  command: 'routes' | 'graph' | 'check';
   folder: string;
   json: boolean;
+  format: 'text' | 'json';
   includeHead: boolean;
 }
 
@@ -34,19 +40,26 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   const positional: string[] = [];
   let json = false;
   let includeHead = false;
-  for (const a of argv) {
+  let format: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
     if (a === '-h' || a === '--help') return 'help';
     if (a === '-v' || a === '--version') return 'version';
     if (a === '--json') json = true;
+    else if (a === '--format' || a.startsWith('--format=')) {
+      format = a === '--format' ? argv[++i] : a.slice('--format='.length);
+      if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json${format === undefined ? '' : `, not '${format}'`}`);
+    }
     else if (a === '--include-head') includeHead = true;
     else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
     else positional.push(a);
   }
   const [command, folder, ...extra] = positional;
   if (!command) throw new UsageError('missing command');
-  if (command !== 'routes' && command !== 'graph') throw new UsageError(`unknown command '${command}'`);
+  if (command !== 'routes' && command !== 'graph' && command !== 'check') throw new UsageError(`unknown command '${command}'`);
   if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
-  return { command, folder: folder ?? '.', json, includeHead };
+  if (format !== undefined && command !== 'check') throw new UsageError('--format is an option of check (use --json)');
+  return { command, folder: folder ?? '.', json, includeHead, format: format === 'json' ? 'json' : 'text' };
 }
 
 export function main(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
@@ -79,7 +92,14 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     return 2;
   }
   try {
-    const graph = analyzeWorkspace(fs.realpathSync(folder), createNodeHost());
+    const root = fs.realpathSync(folder);
+    const graph = analyzeWorkspace(root, createNodeHost());
+    if (args.command === 'check') {
+      const findings = runRules(graph);
+      const rows = diagnosticRows(findings, root, readTextOrUndefined);
+      out(args.format === 'json' || args.json ? JSON.stringify({ diagnostics: rows }, null, 2) + '\n' : formatDiagnosticsText(rows));
+      return findings.some((f) => f.severity === 'error') ? 1 : 0;
+    }
     if (args.command === 'routes') {
       const rows = routeRows(graph, { includeHead: args.includeHead });
       out(args.json ? JSON.stringify({ routes: rows, unresolved: unresolvedRows(graph) }, null, 2) + '\n' : formatRoutesTable(rows, { unresolved: graph.unresolved.length, folder: args.folder }));
@@ -90,6 +110,14 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
   } catch (e) {
     err(`fastify-lens: internal error: ${(e as Error).message}\n`);
     return 1;
+  }
+}
+
+function readTextOrUndefined(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

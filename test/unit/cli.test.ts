@@ -95,3 +95,36 @@ describe('fastify-lens CLI (built bundle)', () => {
     assert.equal(run('--help').status, 0);
   });
 });
+
+describe('fastify-lens check (built bundle)', () => {
+  it('text: file:line:col severity code message and a summary; exit 1 on an error-level finding', () => {
+    const ws = writeWorkspace('cli-check', {
+      'package.json': FASTIFY_PACKAGE,
+      'src/app.js': "const app = require('fastify')()\napp.get('/a', async () => 1)\n  app.get('/a', async () => 2)\napp.addHook('onRequests', async () => {})\n",
+    });
+    const r = run('check', ws);
+    assert.equal(r.status, 1, r.stderr);
+    assert.deepEqual(r.stdout.trimEnd().split('\n'), [
+      'src/app.js:3:7 error duplicate-route GET /a is already declared at line 2: Fastify throws FST_ERR_DUPLICATED_ROUTE at boot',
+      "src/app.js:4:5 error unknown-hook Fastify 5 has no 'onRequests' hook: did you mean 'onRequest'? (addHook throws FST_ERR_HOOK_NOT_SUPPORTED)",
+      '2 problems (2 errors)',
+    ]);
+    const j = run('check', ws, '--format', 'json');
+    assert.equal(j.status, 1, j.stderr);
+    const { diagnostics } = JSON.parse(j.stdout);
+    assert.deepEqual(diagnostics.map((d: Record<string, unknown>) => Object.keys(d)), [['code', 'severity', 'message', 'file', 'line', 'column'], ['code', 'severity', 'message', 'file', 'line', 'column']]);
+    assert.deepEqual(diagnostics.map((d: { code: string; file: string; line: number; column: number }) => `${d.code} ${d.file}:${d.line}:${d.column}`), ['duplicate-route src/app.js:3:7', 'unknown-hook src/app.js:4:5']);
+  });
+
+  it('exit 0 with no findings; 2 on bad usage', () => {
+    const ws = writeWorkspace('cli-check-ok', { 'package.json': FASTIFY_PACKAGE, 'app.js': "const app = require('fastify')()\napp.get('/a', async () => 1)\n" });
+    const r = run('check', ws);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'no problems found\n');
+    assert.deepEqual(JSON.parse(run('check', ws, '--format=json').stdout), { diagnostics: [] });
+    assert.equal(run('check', ws, '--format', 'sarif').status, 2);
+    assert.equal(run('check', ws, '--format').status, 2);
+    assert.equal(run('routes', ws, '--format', 'json').status, 2);
+    assert.match(run('--help').stdout, /check \[folder\]/);
+  });
+});

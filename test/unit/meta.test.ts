@@ -46,3 +46,18 @@ describe('the house keeps its lists in step', () => {
     assert.ok(readme.includes(formatGraph(graph('broken'))), 'graph of broken is stale in the README');
   });
 });
+
+describe('the README lists the rules', () => {
+  it('the Rules table has exactly the registry\'s rules, with their default severities', () => {
+    const { RULES } = require('../../src/core/rules') as typeof import('../../src/core/rules');
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Rules'), readme.indexOf('\n## ', readme.indexOf('## Rules') + 1));
+    const rows = [...section.matchAll(/^\| `([a-z0-9-]+)` \| (error|warning|info|hint|off) \|/gm)].map((m) => `${m[1]} ${m[2]}`);
+    assert.deepEqual(rows, RULES.map((r) => `${r.id} ${r.defaultSeverity}`));
+    for (const r of RULES) {
+      assert.ok(r.summary && r.why && r.wrong && r.right, `${r.id}: docs`);
+      assert.ok(fs.existsSync(path.join(ROOT, 'src', 'core', 'rules', `${r.id}.ts`)), `${r.id}: file named by the id`);
+    }
+    assert.match(readme, /^\| `fastify-lens check \[folder\]/m, 'the check command in the CLI table');
+  });
+});

@@ -357,7 +357,8 @@ function addHook(interp: Interpreter, ctx: ContextBuilder, args: Value[], span: 
   if (fn.kind === 'fn') {
     const isAsync = (ts.getCombinedModifierFlags(fn.node as ts.Declaration) & ts.ModifierFlags.Async) !== 0;
     hook.style = isAsync ? 'async' : 'callback';
-    hook.params = fn.node.parameters.length;
+    // A TypeScript `this` parameter is a type annotation, not a runtime parameter.
+    hook.params = fn.node.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this')).length;
     hook.handlerSpan = interp.span(fn.node, fn.module);
   }
   ctx.ctx.hooks.push(markConditional(interp, hook));

@@ -1,0 +1,57 @@
+import type { Span, WorkspaceGraph } from '../model';
+import { asyncHookWithDone } from './async-hook-with-done';
+import { decoratorReferenceType } from './decorator-reference-type';
+import { duplicateRoute } from './duplicate-route';
+import type { Finding, Rule, Severity } from './types';
+import { unknownHook } from './unknown-hook';
+
+export type { Finding, Rule, RuleContext, RuleDoc, RuleFinding, Severity } from './types';
+
+/** Every rule, by id. The ids are public interface (settings `fastifyLens.rules.<id>`, `Finding.code`). */
+export const RULES: readonly Rule[] = [duplicateRoute, unknownHook, asyncHookWithDone, decoratorReferenceType];
+
+export function getRule(id: string): Rule | undefined {
+  return RULES.find((r) => r.id === id);
+}
+
+export interface RunRulesResult {
+  findings: Finding[];
+  /** Rules that threw (skipped), with the message: for the log, never for the user's code. */
+  failed: { id: string; error: string }[];
+}
+
+/**
+ * Runs every rule not turned off on the graph. `severities` maps rule ids to the user's choice;
+ * a rule missing there uses its default (or the finding's own default). A rule that throws is
+ * skipped. Findings come sorted by file, then offset.
+ */
+export function runRules(graph: WorkspaceGraph, severities: Record<string, Severity> = {}): Finding[] {
+  return runRulesDetailed(graph, severities).findings;
+}
+
+export function runRulesDetailed(graph: WorkspaceGraph, severities: Record<string, Severity> = {}): RunRulesResult {
+  const findings: Finding[] = [];
+  const failed: RunRulesResult['failed'] = [];
+  for (const rule of RULES) {
+    const chosen = severities[rule.id];
+    if (chosen === 'off') continue;
+    try {
+      for (const f of rule.check({ graph })) {
+        const { defaultSeverity, ...rest } = f;
+        findings.push({ ...rest, code: rule.id, severity: chosen ?? defaultSeverity ?? rule.defaultSeverity });
+      }
+    } catch (e) {
+      failed.push({ id: rule.id, error: (e as Error)?.message ?? String(e) });
+    }
+  }
+  findings.sort(compareFindings);
+  return { findings, failed };
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return compareSpans(a.span, b.span) || a.code.localeCompare(b.code);
+}
+
+function compareSpans(a: Span, b: Span): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start || a.end - b.end;
+}

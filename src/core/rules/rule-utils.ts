@@ -1,0 +1,40 @@
+import type { AppGraph, Context } from '../model';
+
+/** Every context of an app's tree with its ancestors' `conditional` folded in (a conditional register makes everything inside conditional). */
+export function walkContexts(app: AppGraph, visit: (ctx: Context, conditional: boolean) => void): void {
+  const walk = (ctx: Context, cond: boolean) => {
+    const c = cond || !!ctx.conditional;
+    visit(ctx, c);
+    for (const child of ctx.children) walk(child, c);
+  };
+  walk(app.root, false);
+}
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}
+
+/** The closest candidate (case-insensitive distance), when it is close enough to be a likely typo. */
+export function closest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(name.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}

@@ -1,0 +1,205 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyzeWorkspace } from '../../src/core/analyze';
+import { createNodeHost } from '../../src/core/node-host';
+import { RULES, runRules, type Finding } from '../../src/core/rules';
+import { routerPattern } from '../../src/core/rules/duplicate-route';
+import { closest } from '../../src/core/rules/rule-utils';
+import { listFixtures } from '../support/runtime-routes';
+import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
+
+const V4_PACKAGE = JSON.stringify({ name: 'tmp-app', dependencies: { fastify: '^4.0.0', 'fastify-plugin': '^4.0.0' } });
+
+function check(name: string, files: Record<string, string>, pkg = FASTIFY_PACKAGE): { dir: string; findings: Finding[] } {
+  const dir = writeWorkspace(`rules-${name}`, { 'package.json': pkg, ...files });
+  const graph = analyzeWorkspace(dir, createNodeHost());
+  assertNoInternalError(graph);
+  return { dir, findings: runRules(graph) };
+}
+
+/** `code severity file:line <source text at the span>` for each finding. */
+function shown(dir: string, findings: Finding[]): string[] {
+  return findings.map((f) => `${f.code} ${f.severity} ${path.relative(dir, f.span.file)}:${f.span.line} ${fs.readFileSync(f.span.file, 'utf8').slice(f.span.start, f.span.end)}`);
+}
+
+/** Boots `app.js` of a temp workspace with real fastify in a child process: 'ok' or the error code. */
+function boot(dir: string): string {
+  const r = spawnSync(process.execPath, ['-e', "Promise.resolve().then(() => require('./app.js')().ready()).then(() => console.log('ok'), (e) => console.log(e.code || e.message)).finally(() => process.exit(0))"], { cwd: dir, encoding: 'utf8', timeout: 30000 });
+  const out = (r.stdout.trim().split('\n').pop() ?? '') || `crash: ${r.stderr}`;
+  return out.trim();
+}
+
+/** An app.js that exports a function building the app (so the same file is analysed and booted). */
+const appJs = (fastify: string, body: string[]) => [`const fastify = require('${fastify}')`, 'function build () {', '  const app = fastify()', ...body.map((l) => `  ${l}`), '  return app', '}', 'module.exports = build', ''].join('\n');
+
+describe('rules', () => {
+  describe('duplicate-route', () => {
+    it('same method and URL after a prefix, param names ignored; the message names the boot error', () => {
+      const { dir, findings } = check('dup', {
+        'app.js': appJs('fastify', [
+          "app.get('/users/:id', async () => 1)",
+          "app.register(async (f) => { f.get('/:name', async () => 2) }, { prefix: '/users' })",
+        ]),
+      });
+      assert.deepEqual(shown(dir, findings), ["duplicate-route error app.js:5 get('/:name', async () => 2)"]);
+      assert.match(findings[0].message, /GET \/users\/:name is already declared as \/users\/:id at line 4: Fastify throws FST_ERR_DUPLICATED_ROUTE/);
+      assert.equal(findings[0].related?.[0].span.line, 4);
+      assert.equal(boot(dir), 'FST_ERR_DUPLICATED_ROUTE');
+    });
+
+    it('all() clashes with any method; Fastify 5: an explicit HEAD after a GET clashes with its HEAD twin, before it does not', () => {
+      const { dir, findings } = check('dup-all', {
+        'app.js': appJs('fastify', ["app.all('/any', async () => 1)", "app.post('/any', async () => 2)"]),
+      });
+      assert.deepEqual(shown(dir, findings), ["duplicate-route error app.js:5 post('/any', async () => 2)"]);
+      assert.equal(boot(dir), 'FST_ERR_DUPLICATED_ROUTE');
+      const after = check('dup-head-after', { 'app.js': appJs('fastify', ["app.get('/h', async () => 3)", "app.head('/h', async () => 4)"]) });
+      assert.deepEqual(shown(after.dir, after.findings), ["duplicate-route error app.js:5 head('/h', async () => 4)"]);
+      assert.match(after.findings[0].message, /HEAD route Fastify 5 adds for the GET at line 4/);
+      assert.equal(boot(after.dir), 'FST_ERR_DUPLICATED_ROUTE');
+      const before = check('dup-head-before', { 'app.js': appJs('fastify', ["app.head('/h', async () => 4)", "app.get('/h', async () => 3)"]) });
+      assert.deepEqual(before.findings, []);
+      assert.equal(boot(before.dir), 'ok');
+    });
+
+    it('Fastify 4: an explicit HEAD after a GET takes the place of the twin (silent, boots)', () => {
+      const v4 = check('dup-head-v4', { 'app.js': appJs('fastify', ["app.get('/h', async () => 3)", "app.head('/h', async () => 4)"]) }, V4_PACKAGE);
+      assert.deepEqual(v4.findings, []);
+      fs.writeFileSync(path.join(v4.dir, 'app.js'), appJs('fastify4', ["app.get('/h', async () => 3)", "app.head('/h', async () => 4)"]));
+      assert.equal(boot(v4.dir), 'ok');
+    });
+
+    it('a route a modelled package adds counts', () => {
+      const { dir, findings } = check('dup-pkg', {
+        'app.js': "const app = require('fastify')()\napp.register(require('@fastify/cors'))\napp.options('*', async () => 1)\n",
+      }, JSON.stringify({ name: 'p', dependencies: { fastify: '^5.0.0', '@fastify/cors': '^11.0.0' } }));
+      assert.deepEqual(shown(dir, findings), ["duplicate-route error app.js:2 register(require('@fastify/cors'))"]);
+      // The plugin loads after the body that registers it (avvio), so its route is the second one.
+      assert.match(findings[0].message, /^OPTIONS \* \(from @fastify\/cors\) is already declared at line 3/);
+    });
+
+    it('stays silent: different methods, different regexes, conditional routes, URLs not known statically', () => {
+      const { findings } = check('dup-silent', {
+        'app.js': appJs('fastify', [
+          "app.get('/a', async () => 1)",
+          "app.post('/a', async () => 1)",
+          "app.get('/n/:id(^\\\\d+$)', async () => 1)",
+          "app.get('/n/:id(^[a-z]+$)', async () => 1)",
+          "if (process.env.A) app.get('/c', async () => 1)",
+          "else app.get('/c', async () => 2)",
+          "app.get(process.argv[2], async () => 1)",
+          "app.get(process.argv[3], async () => 1)",
+        ]),
+      });
+      assert.deepEqual(findings, []);
+    });
+
+    it('the router pattern ignores param names only', () => {
+      assert.equal(routerPattern('/u/:id/x/:a-:b'), routerPattern('/u/:name/x/:c-:d'));
+      assert.notEqual(routerPattern('/u/:id(\\d+)'), routerPattern('/u/:id([a-z]+)'));
+      assert.notEqual(routerPattern('/u::a'), routerPattern('/u::b'));
+    });
+  });
+
+  describe('unknown-hook', () => {
+    it('reports the name and suggests the closest; Fastify 5 rejects it at boot', () => {
+      const { dir, findings } = check('hook', { 'app.js': appJs('fastify', ["app.addHook('onRequests', async () => {})"]) });
+      assert.deepEqual(shown(dir, findings), ["unknown-hook error app.js:4 addHook('onRequests', async () => {})"]);
+      assert.match(findings[0].message, /did you mean 'onRequest'\?/);
+      assert.equal(boot(dir), 'FST_ERR_HOOK_NOT_SUPPORTED');
+    });
+    it('stays silent on every real hook name, and suggests nothing for a far name', () => {
+      const names = ['onRequest', 'preParsing', 'preValidation', 'preHandler', 'preSerialization', 'onSend', 'onResponse', 'onTimeout', 'onError', 'onRequestAbort', 'onRoute', 'onRegister', 'onReady', 'onListen', 'preClose', 'onClose'];
+      const { findings } = check('hook-ok', { 'app.js': appJs('fastify', names.map((n) => `app.addHook('${n}', function () {})`)) });
+      assert.deepEqual(findings, []);
+      assert.equal(closest('completelyDifferent', names), undefined);
+    });
+  });
+
+  describe('async-hook-with-done', () => {
+    it('an async hook with done: the message claims the boot error only where addHook throws', () => {
+      const { dir, findings } = check('async-done', {
+        'app.js': appJs('fastify', [
+          'app.addHook(\'onRequest\', async (request, reply, done) => {})',
+          'app.addHook(\'onSend\', async (request, reply, payload, done) => payload)',
+          'app.addHook(\'onClose\', async (instance, done) => {})',
+        ]),
+      });
+      assert.deepEqual(shown(dir, findings), [
+        'async-hook-with-done error app.js:4 async (request, reply, done) => {}',
+        'async-hook-with-done error app.js:5 async (request, reply, payload, done) => payload',
+        'async-hook-with-done error app.js:6 async (instance, done) => {}',
+      ]);
+      assert.deepEqual(findings.map((f) => /FST_ERR_HOOK_INVALID_ASYNC_HANDLER/.test(f.message)), [true, true, false]);
+      assert.equal(boot(dir), 'FST_ERR_HOOK_INVALID_ASYNC_HANDLER');
+      // onClose(instance, done) alone: addHook does not throw (the doc's blind spot), so the message does not claim it.
+      const onClose = writeWorkspace('rules-async-done-onclose', { 'package.json': FASTIFY_PACKAGE, 'app.js': appJs('fastify', ["app.addHook('onClose', async (instance, done) => {})"]) });
+      assert.equal(boot(onClose), 'ok');
+    });
+    it('stays silent: async without done, callback style with done, TypeScript `this` parameter', () => {
+      const { findings } = check('async-ok', {
+        'app.ts': [
+          "import fastify from 'fastify'",
+          'const app = fastify()',
+          "app.addHook('onRequest', async (request, reply) => {})",
+          "app.addHook('preHandler', (request, reply, done) => done())",
+          "app.addHook('onSend', async function (this: unknown, request: unknown, reply: unknown, payload: unknown) { return payload })",
+          "app.addHook('onReady', async () => {})",
+        ].join('\n'),
+      });
+      assert.deepEqual(findings, []);
+    });
+  });
+
+  describe('decorator-reference-type', () => {
+    it('Fastify 5: error, confirmed at boot', () => {
+      const { dir, findings } = check('dec-ref', { 'app.js': appJs('fastify', ["app.decorateRequest('user', {})", "app.decorateReply('list', [])"]) });
+      assert.deepEqual(shown(dir, findings), ["decorator-reference-type error app.js:4 decorateRequest('user', {})", "decorator-reference-type error app.js:5 decorateReply('list', [])"]);
+      assert.match(findings[0].message, /FST_ERR_DEC_REFERENCE_TYPE/);
+      assert.equal(boot(dir), 'FST_ERR_DEC_REFERENCE_TYPE');
+    });
+    it('Fastify 4: a warning (shared across requests), and it boots', () => {
+      const { dir, findings } = check('dec-ref-v4', { 'app.js': appJs('fastify4', ["app.decorateRequest('user', {})"]).replace("require('fastify4')", "require('fastify')") }, V4_PACKAGE);
+      assert.deepEqual(shown(dir, findings), ["decorator-reference-type warning app.js:4 decorateRequest('user', {})"]);
+      assert.match(findings[0].message, /shared by every request/);
+      fs.writeFileSync(path.join(dir, 'app.js'), appJs('fastify4', ["app.decorateRequest('user', {})"]));
+      assert.equal(boot(dir), 'ok');
+    });
+    it('stays silent: null, primitives, functions, getters, objects on the instance', () => {
+      const { dir, findings } = check('dec-ok', {
+        'app.js': appJs('fastify', ["app.decorateRequest('user', null)", "app.decorateRequest('n', 0)", "app.decorateReply('f', function () {})", "app.decorateRequest('g', { getter () { return {} } })", "app.decorate('config', { a: 1 })"]),
+      });
+      assert.deepEqual(findings, []);
+      assert.equal(boot(dir), 'ok');
+    });
+  });
+
+  describe('runRules', () => {
+    it('user severities override the defaults; off turns a rule off', () => {
+      const dir = writeWorkspace('rules-sev', { 'package.json': FASTIFY_PACKAGE, 'app.js': appJs('fastify', ["app.addHook('onReqest', async () => {})", "app.decorateRequest('u', {})"]) });
+      const graph = analyzeWorkspace(dir, createNodeHost());
+      assert.deepEqual(runRules(graph).map((f) => `${f.code} ${f.severity}`), ['unknown-hook error', 'decorator-reference-type error']);
+      assert.deepEqual(runRules(graph, { 'unknown-hook': 'hint', 'decorator-reference-type': 'off' }).map((f) => `${f.code} ${f.severity}`), ['unknown-hook hint']);
+    });
+    it('a rule that throws is skipped, never thrown', () => {
+      const broken = { ...RULES[0], check: () => { throw new Error('boom') } };
+      const rules = RULES as unknown as typeof RULES[number][];
+      const saved = rules[0];
+      rules[0] = broken;
+      try {
+        assert.deepEqual(runRules({ root: '/', apps: [], unresolved: [], files: 0, testCalls: [] }), []);
+      } finally {
+        rules[0] = saved;
+      }
+    });
+    it('every fixture app: no error- or warning-level finding (broken included: it gives none)', () => {
+      for (const f of listFixtures()) {
+        const graph = analyzeWorkspace(fs.realpathSync(f.dir), createNodeHost());
+        const loud = runRules(graph).filter((x) => x.severity === 'error' || x.severity === 'warning');
+        assert.deepEqual(loud.map((x) => `${x.code} ${x.span.file}:${x.span.line} ${x.message}`), [], f.name);
+      }
+    });
+  });
+});
