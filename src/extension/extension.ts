@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { FastifyCodeLensProvider } from './features/code-lens';
 import { DecoratorDefinitionProvider } from './features/definition';
+import { registerDiagnostics } from './features/diagnostics';
 import { FastifyHoverProvider } from './features/hover';
 import { RouteSymbolProvider } from './features/route-search';
 import type { TreeNode } from './model/tree-node';
@@ -38,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): FastifyLensApi {
     workspace,
     views,
     createStatusBar(workspace),
+    registerDiagnostics(workspace),
     ...registerCommands(workspace, views, log),
     vscode.languages.registerCodeLensProvider(SELECTOR, new FastifyCodeLensProvider(workspace)),
     vscode.languages.registerHoverProvider(SELECTOR, new FastifyHoverProvider(workspace)),

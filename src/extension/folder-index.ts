@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
+import type { Finding } from '../core/rules/types';
 import { GraphIndex } from './model/graph-index';
 import { readSettings } from './settings';
 import type { AnalysisStats, EditedFile, FromWorker, ToWorker, WorkerSettings } from './worker/protocol';
@@ -20,6 +21,8 @@ export class FolderIndex implements vscode.Disposable {
   /** Forward-slash real path of the folder: the paths in the graph start with it. */
   readonly root: string;
   index: GraphIndex | undefined;
+  /** The rules' findings on the latest graph. */
+  findings: Finding[] = [];
   state: IndexState = 'indexing';
   lastStats: AnalysisStats | undefined;
   private worker: Worker | undefined;
@@ -100,6 +103,7 @@ export class FolderIndex implements vscode.Disposable {
         excludeGlobs: settings.exclude,
         entries: settings.entryFiles.map((f) => toPosix(path.resolve(this.root, f))),
         maxFileBytes: settings.maxFileBytes,
+        rules: settings.rules,
       };
       this.send({ type: 'analyze', seq: ++this.seq, settings: workerSettings });
       this.progress();
@@ -156,6 +160,8 @@ export class FolderIndex implements vscode.Disposable {
       this.fail(`analysis failed: ${m.message}`);
     } else {
       this.index = new GraphIndex(m.graph);
+      this.findings = m.findings;
+      for (const f of m.failedRules) this.log.error(`[${this.folder.name}] rule failed and was skipped: ${f}`);
       this.lastStats = m.stats;
       this.state = 'ready';
       this.report(m.stats);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { Severity } from '../core/rules/types';
 
 /** The `fastifyLens.*` settings of one workspace folder (read per resource). */
 export interface Settings {
@@ -8,6 +9,8 @@ export interface Settings {
   updateOn: 'type' | 'save';
   debounceMs: number;
   maxFileBytes: number;
+  /** Severity per rule id (`fastifyLens.rules`). */
+  rules: Record<string, Severity>;
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
@@ -19,5 +22,14 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     updateOn: c.get<string>('updateOn', 'type') === 'save' ? 'save' : 'type',
     debounceMs: Math.max(0, c.get<number>('debounceMs', 300)),
     maxFileBytes: Math.max(1, c.get<number>('maxFileSizeKb', 2048)) * 1024,
+    rules: ruleSeverities(c.get<Record<string, unknown>>('rules', {})),
   };
+}
+
+const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
+
+function ruleSeverities(value: Record<string, unknown> | undefined): Record<string, Severity> {
+  const out: Record<string, Severity> = {};
+  for (const [id, sev] of Object.entries(value ?? {})) if (typeof sev === 'string' && SEVERITIES.has(sev)) out[id] = sev as Severity;
+  return out;
 }

@@ -41,7 +41,7 @@ export class WorkspaceIndex implements vscode.Disposable {
     d.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration('fastifyLens')) return;
-        for (const f of this.folders.values()) if (e.affectsConfiguration('fastifyLens.exclude', f.folder) || e.affectsConfiguration('fastifyLens.entryFiles', f.folder) || e.affectsConfiguration('fastifyLens.maxFileSizeKb', f.folder)) f.reindex();
+        for (const f of this.folders.values()) if (e.affectsConfiguration('fastifyLens.exclude', f.folder) || e.affectsConfiguration('fastifyLens.entryFiles', f.folder) || e.affectsConfiguration('fastifyLens.maxFileSizeKb', f.folder) || e.affectsConfiguration('fastifyLens.rules', f.folder)) f.reindex();
         this.changed.fire();
       }),
     );

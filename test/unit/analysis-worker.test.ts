@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { Severity } from '../../src/core/rules/types';
 import type { FromWorker, ToWorker } from '../../src/extension/worker/protocol';
 import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
 
@@ -26,7 +27,7 @@ function startWorker() {
 
 describe('analysis worker (dist/worker.js)', function () {
   this.timeout(60_000);
-  const settings = (root: string) => ({ root, excludeGlobs: [], entries: [], maxFileBytes: 2 * 1024 * 1024 });
+  const settings = (root: string, rules: Record<string, Severity> = {}) => ({ root, excludeGlobs: [], entries: [], maxFileBytes: 2 * 1024 * 1024, rules });
 
   it('analyses a folder, fills line/character ranges, and applies unsaved edits', async () => {
     const root = writeWorkspace('worker-basic', {
@@ -52,6 +53,26 @@ describe('analysis worker (dist/worker.js)', function () {
       assertNoInternalError(edit.graph);
       assert.deepEqual(edit.graph.apps[0].routes.map((r) => `${r.methods[0]} ${r.url}`), ['POST /two']);
       assert.equal(fs.readFileSync(path.join(root, 'server.js'), 'utf8').includes('/one'), true, 'the file on disk is untouched');
+    } finally {
+      await worker.terminate();
+    }
+  });
+
+  it('runs the rules on each graph, with the severities it is given, and locates their spans', async () => {
+    const root = writeWorkspace('worker-rules', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': "const app = require('fastify')()\napp.get('/a', async () => 1)\napp.get('/a', async () => 2)\n",
+    });
+    const { worker, ask } = startWorker();
+    try {
+      const on = await ask({ type: 'analyze', seq: 1, settings: settings(root) });
+      assert.equal(on.type, 'graph');
+      if (on.type !== 'graph') return;
+      assert.deepEqual(on.findings.map((f) => [f.code, f.severity, f.span.range?.[0]]), [['duplicate-route', 'error', 2]]);
+      const off = await ask({ type: 'analyze', seq: 2, settings: settings(root, { 'duplicate-route': 'off' }) });
+      assert.equal(off.type === 'graph' && off.findings.length, 0);
+      const warn = await ask({ type: 'analyze', seq: 3, settings: settings(root, { 'duplicate-route': 'warning' }) });
+      assert.deepEqual(warn.type === 'graph' && warn.findings.map((f) => f.severity), ['warning']);
     } finally {
       await worker.terminate();
     }

@@ -6,6 +6,7 @@ import { formatRoutesTable, routeRows } from '../../src/cli/format-routes';
 import { analyzeWorkspace } from '../../src/core/analyze';
 import { createNodeHost } from '../../src/core/node-host';
 import { listFixtures, NOT_BOOTED } from '../support/runtime-routes';
+import { RULES } from '../../src/core/rules';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -59,5 +60,14 @@ describe('the README lists the rules', () => {
       assert.ok(fs.existsSync(path.join(ROOT, 'src', 'core', 'rules', `${r.id}.ts`)), `${r.id}: file named by the id`);
     }
     assert.match(readme, /^\| `fastify-lens check \[folder\]/m, 'the check command in the CLI table');
+  });
+
+  it('package.json contributes a severity setting for exactly the registered rules, with their defaults', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const props = pkg.contributes.configuration.properties['fastifyLens.rules'].properties as Record<string, { default: string }>;
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(props).map(([id, p]) => [id, p.default])),
+      Object.fromEntries(RULES.map((r) => [r.id, r.defaultSeverity])),
+    );
   });
 });

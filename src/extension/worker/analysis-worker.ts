@@ -6,10 +6,13 @@ import { parentPort } from 'node:worker_threads';
 import { Analyzer } from '../../core/analyze';
 import type { WorkspaceGraph } from '../../core/model';
 import { createNodeHost } from '../../core/node-host';
+import { runRulesDetailed } from '../../core/rules';
+import type { Severity } from '../../core/rules/types';
 import { locateSpans } from './locate-spans';
 import type { FromWorker, ToWorker } from './protocol';
 
 let analyzer: Analyzer | undefined;
+let severities: Record<string, Severity> = {};
 
 function run(msg: ToWorker): FromWorker {
   const t0 = performance.now();
@@ -17,6 +20,7 @@ function run(msg: ToWorker): FromWorker {
   let graph: WorkspaceGraph;
   if (msg.type === 'analyze') {
     const s = msg.settings;
+    severities = s.rules;
     analyzer = new Analyzer(s.root, createNodeHost(), { excludeGlobs: s.excludeGlobs, entries: s.entries, maxFileBytes: s.maxFileBytes });
     graph = analyzer.analyze();
   } else {
@@ -24,9 +28,12 @@ function run(msg: ToWorker): FromWorker {
     graph = analyzer.applyChanges(msg.changes);
   }
   const a = analyzer;
+  // Rules read the finished graph, here off the editor's thread; one that throws is skipped.
+  const { findings, failed } = runRulesDetailed(graph, severities);
   locateSpans(graph, (file) => a.lineStarts(file));
+  locateSpans(findings, (file) => a.lineStarts(file));
   const stats = { ms: Math.round(performance.now() - t0), files: graph.files, parses: a.parseCount - (msg.type === 'analyze' ? 0 : parsesBefore), full: msg.type === 'analyze' };
-  return { type: 'graph', seq: msg.seq, graph, stats };
+  return { type: 'graph', seq: msg.seq, graph, findings, failedRules: failed.map((f) => `${f.id}: ${f.error}`), stats };
 }
 
 parentPort?.on('message', (msg: ToWorker) => {

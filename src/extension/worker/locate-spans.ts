@@ -7,7 +7,7 @@ export type LineStartsOf = (file: string) => readonly number[] | undefined;
  * Fills `range` (0-based line/character of start and end) on every span of the graph, so the
  * editor side can make locations without opening or reading files.
  */
-export function locateSpans(graph: WorkspaceGraph, lineStartsOf: LineStartsOf): void {
+export function locateSpans(graph: WorkspaceGraph | unknown, lineStartsOf: LineStartsOf): void {
   const cache = new Map<string, readonly number[] | undefined>();
   const starts = (file: string) => {
     if (!cache.has(file)) cache.set(file, lineStartsOf(file));

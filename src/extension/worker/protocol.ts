@@ -4,6 +4,7 @@
  * answer always belongs to the newest request sent.
  */
 import type { WorkspaceGraph } from '../../core/model';
+import type { Finding, Severity } from '../../core/rules/types';
 
 export interface WorkerSettings {
   /** Absolute, forward-slash path of the workspace folder. */
@@ -12,6 +13,8 @@ export interface WorkerSettings {
   /** Absolute entry files. */
   entries: string[];
   maxFileBytes: number;
+  /** Severity per rule id, from `fastifyLens.rules` (missing: the rule's default). */
+  rules: Record<string, Severity>;
 }
 
 export interface EditedFile {
@@ -33,5 +36,5 @@ export interface AnalysisStats {
 }
 
 export type FromWorker =
-  | { type: 'graph'; seq: number; graph: WorkspaceGraph; stats: AnalysisStats }
+  | { type: 'graph'; seq: number; graph: WorkspaceGraph; findings: Finding[]; failedRules: string[]; stats: AnalysisStats }
   | { type: 'failed'; seq: number; message: string };

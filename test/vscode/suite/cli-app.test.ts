@@ -169,6 +169,35 @@ describe('Fastify Lens in a fastify-cli app', function () {
     });
   });
 
+  it('shows rule findings as diagnostics, updated with unsaved edits', async () => {
+    const api = await lens();
+    const doc = await vscode.workspace.openTextDocument(fileIn('routes/example/index.js'));
+    await vscode.window.showTextDocument(doc);
+    const original = doc.getText();
+    assert.deepEqual(vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'Fastify Lens'), []);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, doc.positionAt(original.lastIndexOf('}')), "  fastify.get('/', async () => 'again')\n");
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const diags = await eventually(async () => {
+      await api.whenIdle();
+      const d = vscode.languages.getDiagnostics(doc.uri).filter((x) => x.source === 'Fastify Lens');
+      assert.equal(d.length, 1, JSON.stringify(d));
+      return d;
+    });
+    assert.equal(typeof diags[0].code === 'object' ? diags[0].code.value : diags[0].code, 'duplicate-route');
+    assert.equal(diags[0].severity, vscode.DiagnosticSeverity.Error);
+    assert.match(diags[0].message, /GET \/example/);
+    await screenshot('cli-app-diagnostic');
+    const undo = new vscode.WorkspaceEdit();
+    undo.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), original);
+    assert.ok(await vscode.workspace.applyEdit(undo));
+    assert.ok(await doc.save());
+    await eventually(async () => {
+      await api.whenIdle();
+      assert.deepEqual(vscode.languages.getDiagnostics(doc.uri).filter((x) => x.source === 'Fastify Lens'), []);
+    });
+  });
+
   it('follows its settings: exclude globs re-index, CodeLens can be turned off', async () => {
     const api = await lens();
     const config = vscode.workspace.getConfiguration('fastifyLens', vscode.workspace.workspaceFolders![0].uri);
