@@ -4,7 +4,7 @@ import { analyzeWorkspace } from '../core/analyze';
 import { createNodeHost } from '../core/node-host';
 import { formatGraph } from './format-graph';
 import { formatRoutesTable, routeRows } from './format-routes';
-import { runRules } from '../core/rules';
+import { cliSeverities, getRule, runRules, type Severity } from '../core/rules';
 import { diagnosticRows, formatDiagnosticsText } from './format-findings';
 import { unresolvedRows } from './unresolved-rows';
 
@@ -20,6 +20,8 @@ Options:
   --json            machine-readable output (routes: {"routes":[...],"unresolved":[{file,line,reason}]})
   --include-head    also list the HEAD routes Fastify adds for every GET
   --format <f>      check: text (default) or json ({"diagnostics":[{code,severity,message,file,line,column}]})
+  --rule <id>=<s>   check: severity of one rule (error, warning, info, hint, off), repeatable;
+                    missing-response-schema is off in check unless asked this way
   -h, --help        show this help
   -v, --version     show the version
 
@@ -34,6 +36,7 @@ interface Args {
   json: boolean;
   format: 'text' | 'json';
   includeHead: boolean;
+  rules: Record<string, Severity>;
 }
 
 function parseArgs(argv: string[]): Args | 'help' | 'version' {
@@ -41,6 +44,7 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   let json = false;
   let includeHead = false;
   let format: string | undefined;
+  const rules: Record<string, Severity> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-h' || a === '--help') return 'help';
@@ -49,6 +53,13 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
     else if (a === '--format' || a.startsWith('--format=')) {
       format = a === '--format' ? argv[++i] : a.slice('--format='.length);
       if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json${format === undefined ? '' : `, not '${format}'`}`);
+    }
+    else if (a === '--rule' || a.startsWith('--rule=')) {
+      const v = a === '--rule' ? argv[++i] : a.slice('--rule='.length);
+      const m = /^([a-z0-9-]+)=(error|warning|info|hint|off)$/.exec(v ?? '');
+      if (!m) throw new UsageError(`--rule takes <rule id>=<error|warning|info|hint|off>${v === undefined ? '' : `, not '${v}'`}`);
+      if (!getRule(m[1])) throw new UsageError(`--rule: unknown rule '${m[1]}'`);
+      rules[m[1]] = m[2] as Severity;
     }
     else if (a === '--include-head') includeHead = true;
     else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
@@ -59,7 +70,8 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   if (command !== 'routes' && command !== 'graph' && command !== 'check') throw new UsageError(`unknown command '${command}'`);
   if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
   if (format !== undefined && command !== 'check') throw new UsageError('--format is an option of check (use --json)');
-  return { command, folder: folder ?? '.', json, includeHead, format: format === 'json' ? 'json' : 'text' };
+  if (Object.keys(rules).length && command !== 'check') throw new UsageError('--rule is an option of check');
+  return { command, folder: folder ?? '.', json, includeHead, format: format === 'json' ? 'json' : 'text', rules };
 }
 
 export function main(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
@@ -95,7 +107,7 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     const root = fs.realpathSync(folder);
     const graph = analyzeWorkspace(root, createNodeHost());
     if (args.command === 'check') {
-      const findings = runRules(graph);
+      const findings = runRules(graph, { ...cliSeverities(), ...args.rules });
       const rows = diagnosticRows(findings, root, readTextOrUndefined);
       out(args.format === 'json' || args.json ? JSON.stringify({ diagnostics: rows }, null, 2) + '\n' : formatDiagnosticsText(rows));
       return findings.some((f) => f.severity === 'error') ? 1 : 0;

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeWorkspace } from '../../src/core/analyze';
 import { createNodeHost } from '../../src/core/node-host';
-import { RULES, runRules, type Finding } from '../../src/core/rules';
+import { cliSeverities, RULES, runRules, type Finding } from '../../src/core/rules';
 import { routerPattern } from '../../src/core/rules/duplicate-route';
 import { closest } from '../../src/core/rules/rule-utils';
 import { listFixtures } from '../support/runtime-routes';
@@ -16,7 +16,8 @@ function check(name: string, files: Record<string, string>, pkg = FASTIFY_PACKAG
   const dir = writeWorkspace(`rules-${name}`, { 'package.json': pkg, ...files });
   const graph = analyzeWorkspace(dir, createNodeHost());
   assertNoInternalError(graph);
-  return { dir, findings: runRules(graph) };
+  // missing-response-schema (a hint on almost every route) is left to its own tests: off here as in the CLI.
+  return { dir, findings: runRules(graph, cliSeverities()) };
 }
 
 /** `code severity file:line <source text at the span>` for each finding. */
@@ -173,6 +174,119 @@ describe('rules', () => {
       });
       assert.deepEqual(findings, []);
       assert.equal(boot(dir), 'ok');
+    });
+  });
+
+  describe('duplicate-decorator', () => {
+    it('the same name twice in one context (an fp plugin included), a parent request value shadowed, a v5 built-in field: confirmed at boot', () => {
+      const same = check('dupdec-same', { 'app.js': appJs('fastify', ["app.decorate('db', 1)", "app.register(require('fastify-plugin')(async (f) => { f.decorate('db', 2) }))"]) });
+      assert.deepEqual(shown(same.dir, same.findings), ["duplicate-decorator error app.js:5 decorate('db', 2)"]);
+      assert.match(same.findings[0].message, /already decorated in this context at line 4: Fastify throws FST_ERR_DEC_ALREADY_PRESENT/);
+      assert.equal(boot(same.dir), 'FST_ERR_DEC_ALREADY_PRESENT');
+      const value = check('dupdec-value', { 'app.js': appJs('fastify', ["app.decorateRequest('user', null)", "app.register(async (f) => { f.decorateRequest('user', null) })"]) });
+      assert.deepEqual(shown(value.dir, value.findings), ["duplicate-decorator error app.js:5 decorateRequest('user', null)"]);
+      assert.equal(boot(value.dir), 'FST_ERR_DEC_ALREADY_PRESENT');
+      const builtin = check('dupdec-builtin', { 'app.js': appJs('fastify', ["app.decorateRequest('body', null)"]) });
+      assert.deepEqual(shown(builtin.dir, builtin.findings), ["duplicate-decorator error app.js:4 decorateRequest('body', null)"]);
+      assert.equal(boot(builtin.dir), 'FST_ERR_DEC_ALREADY_PRESENT');
+    });
+    it('stays silent: a child shadowing an instance or a request function decorator, other targets, conditional declarations (and it boots)', () => {
+      const { dir, findings } = check('dupdec-ok', {
+        'app.js': appJs('fastify', [
+          "app.decorate('db', 1)",
+          "app.decorateRequest('fn', function () {})",
+          "app.decorateReply('db', null)",
+          "app.register(async (f) => { f.decorate('db', 2); f.decorateRequest('fn', function () {}) })",
+          "app.decorate('flag', 1)",
+          "if (process.env.NOPE) app.decorate('flag', 2)",
+        ]),
+      });
+      assert.deepEqual(findings, []);
+      assert.equal(boot(dir), 'ok');
+    });
+  });
+
+  describe('missing-plugin-dependency', () => {
+    const fpApp = (body: string[]) => appJs('fastify', ["const fp = require('fastify-plugin')", ...body]);
+    it('a dependency registered after it: the error at load, confirmed at boot', () => {
+      const { dir, findings } = check('mpd-dep', {
+        'app.js': fpApp(["app.register(fp(async () => {}, { name: 'routes', dependencies: ['db'] }))", "app.register(fp(async () => {}, { name: 'db' }))"]),
+      });
+      assert.deepEqual(shown(dir, findings), ["missing-plugin-dependency error app.js:5 register(fp(async () => {}, { name: 'routes', dependencies: ['db'] }))"]);
+      assert.match(findings[0].message, /depends on 'db', which is registered only after it .*line 6.*FST_ERR_PLUGIN_DEPENDENCY_NOT_REGISTERED/);
+      assert.equal(boot(dir), 'FST_ERR_PLUGIN_DEPENDENCY_NOT_REGISTERED');
+    });
+    it('a required decorator only in a sibling context: FST_ERR_PLUGIN_NOT_PRESENT_IN_INSTANCE at boot', () => {
+      const { dir, findings } = check('mpd-dec', {
+        'app.js': fpApp(["app.register(async (f) => { f.decorateRequest('user', null) })", "app.register(fp(async () => {}, { name: 'auth', decorators: { request: ['user'], fastify: ['log'] } }))"]),
+      });
+      assert.deepEqual(shown(dir, findings), ["missing-plugin-dependency error app.js:6 register(fp(async () => {}, { name: 'auth', decorators: { request: ['user'], fastify: ['log'] } }))"]);
+      assert.match(findings[0].message, /request decorator 'user'.*FST_ERR_PLUGIN_NOT_PRESENT_IN_INSTANCE/);
+      assert.equal(boot(dir), 'FST_ERR_PLUGIN_NOT_PRESENT_IN_INSTANCE');
+    });
+    it('stays silent: registered and decorated before it (own or parent context), built-in names, an unanalysed package in the app', () => {
+      const ok = check('mpd-ok', {
+        'app.js': fpApp([
+          "app.decorate('db', 1)",
+          "app.register(fp(async () => {}, { name: 'db-plugin' }))",
+          "app.register(async (f) => { f.register(fp(async () => {}, { name: 'routes', dependencies: ['db-plugin'], decorators: { fastify: ['db', 'log'], request: ['body'] } })) })",
+        ]),
+      });
+      assert.deepEqual(ok.findings, []);
+      assert.equal(boot(ok.dir), 'ok');
+      const ext = check('mpd-ext', {
+        'app.js': fpApp(["app.register(require('some-unknown-plugin'))", "app.register(fp(async () => {}, { name: 'routes', dependencies: ['db'], decorators: { fastify: ['db'] } }))"]),
+      });
+      assert.deepEqual(ext.findings, []);
+    });
+  });
+
+  describe('unknown-schema-ref', () => {
+    it('a $ref to an $id added only in a child context: FST_ERR_SCH_VALIDATION_BUILD at ready', () => {
+      const { dir, findings } = check('usr', {
+        'app.js': appJs('fastify', [
+          "app.register(async (f) => { f.addSchema({ $id: 'user', type: 'object' }) })",
+          "app.post('/u', { schema: { body: { $ref: 'user#' }, querystring: { $ref: 'nope#/properties/x' }, response: { 200: { type: 'object' } } } }, async () => 1)",
+        ]),
+      });
+      assert.deepEqual(shown(dir, findings), [
+        "unknown-schema-ref error app.js:5 { $ref: 'user#' }",
+        "unknown-schema-ref error app.js:5 { $ref: 'nope#/properties/x' }",
+      ]);
+      assert.match(findings[0].message, /the one at line 4 is in a context this route cannot see.*FST_ERR_SCH_VALIDATION_BUILD/);
+      assert.equal(boot(dir), 'FST_ERR_SCH_VALIDATION_BUILD');
+    });
+    it('stays silent: $id added in a parent (even after the route), pointers into it, local refs; unknown $id', () => {
+      const { dir, findings } = check('usr-ok', {
+        'app.js': appJs('fastify', [
+          "app.register(async (f) => { f.post('/u', { schema: { body: { $ref: 'user#' }, params: { $ref: 'user#/properties/p' }, response: { 200: { type: 'object' } } } }, async () => 1) })",
+          "app.addSchema({ $id: 'user', type: 'object', properties: { p: { type: 'object' } } })",
+          "app.post('/l', { schema: { body: { $ref: '#/definitions/x', definitions: { x: { type: 'object' } } }, response: { 200: { type: 'object' } } } }, async () => 1)",
+        ]),
+      });
+      assert.deepEqual(findings, []);
+      assert.equal(boot(dir), 'ok');
+      const unknownId = check('usr-unknown', { 'app.js': appJs('fastify', ['app.addSchema({ $id: process.env.ID, type: \'object\' })', "app.post('/u', { schema: { body: { $ref: 'user#' }, response: { 200: {} } } }, async () => 1)"]) });
+      assert.deepEqual(unknownId.findings, []);
+    });
+  });
+
+  describe('missing-response-schema', () => {
+    it('a hint on a route without schema.response; not on its HEAD twin, not on package routes, off in the CLI unless asked', () => {
+      const { dir } = check('mrs', {
+        'app.js': appJs('fastify', ["app.get('/a', async () => 1)", "app.get('/b', { schema: { response: { 200: { type: 'number' } } } }, async () => 1)", "app.register(require('@fastify/cors'))"]),
+      }, JSON.stringify({ name: 'p', dependencies: { fastify: '^5.0.0', '@fastify/cors': '^11.0.0' } }));
+      const graph = analyzeWorkspace(dir, createNodeHost());
+      assert.deepEqual(shown(dir, runRules(graph)), ["missing-response-schema hint app.js:4 get('/a', async () => 1)"]);
+      assert.deepEqual(runRules(graph, cliSeverities()), []);
+      const { main } = require('../../src/cli/main') as typeof import('../../src/cli/main');
+      let text = '';
+      assert.equal(main(['check', dir], (s) => (text += s), () => {}), 0);
+      assert.doesNotMatch(text, /missing-response-schema/);
+      text = '';
+      assert.equal(main(['check', dir, '--rule', 'missing-response-schema=warning'], (s) => (text += s), () => {}), 0);
+      assert.match(text, /app\.js:4:\d+ warning missing-response-schema GET \/a has no response schema/);
+      assert.equal(main(['check', dir, '--rule', 'nope=hint'], () => {}, () => {}), 2);
     });
   });
 

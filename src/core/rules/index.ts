@@ -1,14 +1,32 @@
 import type { Span, WorkspaceGraph } from '../model';
 import { asyncHookWithDone } from './async-hook-with-done';
 import { decoratorReferenceType } from './decorator-reference-type';
+import { duplicateDecorator } from './duplicate-decorator';
 import { duplicateRoute } from './duplicate-route';
+import { missingPluginDependency } from './missing-plugin-dependency';
+import { missingResponseSchema } from './missing-response-schema';
 import type { Finding, Rule, Severity } from './types';
 import { unknownHook } from './unknown-hook';
+import { unknownSchemaRef } from './unknown-schema-ref';
 
 export type { Finding, Rule, RuleContext, RuleDoc, RuleFinding, Severity } from './types';
 
 /** Every rule, by id. The ids are public interface (settings `fastifyLens.rules.<id>`, `Finding.code`). */
-export const RULES: readonly Rule[] = [duplicateRoute, unknownHook, asyncHookWithDone, decoratorReferenceType];
+export const RULES: readonly Rule[] = [
+  duplicateRoute,
+  unknownHook,
+  asyncHookWithDone,
+  decoratorReferenceType,
+  duplicateDecorator,
+  missingPluginDependency,
+  unknownSchemaRef,
+  missingResponseSchema,
+];
+
+/** The severities `fastify-lens check` starts from: each rule's `cliDefaultSeverity` where it has one. */
+export function cliSeverities(): Record<string, Severity> {
+  return Object.fromEntries(RULES.filter((r) => r.cliDefaultSeverity).map((r) => [r.id, r.cliDefaultSeverity!]));
+}
 
 export function getRule(id: string): Rule | undefined {
   return RULES.find((r) => r.id === id);

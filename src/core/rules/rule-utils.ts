@@ -1,4 +1,4 @@
-import type { AppGraph, Context } from '../model';
+import type { AppGraph, Context, Unresolved, WorkspaceGraph } from '../model';
 
 /** Every context of an app's tree with its ancestors' `conditional` folded in (a conditional register makes everything inside conditional). */
 export function walkContexts(app: AppGraph, visit: (ctx: Context, conditional: boolean) => void): void {
@@ -37,4 +37,29 @@ export function closest(name: string, candidates: readonly string[]): string | u
     }
   }
   return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+/** The chain from the root to each context of an app, by context id (the context itself last). */
+export function contextPaths(app: AppGraph): Map<number, Context[]> {
+  const out = new Map<number, Context[]>();
+  const walk = (ctx: Context, path: Context[]) => {
+    const p = [...path, ctx];
+    out.set(ctx.id, p);
+    for (const child of ctx.children) walk(child, p);
+  };
+  walk(app.root, []);
+  return out;
+}
+
+/** Unresolved entries that only concern URLs, prefixes or hook names: they cannot hide a plugin, a decorator or a shared schema. */
+const HARMLESS_UNRESOLVED = /^(route URL|prefix of|route\(\): method|addHook\(\): hook name|@Hook\(\): hook name|[^ ]+: prefix is not known|[^ ]+: route URL)/;
+
+/**
+ * The unresolved entries of the app's project that could hide what a rule looks for (a plugin
+ * from an unanalysed package, a register not followed, a decorator or `$id` not known
+ * statically…); entries about URLs, prefixes and hook names are left out.
+ */
+export function uncertainties(graph: WorkspaceGraph, app: AppGraph): Unresolved[] {
+  const inProject = (f: string | undefined) => f !== undefined && (f === app.project || f.startsWith(app.project.endsWith('/') || app.project.endsWith('\\') ? app.project : app.project + (app.project.includes('\\') ? '\\' : '/')));
+  return graph.unresolved.filter((u) => !HARMLESS_UNRESOLVED.test(u.reason) && (inProject(u.span?.file ?? u.file) || (!u.span && !u.file)));
 }

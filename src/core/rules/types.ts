@@ -32,6 +32,8 @@ export interface RuleDoc {
   /** The same code written so that it stays silent. */
   right: string;
   defaultSeverity: Exclude<Severity, 'off'>;
+  /** The default in `fastify-lens check` when it differs from `defaultSeverity` (`off`: reported only when asked with `--rule <id>=<severity>`). */
+  cliDefaultSeverity?: Severity;
 }
 
 /** What a rule sees: the graph only, never the file system. */

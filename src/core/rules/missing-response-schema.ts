@@ -1,0 +1,22 @@
+import type { Rule, RuleFinding } from './types';
+
+/** A route of the app's own code without `schema.response` (package routes and the HEAD twins of GETs are left out). Off in `fastify-lens check` unless asked (`--rule missing-response-schema=hint`). */
+export const missingResponseSchema: Rule = {
+  id: 'missing-response-schema',
+  summary: 'a route without a response schema (slower serialisation, fields not filtered)',
+  why: 'Without `schema.response` Fastify serialises with JSON.stringify instead of fast-json-stringify, and every field of the returned object reaches the client, secrets included.',
+  wrong: "app.get('/users/:id', async (request) => db.user(request.params.id))",
+  right: "app.get('/users/:id', {\n  schema: { response: { 200: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } } } },\n}, async (request) => db.user(request.params.id))",
+  defaultSeverity: 'hint',
+  cliDefaultSeverity: 'off',
+  check({ graph }) {
+    const out: RuleFinding[] = [];
+    for (const app of graph.apps) {
+      for (const route of app.routes) {
+        if (route.implicitHead || route.package || route.schema?.response) continue;
+        out.push({ message: `${route.methods.join(', ')} ${route.url} has no response schema: it is serialised with JSON.stringify and every field is sent; add schema.response`, span: route.span });
+      }
+    }
+    return out;
+  },
+};
