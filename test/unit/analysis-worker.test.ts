@@ -68,11 +68,13 @@ describe('analysis worker (dist/worker.js)', function () {
       const on = await ask({ type: 'analyze', seq: 1, settings: settings(root) });
       assert.equal(on.type, 'graph');
       if (on.type !== 'graph') return;
-      assert.deepEqual(on.findings.map((f) => [f.code, f.severity, f.span.range?.[0]]), [['duplicate-route', 'error', 2]]);
-      const off = await ask({ type: 'analyze', seq: 2, settings: settings(root, { 'duplicate-route': 'off' }) });
+      const dup = <T extends { code: string }>(fs: T[]) => fs.filter((f) => f.code === 'duplicate-route');
+      assert.deepEqual(dup(on.findings).map((f) => [f.code, f.severity, f.span.range?.[0]]), [['duplicate-route', 'error', 2]]);
+      assert.ok(on.findings.some((f) => f.code === 'missing-response-schema' && f.severity === 'hint'), 'editor defaults: hints on');
+      const off = await ask({ type: 'analyze', seq: 2, settings: settings(root, { 'duplicate-route': 'off', 'missing-response-schema': 'off' }) });
       assert.equal(off.type === 'graph' && off.findings.length, 0);
       const warn = await ask({ type: 'analyze', seq: 3, settings: settings(root, { 'duplicate-route': 'warning' }) });
-      assert.deepEqual(warn.type === 'graph' && warn.findings.map((f) => f.severity), ['warning']);
+      assert.deepEqual(warn.type === 'graph' && dup(warn.findings).map((f) => f.severity), ['warning']);
     } finally {
       await worker.terminate();
     }
