@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { Finding } from '../core/rules';
+import { SEVERITIES } from '../core/rules/types';
 
 /** 1-based line and column of a UTF-16 offset in a text. */
 export function lineColumn(text: string, offset: number): { line: number; column: number } {
@@ -39,7 +40,7 @@ export function diagnosticRows(findings: Finding[], folder: string, readText: (f
 export function formatDiagnosticsText(rows: DiagnosticRow[]): string {
   const lines = rows.map((r) => `${r.file}:${r.line}:${r.column} ${r.severity} ${r.code} ${r.message}`);
   const count = (s: string) => rows.filter((r) => r.severity === s).length;
-  const parts = (['error', 'warning', 'info', 'hint'] as const).filter((s) => count(s) > 0).map((s) => `${count(s)} ${s}${count(s) === 1 ? '' : 's'}`);
+  const parts = SEVERITIES.filter((s) => s !== 'off').filter((s) => count(s) > 0).map((s) => `${count(s)} ${s}${count(s) === 1 ? '' : 's'}`);
   lines.push(rows.length === 0 ? 'no problems found' : `${rows.length} problem${rows.length === 1 ? '' : 's'} (${parts.join(', ')})`);
   return lines.join('\n') + '\n';
 }

@@ -5,6 +5,7 @@ import { createNodeHost } from '../core/node-host';
 import { formatGraph } from './format-graph';
 import { formatRoutesTable, routeRows } from './format-routes';
 import { cliSeverities, getRule, runRules, type Severity } from '../core/rules';
+import { isSeverity } from '../core/rules/types';
 import { diagnosticRows, formatDiagnosticsText } from './format-findings';
 import { unresolvedRows } from './unresolved-rows';
 
@@ -56,10 +57,10 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
     }
     else if (a === '--rule' || a.startsWith('--rule=')) {
       const v = a === '--rule' ? argv[++i] : a.slice('--rule='.length);
-      const m = /^([a-z0-9-]+)=(error|warning|info|hint|off)$/.exec(v ?? '');
-      if (!m) throw new UsageError(`--rule takes <rule id>=<error|warning|info|hint|off>${v === undefined ? '' : `, not '${v}'`}`);
+      const m = /^([a-z0-9-]+)=(.*)$/.exec(v ?? '');
+      if (!m || !isSeverity(m[2])) throw new UsageError(`--rule takes <rule id>=<error|warning|info|hint|off>${v === undefined ? '' : `, not '${v}'`}`);
       if (!getRule(m[1])) throw new UsageError(`--rule: unknown rule '${m[1]}'`);
-      rules[m[1]] = m[2] as Severity;
+      rules[m[1]] = m[2];
     }
     else if (a === '--include-head') includeHead = true;
     else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);

@@ -1,4 +1,5 @@
 import type { Route } from '../model';
+import { walkContexts } from './rule-utils';
 import type { Rule, RuleFinding } from './types';
 
 /**
@@ -22,12 +23,7 @@ export const duplicateRoute: Rule = {
       // Conditional routes (an `if` on the environment, a conditional register) are left out: the
       // graph does not say which condition, and two branches may never run together.
       const conditionalCtx = new Set<number>();
-      const mark = (ctx: typeof app.root, cond: boolean) => {
-        const c = cond || !!ctx.conditional;
-        if (c) conditionalCtx.add(ctx.id);
-        for (const child of ctx.children) mark(child, c);
-      };
-      mark(app.root, false);
+      walkContexts(app, (ctx, conditional) => conditional && conditionalCtx.add(ctx.id));
       const byPattern = new Map<string, { method: string; route: Route }[]>();
       for (const route of app.routes) {
         if (!route.urlKnown || route.conditional || conditionalCtx.has(route.contextId)) continue;

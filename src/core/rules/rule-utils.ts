@@ -60,6 +60,8 @@ const HARMLESS_UNRESOLVED = /^(route URL|prefix of|route\(\): method|addHook\(\)
  * statically…); entries about URLs, prefixes and hook names are left out.
  */
 export function uncertainties(graph: WorkspaceGraph, app: AppGraph): Unresolved[] {
-  const inProject = (f: string | undefined) => f !== undefined && (f === app.project || f.startsWith(app.project.endsWith('/') || app.project.endsWith('\\') ? app.project : app.project + (app.project.includes('\\') ? '\\' : '/')));
+  // Paths in the graph are posix, like the project folder.
+  const base = app.project.endsWith('/') ? app.project : app.project + '/';
+  const inProject = (f: string | undefined) => f !== undefined && (f === app.project || f.startsWith(base));
   return graph.unresolved.filter((u) => !HARMLESS_UNRESOLVED.test(u.reason) && (inProject(u.span?.file ?? u.file) || (!u.span && !u.file)));
 }

@@ -1,7 +1,12 @@
 import type { Span, WorkspaceGraph } from '../model';
 
-/** How loud a finding is; `off` disables a rule. */
-export type Severity = 'error' | 'warning' | 'info' | 'hint' | 'off';
+/** How loud a finding is, loudest first; `off` disables a rule. */
+export const SEVERITIES = ['error', 'warning', 'info', 'hint', 'off'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export function isSeverity(value: unknown): value is Severity {
+  return typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value);
+}
 
 /** One diagnostic: `code` is the rule id (public interface), `span` the exact place. */
 export interface Finding {
