@@ -10,11 +10,15 @@ import { goToRoute } from './features/route-search';
 import type { WorkspaceIndex } from './workspace-index';
 
 export function registerCommands(workspace: WorkspaceIndex, views: FastifyViews, log: vscode.LogOutputChannel): vscode.Disposable[] {
-  const routeOf = (folderKey: string, key: string): RouteEntry | undefined => workspace.all.find((f) => f.folder.uri.toString() === folderKey)?.index?.route(key);
+  const routeOf = (folderKey: string, key: string) => {
+    const folder = workspace.byKey(folderKey);
+    const index = folder?.index;
+    const e = index?.route(key);
+    return folder && index && e ? { folder, index, e } : undefined;
+  };
   const routeOfNode = (node: TreeNode | undefined): RouteEntry | undefined => {
     if (!node?.routeKey) return undefined;
-    const folder = workspace.all.find((f) => node.id.startsWith(f.folder.uri.toString() + '/'));
-    return folder?.index?.route(node.routeKey);
+    return workspace.folderOfRow(node.id)?.index?.route(node.routeKey);
   };
   const pickRoute = async (placeHolder: string): Promise<RouteEntry | undefined> => {
     const items = workspace.routes().map(({ folder, entry }) => ({ label: `${methodsLabel(entry.route.methods)} ${entry.route.url}`, description: where(folder.root, entry.route.span), entry }));
@@ -51,10 +55,10 @@ export function registerCommands(workspace: WorkspaceIndex, views: FastifyViews,
     }),
     reg('fastifyLens.clearRouteFilter', () => views.setFilter('')),
     reg('fastifyLens.showHookChain', async (folderKey: string, key: string) => {
-      const folder = workspace.all.find((f) => f.folder.uri.toString() === folderKey);
-      const e = routeOf(folderKey, key);
-      if (!folder?.index || !e) return;
-      const steps = folder.index.hookChain(e);
+      const found = routeOf(folderKey, key);
+      if (!found) return;
+      const { folder, index, e } = found;
+      const steps = index.hookChain(e);
       const items = steps.map((s, i) => ({
         label: `${i + 1}. ${s.name}`,
         description: s.routeLevel ? 'route-level' : s.context?.kind === 'root' ? 'root context' : `plugin '${s.context?.name}'`,
@@ -66,10 +70,10 @@ export function registerCommands(workspace: WorkspaceIndex, views: FastifyViews,
       if (pick) await revealSpan(pick.span);
     }),
     reg('fastifyLens.showRouteTests', async (folderKey: string, key: string) => {
-      const folder = workspace.all.find((f) => f.folder.uri.toString() === folderKey);
-      const e = routeOf(folderKey, key);
-      if (!folder?.index || !e) return;
-      const tests = folder.index.testsOf(e);
+      const found = routeOf(folderKey, key);
+      if (!found) return;
+      const { folder, index, e } = found;
+      const tests = index.testsOf(e);
       if (!tests.length) {
         void vscode.window.showInformationMessage(`No test calls ${methodsLabel(e.route.methods)} ${e.route.url}.`);
         return;

@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { Finding } from '../core/rules/types';
 import { GraphIndex } from './model/graph-index';
+import { relativePath } from './model/tree-node';
 import { readSettings } from './settings';
 import type { AnalysisStats, EditedFile, FromWorker, ToWorker, WorkerSettings } from './worker/protocol';
 
@@ -182,7 +183,7 @@ export class FolderIndex implements vscode.Disposable {
     );
     if (!stats.full) return;
     for (const u of g.unresolved) {
-      const place = u.span ? `${rel(this.root, u.span.file)}:${u.span.line}` : u.file ? rel(this.root, u.file) : '';
+      const place = u.span ? `${relativePath(this.root, u.span.file)}:${u.span.line}` : u.file ? (relativePath(this.root, u.file) || u.file) : '';
       this.log.warn(`[${this.folder.name}] unresolved: ${place ? place + '  ' : ''}${u.reason}`);
     }
   }
@@ -221,8 +222,4 @@ export class FolderIndex implements vscode.Disposable {
 
 export function toPosix(p: string): string {
   return p.replace(/\\/g, '/');
-}
-
-function rel(root: string, file: string): string {
-  return file.startsWith(root + '/') ? file.slice(root.length + 1) : file;
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Severity } from '../core/rules/types';
+import { isSeverity, type Severity } from '../core/rules/types';
 
 /** The `fastifyLens.*` settings of one workspace folder (read per resource). */
 export interface Settings {
@@ -26,10 +26,8 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   };
 }
 
-const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
-
 function ruleSeverities(value: Record<string, unknown> | undefined): Record<string, Severity> {
   const out: Record<string, Severity> = {};
-  for (const [id, sev] of Object.entries(value ?? {})) if (typeof sev === 'string' && SEVERITIES.has(sev)) out[id] = sev as Severity;
+  for (const [id, sev] of Object.entries(value ?? {})) if (isSeverity(sev)) out[id] = sev;
   return out;
 }

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { folderUsesFastify } from './fastify-detect';
 import { FolderIndex, SOURCE_FILE as SOURCE } from './folder-index';
-import type { RouteEntry } from './model/graph-index';
+import type { GraphIndex, RouteEntry } from './model/graph-index';
 import { readSettings } from './settings';
 
 /** Files that change projects, versions or module resolution: a full re-index. */
@@ -90,6 +90,25 @@ export class WorkspaceIndex implements vscode.Disposable {
   folderOf(uri: vscode.Uri): FolderIndex | undefined {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     return folder ? this.folders.get(folder.uri.toString()) : undefined;
+  }
+
+  /** The folder index whose key (its folder's URI) is given. */
+  byKey(key: string): FolderIndex | undefined {
+    return this.folders.get(key);
+  }
+
+  /** The folder index a view row belongs to (row ids start with the folder's key). */
+  folderOfRow(rowId: string): FolderIndex | undefined {
+    for (const [key, f] of this.folders) if (rowId.startsWith(key + '/')) return f;
+    return undefined;
+  }
+
+  /** A document's folder index, its path in the graph and the latest graph, when all three exist. */
+  documentIndex(uri: vscode.Uri): { folder: FolderIndex; file: string; index: GraphIndex } | undefined {
+    const folder = this.folderOf(uri);
+    const file = folder?.graphPath(uri);
+    const index = folder?.index;
+    return folder && file && index ? { folder, file, index } : undefined;
   }
 
   /** Every route of every folder. */

@@ -18,10 +18,9 @@ export class FastifyCodeLensProvider implements vscode.CodeLensProvider {
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     if (!readSettings(doc.uri).codeLens) return [];
-    const folder = this.workspace.folderOf(doc.uri);
-    const file = folder?.graphPath(doc.uri);
-    const index = folder?.index;
-    if (!folder || !file || !index) return [];
+    const found = this.workspace.documentIndex(doc.uri);
+    if (!found) return [];
+    const { folder, file, index } = found;
     const lenses: vscode.CodeLens[] = [];
     for (const e of index.routesIn(file)) {
       const range = lineStart(rangeOf(e.route.span));

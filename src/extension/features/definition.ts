@@ -8,10 +8,9 @@ export class DecoratorDefinitionProvider implements vscode.DefinitionProvider {
   constructor(private readonly workspace: WorkspaceIndex) {}
 
   provideDefinition(doc: vscode.TextDocument, pos: vscode.Position): vscode.Location[] | undefined {
-    const folder = this.workspace.folderOf(doc.uri);
-    const file = folder?.graphPath(doc.uri);
-    const index = folder?.index;
-    if (!file || !index) return undefined;
+    const found = this.workspace.documentIndex(doc.uri);
+    if (!found) return undefined;
+    const { file, index } = found;
     const use = decoratorUseAt(doc.lineAt(pos.line).text, pos.character);
     if (!use) return undefined;
     const offset = doc.offsetAt(pos);

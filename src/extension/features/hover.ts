@@ -8,10 +8,9 @@ export class FastifyHoverProvider implements vscode.HoverProvider {
   constructor(private readonly workspace: WorkspaceIndex) {}
 
   provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
-    const folder = this.workspace.folderOf(doc.uri);
-    const file = folder?.graphPath(doc.uri);
-    const index = folder?.index;
-    if (!file || !index) return undefined;
+    const found = this.workspace.documentIndex(doc.uri);
+    if (!found) return undefined;
+    const { file, index } = found;
     const line = doc.lineAt(pos.line).text;
     const offset = doc.offsetAt(pos);
 

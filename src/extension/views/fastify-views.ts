@@ -55,7 +55,7 @@ export class FastifyViews implements vscode.Disposable {
 
   /** Selects the Plugins row of the route a Routes row shows. */
   async revealInPlugins(routeRow: TreeNode): Promise<void> {
-    const folderKey = this.workspace.all.map((f) => f.folder.uri.toString()).find((k) => routeRow.id.startsWith(k + '/'));
+    const folderKey = this.workspace.folderOfRow(routeRow.id)?.folder.uri.toString();
     const target = this.plugins.find((n) => n.routeKey === routeRow.routeKey && (!folderKey || n.id.startsWith(folderKey + '/')));
     if (target) await this.pluginsView.reveal(target, { select: true, focus: true, expand: true });
   }
