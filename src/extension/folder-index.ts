@@ -26,6 +26,7 @@ export class FolderIndex implements vscode.Disposable {
   findings: Finding[] = [];
   state: IndexState = 'indexing';
   lastStats: AnalysisStats | undefined;
+  private ruleNotes = new Set<string>();
   private worker: Worker | undefined;
   private seq = 0;
   private inFlight: number | undefined;
@@ -163,6 +164,9 @@ export class FolderIndex implements vscode.Disposable {
       this.index = new GraphIndex(m.graph);
       this.findings = m.findings;
       for (const f of m.failedRules) this.log.error(`[${this.folder.name}] rule failed and was skipped: ${f}`);
+      // Why rules stayed silent: said once, when it first comes up, not on every keystroke.
+      for (const n of m.ruleNotes) if (!this.ruleNotes.has(n)) this.log.info(`[${this.folder.name}] rule stayed silent: ${n}`);
+      this.ruleNotes = new Set(m.ruleNotes);
       this.lastStats = m.stats;
       this.state = 'ready';
       this.report(m.stats);

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeWorkspace } from '../../src/core/analyze';
 import { createNodeHost } from '../../src/core/node-host';
-import { cliSeverities, RULES, runRules, type Finding } from '../../src/core/rules';
+import { cliSeverities, RULES, runRules, runRulesDetailed, type Finding } from '../../src/core/rules';
 import { routerPattern } from '../../src/core/rules/duplicate-route';
 import { closest } from '../../src/core/rules/rule-utils';
 import { listFixtures } from '../support/runtime-routes';
@@ -238,6 +238,10 @@ describe('rules', () => {
         'app.js': fpApp(["app.register(require('some-unknown-plugin'))", "app.register(fp(async () => {}, { name: 'routes', dependencies: ['db'], decorators: { fastify: ['db'] } }))"]),
       });
       assert.deepEqual(ext.findings, []);
+      // …and the log says why it stayed silent.
+      const notes = runRulesDetailed(analyzeWorkspace(ext.dir, createNodeHost()), cliSeverities()).notes;
+      const note = notes.find((n) => n.id === 'missing-plugin-dependency');
+      assert.match(note?.message ?? '', /not checked: \d+ unresolved entr(y|ies) could hide a plugin or decorator it depends on \(first at .*app\.js:\d+: .*some-unknown-plugin/);
     });
   });
 

@@ -36,6 +36,8 @@ export interface RunRulesResult {
   findings: Finding[];
   /** Rules that threw (skipped), with the message: for the log, never for the user's code. */
   failed: { id: string; error: string }[];
+  /** Why rules stayed silent (`RuleContext.note`), for the log; one entry per distinct message. */
+  notes: { id: string; message: string }[];
 }
 
 /**
@@ -50,11 +52,18 @@ export function runRules(graph: WorkspaceGraph, severities: Record<string, Sever
 export function runRulesDetailed(graph: WorkspaceGraph, severities: Record<string, Severity> = {}): RunRulesResult {
   const findings: Finding[] = [];
   const failed: RunRulesResult['failed'] = [];
+  const notes: RunRulesResult['notes'] = [];
   for (const rule of RULES) {
     const chosen = severities[rule.id];
     if (chosen === 'off') continue;
+    const seen = new Set<string>();
+    const note = (message: string) => {
+      if (seen.has(message)) return;
+      seen.add(message);
+      notes.push({ id: rule.id, message });
+    };
     try {
-      for (const f of rule.check({ graph })) {
+      for (const f of rule.check({ graph, note })) {
         const { defaultSeverity, ...rest } = f;
         findings.push({ ...rest, code: rule.id, severity: chosen ?? defaultSeverity ?? rule.defaultSeverity });
       }
@@ -63,7 +72,7 @@ export function runRulesDetailed(graph: WorkspaceGraph, severities: Record<strin
     }
   }
   findings.sort(compareFindings);
-  return { findings, failed };
+  return { findings, failed, notes };
 }
 
 function compareFindings(a: Finding, b: Finding): number {

@@ -1,5 +1,5 @@
 import type { Context, DecoratorTarget, MergedPlugin } from '../model';
-import { contextPaths, uncertainties, walkContexts } from './rule-utils';
+import { contextPaths, silencedByUncertainty, walkContexts } from './rule-utils';
 import type { Rule, RuleFinding } from './types';
 
 /** What `hasDecorator` / `hasRequestDecorator` / `hasReplyDecorator` find without any decorator (`name in instance`): Fastify 3–5 built-ins and Object.prototype. */
@@ -37,10 +37,10 @@ export const missingPluginDependency: Rule = {
   wrong: "app.register(fp(routes, { dependencies: ['db'] }))\napp.register(fp(db, { name: 'db' }))",
   right: "app.register(fp(db, { name: 'db' }))\napp.register(fp(routes, { dependencies: ['db'] }))",
   defaultSeverity: 'error',
-  check({ graph }) {
+  check({ graph, note }) {
     const out: RuleFinding[] = [];
     for (const app of graph.apps) {
-      if (uncertainties(graph, app).length) continue;
+      if (silencedByUncertainty(graph, app, note, 'a plugin or decorator it depends on')) continue;
       let unknownNames = false;
       walkContexts(app, (ctx) => {
         if (ctx.kind === 'external' || ctx.plugins.some((p) => p.external && !p.meta?.name)) unknownNames = true;

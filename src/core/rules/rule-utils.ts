@@ -65,3 +65,16 @@ export function uncertainties(graph: WorkspaceGraph, app: AppGraph): Unresolved[
   const inProject = (f: string | undefined) => f !== undefined && (f === app.project || f.startsWith(base));
   return graph.unresolved.filter((u) => !HARMLESS_UNRESOLVED.test(u.reason) && (inProject(u.span?.file ?? u.file) || (!u.span && !u.file)));
 }
+
+/**
+ * True (and the rule's note says why) when the app has unresolved entries that could hide what
+ * the rule looks for; `what` names it ("the plugin it depends on", "the $id").
+ */
+export function silencedByUncertainty(graph: WorkspaceGraph, app: AppGraph, note: (message: string) => void, what: string): boolean {
+  const found = uncertainties(graph, app);
+  if (!found.length) return false;
+  const first = found[0];
+  const where = first.span ? `${first.span.file}:${first.span.line}` : first.file ?? '';
+  note(`app ${app.id} not checked: ${found.length} unresolved entr${found.length === 1 ? 'y' : 'ies'} could hide ${what} (first${where ? ` at ${where}` : ''}: ${first.reason})`);
+  return true;
+}

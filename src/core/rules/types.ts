@@ -44,6 +44,11 @@ export interface RuleDoc {
 /** What a rule sees: the graph only, never the file system. */
 export interface RuleContext {
   graph: WorkspaceGraph;
+  /**
+   * Says why the rule stayed silent where it could have reported (an unresolved registration on
+   * the way, a conditional declaration…): for the log, never shown as a finding.
+   */
+  note(message: string): void;
 }
 
 export interface Rule extends RuleDoc {

@@ -1,5 +1,5 @@
 import type { Context as Ctx } from '../model';
-import { contextPaths, uncertainties } from './rule-utils';
+import { contextPaths, silencedByUncertainty } from './rule-utils';
 import type { Rule, RuleFinding } from './types';
 
 const PARTS = ['body', 'querystring', 'params', 'headers'] as const;
@@ -21,10 +21,10 @@ export const unknownSchemaRef: Rule = {
   wrong: "app.register(async (f) => {\n  f.addSchema({ $id: 'user', type: 'object' })\n})\napp.post('/users', { schema: { body: { $ref: 'user#' } } }, create)",
   right: "app.addSchema({ $id: 'user', type: 'object' })\napp.post('/users', { schema: { body: { $ref: 'user#' } } }, create)",
   defaultSeverity: 'error',
-  check({ graph }) {
+  check({ graph, note }) {
     const out: RuleFinding[] = [];
     for (const app of graph.apps) {
-      if (uncertainties(graph, app).length) continue;
+      if (silencedByUncertainty(graph, app, note, 'the $id a route refers to')) continue;
       const paths = contextPaths(app);
       for (const route of app.routes) {
         if (route.implicitHead || route.package || !route.schema) continue;

@@ -29,11 +29,11 @@ function run(msg: ToWorker): FromWorker {
   }
   const a = analyzer;
   // Rules read the finished graph, here off the editor's thread; one that throws is skipped.
-  const { findings, failed } = runRulesDetailed(graph, severities);
+  const { findings, failed, notes } = runRulesDetailed(graph, severities);
   locateSpans(graph, (file) => a.lineStarts(file));
   locateSpans(findings, (file) => a.lineStarts(file));
   const stats = { ms: Math.round(performance.now() - t0), files: graph.files, parses: a.parseCount - (msg.type === 'analyze' ? 0 : parsesBefore), full: msg.type === 'analyze' };
-  return { type: 'graph', seq: msg.seq, graph, findings, failedRules: failed.map((f) => `${f.id}: ${f.error}`), stats };
+  return { type: 'graph', seq: msg.seq, graph, findings, failedRules: failed.map((f) => `${f.id}: ${f.error}`), ruleNotes: notes.map((n) => `${n.id}: ${n.message}`), stats };
 }
 
 parentPort?.on('message', (msg: ToWorker) => {

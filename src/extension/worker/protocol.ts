@@ -36,5 +36,5 @@ export interface AnalysisStats {
 }
 
 export type FromWorker =
-  | { type: 'graph'; seq: number; graph: WorkspaceGraph; findings: Finding[]; failedRules: string[]; stats: AnalysisStats }
+  | { type: 'graph'; seq: number; graph: WorkspaceGraph; findings: Finding[]; failedRules: string[]; ruleNotes: string[]; stats: AnalysisStats }
   | { type: 'failed'; seq: number; message: string };
