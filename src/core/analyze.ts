@@ -81,6 +81,11 @@ export class Analyzer {
     return this.link(this.scan);
   }
 
+  /** The text a parsed file was analysed from (an unsaved overlay included), if it was parsed. */
+  source(file: string): string | undefined {
+    return this.parseCache.peek(file)?.getFullText();
+  }
+
   /** Offsets where the lines of a parsed file start (for offset → line/column), if it was parsed. */
   lineStarts(file: string): readonly number[] | undefined {
     return this.parseCache.peek(file)?.getLineStarts();

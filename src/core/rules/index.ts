@@ -9,7 +9,7 @@ import type { Finding, Rule, Severity } from './types';
 import { unknownHook } from './unknown-hook';
 import { unknownSchemaRef } from './unknown-schema-ref';
 
-export type { Finding, Rule, RuleContext, RuleDoc, RuleFinding, Severity } from './types';
+export type { Finding, Fix, Rule, RuleContext, RuleDoc, RuleFinding, Severity, TextEdit } from './types';
 
 /** Every rule, by id. The ids are public interface (settings `fastifyLens.rules.<id>`, `Finding.code`). */
 export const RULES: readonly Rule[] = [
@@ -45,11 +45,14 @@ export interface RunRulesResult {
  * a rule missing there uses its default (or the finding's own default). A rule that throws is
  * skipped. Findings come sorted by file, then offset.
  */
-export function runRules(graph: WorkspaceGraph, severities: Record<string, Severity> = {}): Finding[] {
-  return runRulesDetailed(graph, severities).findings;
+export function runRules(graph: WorkspaceGraph, severities: Record<string, Severity> = {}, source: SourceOf = () => undefined): Finding[] {
+  return runRulesDetailed(graph, severities, source).findings;
 }
 
-export function runRulesDetailed(graph: WorkspaceGraph, severities: Record<string, Severity> = {}): RunRulesResult {
+/** The text a file was analysed from (`Analyzer.source`). */
+export type SourceOf = (file: string) => string | undefined;
+
+export function runRulesDetailed(graph: WorkspaceGraph, severities: Record<string, Severity> = {}, source: SourceOf = () => undefined): RunRulesResult {
   const findings: Finding[] = [];
   const failed: RunRulesResult['failed'] = [];
   const notes: RunRulesResult['notes'] = [];
@@ -63,7 +66,7 @@ export function runRulesDetailed(graph: WorkspaceGraph, severities: Record<strin
       notes.push({ id: rule.id, message });
     };
     try {
-      for (const f of rule.check({ graph, note })) {
+      for (const f of rule.check({ graph, note, source })) {
         const { defaultSeverity, ...rest } = f;
         findings.push({ ...rest, code: rule.id, severity: chosen ?? defaultSeverity ?? rule.defaultSeverity });
       }

@@ -8,6 +8,29 @@ export function isSeverity(value: unknown): value is Severity {
   return typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value);
 }
 
+/** Replace `[start, end)` of `file` (UTF-16 offsets into the text the graph was built from) with `newText`. */
+export interface TextEdit {
+  file: string;
+  start: number;
+  end: number;
+  newText: string;
+  /** 0-based [startLine, startCharacter, endLine, endCharacter]; filled in by the extension's worker. */
+  range?: [number, number, number, number];
+}
+
+/**
+ * A quick fix: applied as one edit (one undo step in the editor). `safe` fixes keep the program's
+ * meaning apart from the mistake and are what `fastify-lens check --fix` applies; the others are
+ * offered in the editor only.
+ */
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  safe: boolean;
+  /** The one fix the editor marks as preferred (auto-fix). */
+  preferred?: boolean;
+}
+
 /** One diagnostic: `code` is the rule id (public interface), `span` the exact place. */
 export interface Finding {
   code: string;
@@ -15,6 +38,7 @@ export interface Finding {
   message: string;
   span: Span;
   related?: { message: string; span: Span }[];
+  fixes?: Fix[];
 }
 
 /**
@@ -49,6 +73,11 @@ export interface RuleContext {
    * the way, a conditional declaration…): for the log, never shown as a finding.
    */
   note(message: string): void;
+  /**
+   * The text a file of the graph was analysed from (the editor's unsaved text included), for
+   * fixes that must see the code around a span; undefined when not known.
+   */
+  source(file: string): string | undefined;
 }
 
 export interface Rule extends RuleDoc {
