@@ -140,6 +140,23 @@ export interface MergedPlugin {
   conditional?: boolean;
 }
 
+/** How the analysis saw a call argument. */
+export type ArgKind = 'number' | 'string' | 'boolean' | 'object' | 'array' | 'function' | 'nullish' | 'unknown';
+
+/**
+ * A call of an instance method the graph does not model otherwise (`listen`, `hasRoute`,
+ * `inject`, `getDefaultRoute`…), for rules about API use.
+ */
+export interface InstanceCall {
+  name: string;
+  /** The call, from the method name on. */
+  span: Span;
+  args: ArgKind[];
+  /** The value of each argument that is a string known statically (undefined elsewhere). */
+  strings: (string | undefined)[];
+  conditional?: boolean;
+}
+
 export type ContextKind = 'root' | 'plugin' | 'autoload' | 'autohooks' | 'external';
 
 export interface Context {
@@ -170,6 +187,8 @@ export interface Context {
   errorHandlers: Span[];
   notFoundHandlers: Span[];
   contentTypeParsers: ContentTypeParser[];
+  /** Instance method calls made with this context's instance that nothing else records; absent when none. */
+  calls?: InstanceCall[];
 }
 
 export interface ServerOptions {

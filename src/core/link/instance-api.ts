@@ -1,6 +1,6 @@
 import * as posix from 'node:path/posix';
 import { ts } from 'ts-morph';
-import type { Decorator, DecoratorTarget, DecoratorValueKind, Hook, MergedPlugin, Route, RouteSchema, SchemaPart, Span } from '../model';
+import type { ArgKind, Decorator, DecoratorTarget, DecoratorValueKind, Hook, InstanceCall, MergedPlugin, Route, RouteSchema, SchemaPart, Span } from '../model';
 import { packageModel } from '../packages';
 import { runAutoload } from './autoload';
 import { runBootstrap } from './fastify-decorators';
@@ -94,6 +94,7 @@ export function callInstanceMethod(
     }
     default:
       if (CHAINABLE.has(name)) return inst;
+      (ctx.ctx.calls ??= []).push(markConditional<InstanceCall>(interp, { name, span: callSpan, args: args.map(argKind), strings: args.map((a) => (a.kind === 'str' ? a.v : undefined)) }));
       interp.touchCallbacks(args);
       return unknown(`fastify.${name}()`);
   }
@@ -362,6 +363,19 @@ function addHook(interp: Interpreter, ctx: ContextBuilder, args: Value[], span: 
     hook.handlerSpan = interp.span(fn.node, fn.module);
   }
   ctx.ctx.hooks.push(markConditional(interp, hook));
+}
+
+function argKind(v: Value): ArgKind {
+  switch (v.kind) {
+    case 'num': return 'number';
+    case 'str': return 'string';
+    case 'bool': return 'boolean';
+    case 'obj': case 'instance': return 'object';
+    case 'arr': return 'array';
+    case 'fn': case 'imethod': case 'class': return 'function';
+    case 'null': case 'undef': return 'nullish';
+    default: return 'unknown';
+  }
 }
 
 function decoratorKind(v: Value): DecoratorValueKind {
