@@ -3,6 +3,7 @@ import { asyncHookWithDone } from './async-hook-with-done';
 import { decoratorReferenceType } from './decorator-reference-type';
 import { duplicateDecorator } from './duplicate-decorator';
 import { duplicateRoute } from './duplicate-route';
+import { invalidJsonSchema } from './invalid-json-schema';
 import { missingPluginDependency } from './missing-plugin-dependency';
 import { missingResponseSchema } from './missing-response-schema';
 import type { Finding, Rule, Severity } from './types';
@@ -20,6 +21,7 @@ export const RULES: readonly Rule[] = [
   duplicateDecorator,
   missingPluginDependency,
   unknownSchemaRef,
+  invalidJsonSchema,
   missingResponseSchema,
 ];
 
