@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { appJs, boot, check, shown, V4_PACKAGE } from '../support/rule-workspace';
+import { appJs, boot, check, inject, shown, V4_PACKAGE } from '../support/rule-workspace';
 
 const only = (code: string, findings: { code: string }[]) => findings.filter((f) => f.code === code);
 
@@ -92,5 +92,61 @@ describe('invalid-json-schema', () => {
     assert.deepEqual(plugins.findings, []);
     assert.ok(plugins.notes.some((n) => n.id === 'invalid-json-schema' && /ajv\.plugins/.test(n.message)));
     assert.equal(boot(plugins.dir), 'ok');
+  });
+});
+
+describe('params-schema-mismatch', () => {
+  it('required names a parameter the URL does not have: every request gets 400', () => {
+    const line = "app.get('/users/:id', { schema: { params: { type: 'object', properties: { userId: { type: 'integer' } }, required: ['userId'] } } }, async (req) => req.params)";
+    const { dir, findings } = check('psm-required', { 'app.js': appJs('fastify', [line]) });
+    // One finding: a required name is not reported again as a property that never applies.
+    assert.deepEqual(shown(dir, findings).map((s) => s.split(' app.js')[0]), ['params-schema-mismatch warning']);
+    assert.match(findings[0].message, /requires 'userId', which the URL \/users\/:id does not have: every request to it fails validation with 400/);
+    assert.deepEqual(inject(dir, ['GET /users/1', 'GET /users/abc']).map((r) => r.slice(0, 3)), ['400', '400']);
+    assert.match(inject(dir, ['GET /users/1'])[0], /params must have required property 'userId'/);
+  });
+
+  it('additionalProperties: false without the URL parameter in properties: Fastify removes it from request.params', () => {
+    const line = "app.get('/a/:id/:slug', { schema: { params: { type: 'object', additionalProperties: false, properties: { id: { type: 'integer' } } } } }, async (req) => ({ id: req.params.id, slug: req.params.slug ?? 'undefined' }))";
+    const { dir, findings } = check('psm-removed', { 'app.js': appJs('fastify', [line]) });
+    assert.equal(findings.length, 1);
+    assert.match(findings[0].message, /URL parameter 'slug' is not in the params schema's properties and additionalProperties is false: .*request\.params\.slug is undefined/);
+    assert.deepEqual(inject(dir, ['GET /a/1/hello']), ['200 {"id":1,"slug":"undefined"}']);
+  });
+
+  it('required names an optional URL parameter: the URL without it gets 400', () => {
+    const line = "app.get('/o/:id?', { schema: { params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } } }, async (req) => req.params)";
+    const { dir, findings } = check('psm-optional', { 'app.js': appJs('fastify', [line]) });
+    assert.equal(findings.length, 1);
+    assert.match(findings[0].message, /requires 'id', which is optional in the URL \/o\/:id\?: a request to \/o fails validation with 400/);
+    assert.deepEqual(inject(dir, ['GET /o/x', 'GET /o']).map((r) => r.slice(0, 3)), ['200', '400']);
+  });
+
+  it('Fastify 4: the same, with its shorthand schemas wrapped', () => {
+    const line = "app.get('/users/:id', { schema: { params: { userId: { type: 'integer' }, idd: { type: 'string' } } } }, async (req) => req.params)";
+    const { dir, findings } = check('psm-v4', { 'app.js': appJs('fastify', [line]) }, V4_PACKAGE);
+    assert.equal(findings.length, 2);
+    assert.match(findings[1].message, /describes 'idd', which the URL \/users\/:id does not have \(did you mean 'id'\?\)/);
+    assert.match(findings[0].message, /describes 'userId', which the URL \/users\/:id does not have: it never applies/);
+    fs.writeFileSync(path.join(dir, 'app.js'), appJs('fastify4', [line]));
+    assert.deepEqual(inject(dir, ['GET /users/7']), ['200 {"id":"7"}']);
+  });
+
+  it('stays silent where the schema fits, and where it cannot tell', () => {
+    const { dir, findings, notes } = check('psm-silent', { 'app.js': appJs('fastify', [
+      "app.get('/u/:id', { schema: { params: { type: 'object', properties: { id: { type: 'integer' } }, required: ['id'], additionalProperties: false } } }, async (req) => req.params)",
+      "app.get('/near/:lat-:lng/f/:file(^\\\\d+).png', { schema: { params: { type: 'object', properties: { lat: { type: 'number' }, lng: { type: 'number' }, file: { type: 'integer' } }, required: ['lat', 'lng', 'file'] } } }, async (req) => req.params)",
+      "app.get('/s/*', { schema: { params: { type: 'object', properties: { '*': { type: 'string' } }, required: ['*'], additionalProperties: false } } }, async (req) => req.params)",
+      // A default fills in what the URL does not give (useDefaults).
+      "app.get('/d/:id', { schema: { params: { type: 'object', properties: { id: { type: 'string' }, v: { type: 'integer', default: 1 } }, required: ['id', 'v'] } } }, async (req) => req.params)",
+      "app.get('/c/:id', { schema: { params: { type: 'object', anyOf: [{ required: ['id'] }, { required: ['x'] }] } } }, async (req) => req.params)",
+      "app.get('/k/:id', { schema: { params: { type: 'object', properties: { [process.env.K]: { type: 'string' } } } } }, async (req) => req.params)",
+      "app.register(async (f) => { f.setValidatorCompiler(() => () => true); f.get('/z/:id', { schema: { params: { type: 'object', required: ['nope'] } } }, async (req) => req.params) })",
+    ]) });
+    assert.deepEqual(findings, [], shown(dir, findings).join('\n'));
+    assert.ok(notes.some((n) => n.id === 'params-schema-mismatch' && /combines other schemas \(anyOf\)/.test(n.message)));
+    assert.deepEqual(inject(dir, ['GET /u/1', 'GET /near/1.5-2/f/12.png', 'GET /s/a/b', 'GET /d/x', 'GET /z/1']), [
+      '200 {"id":1}', '200 {"lat":1.5,"lng":2,"file":12}', '200 {"*":"a/b"}', '200 {"id":"x","v":1}', '200 {"id":"1"}',
+    ]);
   });
 });

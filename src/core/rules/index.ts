@@ -6,6 +6,7 @@ import { duplicateRoute } from './duplicate-route';
 import { invalidJsonSchema } from './invalid-json-schema';
 import { missingPluginDependency } from './missing-plugin-dependency';
 import { missingResponseSchema } from './missing-response-schema';
+import { paramsSchemaMismatch } from './params-schema-mismatch';
 import type { Finding, Rule, Severity } from './types';
 import { unknownHook } from './unknown-hook';
 import { unknownSchemaRef } from './unknown-schema-ref';
@@ -22,6 +23,7 @@ export const RULES: readonly Rule[] = [
   missingPluginDependency,
   unknownSchemaRef,
   invalidJsonSchema,
+  paramsSchemaMismatch,
   missingResponseSchema,
 ];
 
