@@ -23,7 +23,20 @@ export interface Unresolved {
 
 export type FastifyMajor = 3 | 4 | 5;
 
-export interface SchemaPart {
+/**
+ * A schema's content as plain JSON (objects, arrays, strings, numbers, booleans, null), when it
+ * is known statically. `partial` marks content that is not entirely known: a spread of an unknown
+ * value, a computed key, a value known only at run time (a function call's result, `undefined`,
+ * a TypeBox or other builder object) were left out, or the schema was too big to copy. A rule
+ * must never read a partial value as the whole schema. No `value` means nothing is known
+ * (then `partial` is set too).
+ */
+export interface SchemaValue {
+  value?: unknown;
+  partial?: true;
+}
+
+export interface SchemaPart extends SchemaValue {
   /** Where the schema object is defined (the object literal, or the expression when unknown). */
   span: Span;
   /** `$ref` of the part when it is a reference (`{ $ref: 'user#' }`). */
@@ -40,6 +53,8 @@ export interface RouteSchema {
   /** True when the response object has keys not known statically (a computed key, a spread of a helper's result): `response` lists the known ones. */
   responsePartial?: true;
   responseSpan?: Span;
+  /** The schema of each known status key of `response` (same keys as `response`). */
+  responseValues?: Record<string, SchemaValue>;
   /** Where the whole `schema` object is defined. */
   span: Span;
 }
@@ -76,6 +91,8 @@ export interface Route {
   /** Name of the handler function (its own, or the variable/property holding it), when it has one. */
   handlerName?: string;
   schema?: RouteSchema;
+  /** The route options set their own `validatorCompiler` (or, partly unknown, may set one): Fastify's Ajv does not compile its schemas. */
+  validatorCompiler?: true;
   hooks: RouteHook[];
   /** npm package that declares the route (a modelled plugin such as @fastify/static), not the app's own code. */
   package?: string;
@@ -108,7 +125,7 @@ export interface Decorator {
   conditional?: boolean;
 }
 
-export interface SharedSchema {
+export interface SharedSchema extends SchemaValue {
   id: string;
   span: Span;
   order: number;
@@ -189,6 +206,11 @@ export interface Context {
   contentTypeParsers: ContentTypeParser[];
   /** Instance method calls made with this context's instance that nothing else records; absent when none. */
   calls?: InstanceCall[];
+  /**
+   * `setValidatorCompiler()` / `setSchemaController()` calls in this context: its routes and its
+   * children's are not compiled by Fastify's default Ajv. Absent when there is none.
+   */
+  customValidation?: Span[];
 }
 
 export interface ServerOptions {
@@ -196,6 +218,21 @@ export interface ServerOptions {
   ignoreDuplicateSlashes: boolean;
   exposeHeadRoutes: boolean;
   caseSensitive: boolean;
+  /** How the default validator compiler is set up; absent when the server options leave it at Fastify's defaults. */
+  validation?: ValidationSetup;
+}
+
+/** What the server options `ajv`, `schemaController` and (Fastify 4) `jsonShorthand` change in request validation. */
+export interface ValidationSetup {
+  /** `ajv.customOptions`, known statically as plain JSON: merged over @fastify/ajv-compiler's Ajv options. */
+  ajvCustomOptions?: Record<string, unknown>;
+  /** Fastify 4 `jsonShorthand: false` (no wrapping of shorthand schemas). */
+  jsonShorthand?: false;
+  /**
+   * Why the validator cannot be reproduced statically: a `schemaController`, `ajv.plugins` or
+   * `ajv.onCreate`, an `ajv` option or server options not known statically.
+   */
+  unknown?: string;
 }
 
 export interface AppGraph {

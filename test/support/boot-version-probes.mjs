@@ -1,6 +1,6 @@
 // Boots the probe apps of one temp workspace with the fastify (and fastify-plugin,
 // @fastify/autoload) its node_modules links to, and prints one JSON line:
-// { versions: { fastify, 'fastify-plugin'?, '@fastify/autoload'? }, apps: { <entry>: { order, served } } }
+// { versions: { fastify, 'fastify-plugin'?, '@fastify/autoload'? }, apps: { <entry>: { order, served, readyError? } } }
 // `order`: `METHOD url` in the order onRoute saw them; `served`: `METHOD path` of every route the
 // instance's find-my-way router holds after ready() (trailing-slash twins included). Never listens.
 // Each entry is a CommonJS module that creates one fastify instance at load; the instance is
@@ -61,7 +61,13 @@ for (const entry of entries) {
   require(join(dir, entry));
   const record = apps.get(entry);
   if (!record) throw new Error(`${entry} created no fastify instance`);
-  await record.app.ready();
+  try {
+    await record.app.ready();
+  } catch (e) {
+    // A boot error is an observation too (a schema Ajv rejects, say): its code, routes as seen.
+    out.apps[entry] = { order: record.order, served: [], readyError: e.code ?? e.message };
+    continue;
+  }
   const served = routerOf(record.app).routes.map((r) => `${r.method} ${r.path}`);
   out.apps[entry] = { order: record.order, served: [...new Set(served)].sort() };
   await record.app.close();

@@ -6,6 +6,7 @@ import * as semver from 'semver';
 import { analyzeWorkspace } from '../../src/core/analyze';
 import type { AppGraph, WorkspaceGraph } from '../../src/core/model';
 import { createNodeHost } from '../../src/core/node-host';
+import { runRules } from '../../src/core/rules';
 import { allMethods } from '../../src/core/link/url-join';
 import { VERSION_RULES, behaviourAt, fastifyAtOfGraph, ruleOf, type RuleId } from '../../src/core/link/version-rules';
 import { assertNoInternalError, writeWorkspace } from '../support/temp-workspace';
@@ -28,6 +29,8 @@ interface Observed {
   order: string[];
   /** `METHOD url` the router serves (trailing-slash twins included), sorted. */
   served: string[];
+  /** The error code `ready()` failed with; statically, the boot error a rule finding claims. */
+  readyError?: string;
 }
 
 interface Probe {
@@ -116,6 +119,13 @@ const AUTOLOAD: Probe = {
   },
 };
 
+const SHORTHAND: Probe = {
+  file: 'shorthand.js',
+  files: {
+    'shorthand.js': `const app = require('fastify')()\napp.get('/q', { schema: { querystring: { name: { type: 'string' } } } }, ${HANDLER})\nmodule.exports = app\n`,
+  },
+};
+
 const allMethodsSeen = (o: Observed) => methodsOf(o.order, '/any');
 const getUrls = (o: Observed) => [...new Set(urls(o.order, 'GET'))].sort();
 
@@ -137,6 +147,7 @@ const CHECKS: Record<RuleId, RowCheck> = {
   'fastify.all-v5-methods': { probe: ALL, observe: allMethodsSeen, shows: (v) => (v as string[]).includes('TRACE') && !(v as string[]).includes('PROPFIND') },
   'fastify.all-query-method': { probe: ALL, observe: allMethodsSeen, shows: (v) => (v as string[]).includes('QUERY') },
   'fastify.prefix-join-no-extra-slash': { probe: PREFIX, observe: getUrls, shows: (v) => (v as string[]).includes('/v1/users/list') },
+  'fastify.no-json-shorthand': { probe: SHORTHAND, observe: (o) => o.readyError ?? 'ready', shows: (v) => v === 'FST_ERR_SCH_VALIDATION_BUILD' },
 };
 
 /**
@@ -218,7 +229,9 @@ function staticObserved(dir: string, graph: WorkspaceGraph, file: string): { app
       for (const u of [r.url, ...r.alsoServes]) served.add(`${m} ${u}`);
     }
   }
-  return { app, observed: { order, served: [...served].sort() } };
+  // The boot error the rules predict for this app (invalid-json-schema: Ajv rejects a schema at ready).
+  const rejected = runRules(graph).some((f) => f.code === 'invalid-json-schema' && f.span.file === app.entry.file);
+  return { app, observed: { order, served: [...served].sort(), ...(rejected ? { readyError: 'FST_ERR_SCH_VALIDATION_BUILD' } : {}) } };
 }
 
 /** Runs `fn` over `items`, `limit` at a time (two cores: two children). */

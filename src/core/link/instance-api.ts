@@ -10,6 +10,7 @@ import type { Interpreter } from './interpreter';
 import type { Scope } from './scope';
 import { allMethods, joinPrefix, joinUnknownPrefix, type TrailingSlashMode } from './url-join';
 import { addRoute, markConditional } from './add-route';
+import { jsonOfValue } from './json-value';
 import { behaviourAt } from './version-rules';
 import {
   UNDEF, asString, getProp, obj, originOf, str, truthy, unknown, unwrapPromise,
@@ -20,8 +21,8 @@ export const LIFECYCLE_HOOKS = ['onRequest', 'preParsing', 'preValidation', 'pre
 export const APPLICATION_HOOKS = ['onRoute', 'onRegister', 'onReady', 'onListen', 'preClose', 'onClose'];
 const SHORTHANDS = ['get', 'head', 'post', 'put', 'delete', 'options', 'patch', 'all', 'trace', 'query', 'propfind', 'proppatch', 'mkcol', 'copy', 'move', 'lock', 'unlock', 'search', 'report', 'mkcalendar'];
 const CHAINABLE = new Set([
-  'withTypeProvider', 'setValidatorCompiler', 'setSerializerCompiler', 'setSchemaErrorFormatter', 'setReplySerializer',
-  'addHttpMethod', 'setGenReqId', 'addConstraintStrategy', 'setChildLoggerFactory', 'setSchemaController', 'removeContentTypeParser',
+  'withTypeProvider', 'setSerializerCompiler', 'setSchemaErrorFormatter', 'setReplySerializer',
+  'addHttpMethod', 'setGenReqId', 'addConstraintStrategy', 'setChildLoggerFactory', 'removeContentTypeParser',
   'removeAllContentTypeParsers',
 ]);
 
@@ -69,9 +70,13 @@ export function callInstanceMethod(
     case 'addSchema': {
       const id = asString(getProp(args[0] ?? UNDEF, '$id'));
       if (id === undefined) interp.linker.reportAt(callSpan, 'addSchema(): $id not known statically');
-      else ctx.ctx.schemas.push({ id, span: callSpan, order: ctx.app.order() });
+      else ctx.ctx.schemas.push({ id, span: callSpan, order: ctx.app.order(), ...jsonOfValue(args[0] ?? UNDEF) });
       return inst;
     }
+    case 'setValidatorCompiler':
+    case 'setSchemaController':
+      (ctx.ctx.customValidation ??= []).push(callSpan);
+      return inst;
     case 'setErrorHandler':
       ctx.ctx.errorHandlers.push(callSpan);
       return inst;
@@ -257,6 +262,7 @@ function declareRoute(
     handlerSpan: handler.kind === 'fn' ? interp.span(handler.node, handler.module) : undefined,
     handlerName: handler.kind === 'fn' ? functionName(handler.node) : undefined,
     schema: routeSchema(interp, getProp(opts, 'schema')),
+    ...(opts.kind === 'obj' && (opts.props.has('validatorCompiler') || opts.partial) ? { validatorCompiler: true as const } : {}),
     hooks: routeHooks(interp, opts, span),
   };
   if (behaviourAt('fastify.routes-added-at-call', app.fastifyAt)) {
@@ -312,7 +318,7 @@ function routeSchema(interp: Interpreter, schema: Value): RouteSchema | undefine
     if (v.kind === 'undef') return undefined;
     const s = valueSpan(interp, v) ?? span;
     const ref = v.kind === 'obj' ? asString(getProp(v, '$ref')) : undefined;
-    return ref === undefined ? { span: s } : { span: s, ref };
+    return { span: s, ...(ref === undefined ? {} : { ref }), ...jsonOfValue(v) };
   };
   out.body = part(getProp(schema, 'body'));
   const qs = getProp(schema, 'querystring');
@@ -323,6 +329,7 @@ function routeSchema(interp: Interpreter, schema: Value): RouteSchema | undefine
   if (response.kind === 'obj') {
     out.response = [...response.props.keys()];
     out.responseSpan = valueSpan(interp, response);
+    out.responseValues = Object.fromEntries(out.response.map((code) => [code, jsonOfValue(response.props.get(code)!)]));
     // A status key or a spread (`[codes.x]`, `...errorSchemas()`) not known statically: more codes may be there.
     if (response.partial) out.responsePartial = true;
   } else if (response.kind !== 'undef' && response.kind !== 'null') {
@@ -330,7 +337,7 @@ function routeSchema(interp: Interpreter, schema: Value): RouteSchema | undefine
     out.responsePartial = true;
     out.responseSpan = valueSpan(interp, response);
   }
-  for (const k of ['body', 'querystring', 'params', 'headers', 'response', 'responseSpan'] as const) if (out[k] === undefined) delete out[k];
+  for (const k of ['body', 'querystring', 'params', 'headers', 'response', 'responseSpan', 'responseValues'] as const) if (out[k] === undefined) delete out[k];
   return out;
 }
 

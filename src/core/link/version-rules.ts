@@ -22,7 +22,8 @@ export type RuleId =
   | 'fastify.all-report-mkcalendar'
   | 'fastify.all-v5-methods'
   | 'fastify.all-query-method'
-  | 'fastify.prefix-join-no-extra-slash';
+  | 'fastify.prefix-join-no-extra-slash'
+  | 'fastify.no-json-shorthand';
 
 export interface VersionRule {
   id: RuleId;
@@ -123,6 +124,13 @@ export const VERSION_RULES: readonly VersionRule[] = [
     since: '5.9.0',
     description: "a plugin prefix without a leading '/' under a parent prefix ending in '/' is appended as is (before: '/' is always added, giving '//')",
     source: 'lib/plugin-override.js buildRoutePrefix',
+  },
+  {
+    id: 'fastify.no-json-shorthand',
+    pkg: 'fastify',
+    since: '5.0.0',
+    description: "route schemas are compiled as written (before: with the jsonShorthand option, true by default, a schema with no type, properties, $ref, oneOf, allOf, anyOf, $merge or $patch is wrapped as { type: 'object', properties: <schema> })",
+    source: 'lib/schemas.js normalizeSchema (v4: getSchemaAnyway; fastify PR #5586)',
   },
 ];
 

@@ -3,8 +3,10 @@ import { asyncHookWithDone } from './async-hook-with-done';
 import { decoratorReferenceType } from './decorator-reference-type';
 import { duplicateDecorator } from './duplicate-decorator';
 import { duplicateRoute } from './duplicate-route';
+import { invalidJsonSchema } from './invalid-json-schema';
 import { missingPluginDependency } from './missing-plugin-dependency';
 import { missingResponseSchema } from './missing-response-schema';
+import { paramsSchemaMismatch } from './params-schema-mismatch';
 import type { Finding, Rule, Severity } from './types';
 import { unknownHook } from './unknown-hook';
 import { unknownSchemaRef } from './unknown-schema-ref';
@@ -20,6 +22,8 @@ export const RULES: readonly Rule[] = [
   duplicateDecorator,
   missingPluginDependency,
   unknownSchemaRef,
+  invalidJsonSchema,
+  paramsSchemaMismatch,
   missingResponseSchema,
 ];
 
