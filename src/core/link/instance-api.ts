@@ -250,7 +250,8 @@ function declareRoute(
   const registerMethods = methods.includes('ALL') ? allMethods(app.fastifyAt) : methods;
   const pts = asString(getProp(opts, 'prefixTrailingSlash')) as TrailingSlashMode | undefined;
   const exposeHeadRoute = getProp(opts, 'exposeHeadRoute');
-  const schemaV = getProp(opts, 'schema');
+  // No options object (`app.get(url, handler)`): no schema, rather than an unknown one.
+  const schemaV = opts.kind === 'undef' ? UNDEF : getProp(opts, 'schema');
   const shape = { methods: registerMethods, path, prefixTrailingSlash: pts, exposeHeadRoute: exposeHeadRoute.kind === 'undef' ? undefined : truthy(exposeHeadRoute) };
   const fields = {
     urlKnown,

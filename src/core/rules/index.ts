@@ -1,13 +1,17 @@
 import type { Span, WorkspaceGraph } from '../model';
+import { asyncHandlerSendAndReturn } from './async-handler-send-and-return';
 import { asyncHookWithDone } from './async-hook-with-done';
+import { blockingCallInHandler } from './blocking-call-in-handler';
 import { decoratorReferenceType } from './decorator-reference-type';
 import { duplicateDecorator } from './duplicate-decorator';
 import { duplicateRoute } from './duplicate-route';
 import { missingPluginDependency } from './missing-plugin-dependency';
 import { missingResponseSchema } from './missing-response-schema';
+import { missingSchema } from './missing-schema';
 import type { Finding, Rule, Severity } from './types';
 import { unknownHook } from './unknown-hook';
 import { unknownSchemaRef } from './unknown-schema-ref';
+import { useRequestLog } from './use-request-log';
 
 export type { Finding, Fix, Rule, RuleContext, RuleDoc, RuleFinding, Severity, TextEdit } from './types';
 
@@ -21,6 +25,10 @@ export const RULES: readonly Rule[] = [
   missingPluginDependency,
   unknownSchemaRef,
   missingResponseSchema,
+  asyncHandlerSendAndReturn,
+  blockingCallInHandler,
+  missingSchema,
+  useRequestLog,
 ];
 
 /** The severities `fastify-lens check` starts from: each rule's `cliDefaultSeverity` where it has one. */
