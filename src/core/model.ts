@@ -97,8 +97,10 @@ export interface MemberUse {
   name: string;
   /** The property name's span. */
   span: Span;
-  /** Present when the member is called: kinds of its arguments. */
-  call?: { args: ('number' | 'string' | 'object' | 'function' | 'other')[]; span: Span };
+  /** Present when the member is called: kinds of its arguments, their spans, the whole call's span. */
+  call?: { args: ('number' | 'string' | 'object' | 'function' | 'other')[]; argSpans: Span[]; span: Span };
+  /** Present when the member is assigned (`reply.sent = true`): the assignment's span. */
+  write?: { span: Span };
 }
 
 export interface Route {
@@ -214,6 +216,8 @@ export interface InstanceCall {
   args: ArgKind[];
   /** The value of each argument that is a string known statically (undefined elsewhere). */
   strings: (string | undefined)[];
+  /** Where each argument is written (absent when the arguments came from a spread). */
+  argSpans?: Span[];
   conditional?: boolean;
 }
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyzeWorkspace } from '../../src/core/analyze';
+import { Analyzer } from '../../src/core/analyze';
 import { createNodeHost } from '../../src/core/node-host';
 import { cliSeverities, runRulesDetailed, type Finding } from '../../src/core/rules';
 import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from './temp-workspace';
@@ -13,9 +13,10 @@ export const V4_PACKAGE = JSON.stringify({ name: 'tmp-app', dependencies: { fast
 /** Writes a temp workspace, analyses it and runs the rules at the CLI's severities (missing-response-schema off). */
 export function check(name: string, files: Record<string, string>, pkg = FASTIFY_PACKAGE): { dir: string; findings: Finding[]; notes: { id: string; message: string }[] } {
   const dir = writeWorkspace(`rules-${name}`, { 'package.json': pkg, ...files });
-  const graph = analyzeWorkspace(dir, createNodeHost());
+  const analyzer = new Analyzer(dir, createNodeHost());
+  const graph = analyzer.analyze();
   assertNoInternalError(graph);
-  const { findings, notes } = runRulesDetailed(graph, cliSeverities());
+  const { findings, notes } = runRulesDetailed(graph, cliSeverities(), (file) => analyzer.source(file));
   return { dir, findings, notes };
 }
 

@@ -100,7 +100,7 @@ export function callInstanceMethod(
     }
     default:
       if (CHAINABLE.has(name)) return inst;
-      (ctx.ctx.calls ??= []).push(markConditional<InstanceCall>(interp, { name, span: callSpan, args: args.map(argKind), strings: args.map((a) => (a.kind === 'str' ? a.v : undefined)) }));
+      (ctx.ctx.calls ??= []).push(markConditional<InstanceCall>(interp, { name, span: callSpan, args: args.map(argKind), strings: args.map((a) => (a.kind === 'str' ? a.v : undefined)), ...(call?.arguments && call.arguments.length === args.length ? { argSpans: call.arguments.map((a) => interp.span(a, scope.module)) } : {}) }));
       interp.touchCallbacks(args);
       return unknown(`fastify.${name}()`);
   }

@@ -14,6 +14,7 @@ import type { Finding, Rule, Severity } from './types';
 import { unknownHook } from './unknown-hook';
 import { unknownSchemaRef } from './unknown-schema-ref';
 import { useRequestLog } from './use-request-log';
+import { v5Migration } from './v5-migration';
 
 export type { Finding, Fix, Rule, RuleContext, RuleDoc, RuleFinding, Severity, TextEdit } from './types';
 
@@ -33,6 +34,7 @@ export const RULES: readonly Rule[] = [
   blockingCallInHandler,
   missingSchema,
   useRequestLog,
+  v5Migration,
 ];
 
 /** The severities `fastify-lens check` starts from: each rule's `cliDefaultSeverity` where it has one. */
