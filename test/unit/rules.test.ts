@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeWorkspace } from '../../src/core/analyze';
@@ -8,6 +7,7 @@ import { cliSeverities, RULES, runRules, runRulesDetailed, type Finding } from '
 import { routerPattern } from '../../src/core/rules/duplicate-route';
 import { closest } from '../../src/core/rules/rule-utils';
 import { listFixtures } from '../support/runtime-routes';
+import { appJs, boot } from '../support/boot-app';
 import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
 
 const V4_PACKAGE = JSON.stringify({ name: 'tmp-app', dependencies: { fastify: '^4.0.0', 'fastify-plugin': '^4.0.0' } });
@@ -24,16 +24,6 @@ function check(name: string, files: Record<string, string>, pkg = FASTIFY_PACKAG
 function shown(dir: string, findings: Finding[]): string[] {
   return findings.map((f) => `${f.code} ${f.severity} ${path.relative(dir, f.span.file)}:${f.span.line} ${fs.readFileSync(f.span.file, 'utf8').slice(f.span.start, f.span.end)}`);
 }
-
-/** Boots `app.js` of a temp workspace with real fastify in a child process: 'ok' or the error code. */
-function boot(dir: string): string {
-  const r = spawnSync(process.execPath, ['-e', "Promise.resolve().then(() => require('./app.js')().ready()).then(() => console.log('ok'), (e) => console.log(e.code || e.message)).finally(() => process.exit(0))"], { cwd: dir, encoding: 'utf8', timeout: 30000 });
-  const out = (r.stdout.trim().split('\n').pop() ?? '') || `crash: ${r.stderr}`;
-  return out.trim();
-}
-
-/** An app.js that exports a function building the app (so the same file is analysed and booted). */
-const appJs = (fastify: string, body: string[]) => [`const fastify = require('${fastify}')`, 'function build () {', '  const app = fastify()', ...body.map((l) => `  ${l}`), '  return app', '}', 'module.exports = build', ''].join('\n');
 
 describe('rules', () => {
   describe('duplicate-route', () => {

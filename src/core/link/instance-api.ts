@@ -10,6 +10,7 @@ import type { Interpreter } from './interpreter';
 import type { Scope } from './scope';
 import { allMethods, joinPrefix, joinUnknownPrefix, type TrailingSlashMode } from './url-join';
 import { addRoute, markConditional } from './add-route';
+import { functionShape } from './function-shape';
 import { behaviourAt } from './version-rules';
 import {
   UNDEF, asString, getProp, obj, originOf, str, truthy, unknown, unwrapPromise,
@@ -55,7 +56,7 @@ export function callInstanceMethod(
   }
   switch (name) {
     case 'addHook':
-      addHook(interp, ctx, args, callSpan);
+      addHook(interp, ctx, args, callSpan, call, scope);
       return inst;
     case 'decorate':
     case 'decorateRequest':
@@ -63,7 +64,7 @@ export function callInstanceMethod(
       const target: DecoratorTarget = name === 'decorate' ? 'instance' : name === 'decorateRequest' ? 'request' : 'reply';
       const dn = asString(args[0] ?? UNDEF);
       if (dn === undefined) interp.linker.reportAt(callSpan, `${name}(): decorator name not known statically`);
-      else ctx.ctx.decorators.push(markConditional<Decorator>(interp, { target, name: dn, valueKind: decoratorKind(args[1] ?? UNDEF), span: callSpan, order: ctx.app.order() }));
+      else ctx.ctx.decorators.push(markConditional<Decorator>(interp, { target, name: dn, valueKind: decoratorKind(args[1] ?? UNDEF), span: callSpan, ...decoratorSpans(interp, call, scope), order: ctx.app.order() }));
       return inst;
     }
     case 'addSchema': {
@@ -257,7 +258,9 @@ function declareRoute(
     handlerName: handler.kind === 'fn' ? functionName(handler.node) : undefined,
     schema: routeSchema(interp, getProp(opts, 'schema')),
     hooks: routeHooks(interp, opts, span),
+    optionsAt: optionsAt(interp, call, scope, !!shorthandMethods, args, tableEntry),
   };
+  if (!fields.optionsAt) delete fields.optionsAt;
   if (behaviourAt('fastify.routes-added-at-call', app.fastifyAt)) {
     addRoute(interp, ctx, methods, shape, fields);
     return;
@@ -345,7 +348,7 @@ function routeHooks(interp: Interpreter, opts: Value, fallback: Span): Route['ho
   return hooks;
 }
 
-function addHook(interp: Interpreter, ctx: ContextBuilder, args: Value[], span: Span): void {
+function addHook(interp: Interpreter, ctx: ContextBuilder, args: Value[], span: Span, call: ts.CallExpression | ts.NewExpression | undefined, scope: Scope): void {
   const name = asString(args[0] ?? UNDEF);
   const fn = args[1] ?? UNDEF;
   if (name === undefined) {
@@ -360,8 +363,44 @@ function addHook(interp: Interpreter, ctx: ContextBuilder, args: Value[], span: 
     // A TypeScript `this` parameter is a type annotation, not a runtime parameter.
     hook.params = fn.node.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this')).length;
     hook.handlerSpan = interp.span(fn.node, fn.module);
+    hook.fn = functionShape(interp, fn.node, fn.module);
   }
+  const nameArg = argNode(call, 0);
+  if (nameArg && (ts.isStringLiteral(nameArg) || ts.isNoSubstitutionTemplateLiteral(nameArg))) hook.nameSpan = interp.span(nameArg, scope.module);
   ctx.ctx.hooks.push(markConditional(interp, hook));
+}
+
+/** The i-th argument node of a call as written (undefined for a spread or a missing one). */
+function argNode(call: ts.CallExpression | ts.NewExpression | undefined, i: number): ts.Expression | undefined {
+  const args = call?.arguments;
+  if (!args || args.slice(0, i + 1).some(ts.isSpreadElement)) return undefined;
+  return args[i];
+}
+
+/** Where a decorator's value is written, and its statement when the call stands alone. */
+function decoratorSpans(interp: Interpreter, call: ts.CallExpression | ts.NewExpression | undefined, scope: Scope): Pick<Decorator, 'valueSpan' | 'statementSpan'> {
+  const out: Pick<Decorator, 'valueSpan' | 'statementSpan'> = {};
+  const value = argNode(call, 1);
+  if (value) out.valueSpan = interp.span(value, scope.module);
+  if (call && ts.isExpressionStatement(call.parent) && ts.isPropertyAccessExpression(call.expression)) out.statementSpan = interp.span(call.parent, scope.module);
+  return out;
+}
+
+/** Where "Add hook…" can write route options: the declaration's own options literal, or before a shorthand's handler. */
+function optionsAt(interp: Interpreter, call: ts.CallExpression | ts.NewExpression | undefined, scope: Scope, shorthand: boolean, args: Value[], tableEntry: Value | undefined): Route['optionsAt'] {
+  if (tableEntry?.kind === 'obj' && tableEntry.node && tableEntry.module) {
+    const n = tableEntry.node;
+    return ts.isObjectLiteralExpression(n) && ts.isArrayLiteralExpression(n.parent) ? { object: interp.span(n, tableEntry.module) } : undefined;
+  }
+  if (!shorthand) {
+    const o = argNode(call, 0);
+    return o && ts.isObjectLiteralExpression(o) ? { object: interp.span(o, scope.module) } : undefined;
+  }
+  const second = argNode(call, 1);
+  if (!second) return undefined;
+  if (ts.isObjectLiteralExpression(second)) return { object: interp.span(second, scope.module) };
+  if (args.length === 2 && args[1]?.kind !== 'obj') return { before: interp.span(second, scope.module) };
+  return undefined;
 }
 
 function decoratorKind(v: Value): DecoratorValueKind {
