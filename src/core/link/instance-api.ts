@@ -1,6 +1,7 @@
 import * as posix from 'node:path/posix';
 import { ts } from 'ts-morph';
 import type { Decorator, DecoratorTarget, DecoratorValueKind, Hook, MergedPlugin, Route, RouteSchema, SchemaPart, Span } from '../model';
+import { APPLICATION_HOOKS, LIFECYCLE_HOOKS } from '../hook-names';
 import { packageModel } from '../packages';
 import { runAutoload } from './autoload';
 import { runBootstrap } from './fastify-decorators';
@@ -17,8 +18,7 @@ import {
   type FnValue, type InstanceValue, type Value,
 } from './values';
 
-export const LIFECYCLE_HOOKS = ['onRequest', 'preParsing', 'preValidation', 'preHandler', 'preSerialization', 'onSend', 'onResponse', 'onTimeout', 'onError', 'onRequestAbort'];
-export const APPLICATION_HOOKS = ['onRoute', 'onRegister', 'onReady', 'onListen', 'preClose', 'onClose'];
+export { APPLICATION_HOOKS, LIFECYCLE_HOOKS };
 const SHORTHANDS = ['get', 'head', 'post', 'put', 'delete', 'options', 'patch', 'all', 'trace', 'query', 'propfind', 'proppatch', 'mkcol', 'copy', 'move', 'lock', 'unlock', 'search', 'report', 'mkcalendar'];
 const CHAINABLE = new Set([
   'withTypeProvider', 'setValidatorCompiler', 'setSerializerCompiler', 'setSchemaErrorFormatter', 'setReplySerializer',
