@@ -77,17 +77,6 @@ describe('Fastify Lens quick fixes and Add hook', function () {
       // (vscode.executeCodeActionProvider does not hand back `diagnostics` in VS Code 1.96, so the link is not asserted here.)
       assert.deepEqual(rename.edit?.get(doc.uri).map((e) => [doc.getText(e.range), e.newText]), [['onRequests', 'onRequest']]);
 
-      // The quick-fix menu as users see it.
-      editor.selection = new vscode.Selection(current.range.start, current.range.start);
-      editor.revealRange(current.range, vscode.TextEditorRevealType.InCenter);
-      await vscode.window.showTextDocument(doc, { preserveFocus: false });
-      await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
-      await sleep(300);
-      await vscode.commands.executeCommand('editor.action.quickFix');
-      await sleep(1500);
-      await screenshot('quick-fix-menu');
-      await vscode.commands.executeCommand('hideCodeActionWidget').then(undefined, () => undefined);
-
       // Auto Fix (the editor's command for the preferred quick fix at the cursor) applies it.
       const before = doc.getText();
       await vscode.window.showTextDocument(doc);
