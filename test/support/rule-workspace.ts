@@ -25,9 +25,14 @@ export function shown(dir: string, findings: Finding[]): string[] {
   return findings.map((f) => `${f.code} ${f.severity} ${path.relative(dir, f.span.file)}:${f.span.line} ${fs.readFileSync(f.span.file, 'utf8').slice(f.span.start, f.span.end)}`);
 }
 
-/** Boots `app.js` of a temp workspace with real fastify in a child process: 'ok' or the error code (else its message). */
-export function boot(dir: string): string {
-  const r = spawnSync(process.execPath, ['-e', "Promise.resolve().then(() => require('./app.js')().ready()).then(() => console.log('ok'), (e) => console.log(e.code || e.message)).finally(() => process.exit(0))"], { cwd: dir, encoding: 'utf8', timeout: 30000 });
+/**
+ * Boots `app.js` of a temp workspace with real fastify in a child process: 'ok' or the error code
+ * (else its message). `after` is a script body run with the ready app as `app` (say, requests with
+ * `inject`); what it prints last is the answer instead of 'ok'.
+ */
+export function boot(dir: string, after = ''): string {
+  const then = after ? `.then(async (app) => { ${after} })` : ".then(() => console.log('ok'))";
+  const r = spawnSync(process.execPath, ['-e', `Promise.resolve().then(async () => { const app = require('./app.js')(); await app.ready(); return app })${then}.catch((e) => console.log(e.code || e.message)).finally(() => process.exit(0))`], { cwd: dir, encoding: 'utf8', timeout: 30000 });
   const out = (r.stdout.trim().split('\n').pop() ?? '') || `crash: ${r.stderr}`;
   return out.trim();
 }
