@@ -137,6 +137,10 @@ export interface Route {
   hooks: RouteHook[];
   /** What the handler does, when it is a function known statically. */
   body?: BodyFacts;
+  /** Router constraints (`constraints: { version: '1.0.0', host: /^api/ }`), each value as text. */
+  constraints?: Record<string, string>;
+  /** A constraint (or the options object holding them) is not known statically. */
+  constraintsUnknown?: true;
   /** npm package that declares the route (a modelled plugin such as @fastify/static), not the app's own code. */
   package?: string;
   /**

@@ -13,6 +13,7 @@ import type { Scope } from './scope';
 import { allMethods, joinPrefix, joinUnknownPrefix, type TrailingSlashMode } from './url-join';
 import { addRoute, markConditional } from './add-route';
 import { jsonOfValue } from './json-value';
+import { routeConstraints } from './route-constraints';
 import { functionShape } from './function-shape';
 import { behaviourAt } from './version-rules';
 import {
@@ -270,6 +271,7 @@ function declareRoute(
     schemaUnknown: schemaV.kind === 'obj' || schemaV.kind === 'undef' || schemaV.kind === 'null' ? undefined : (true as const),
     ...(opts.kind === 'obj' && (opts.props.has('validatorCompiler') || opts.partial) ? { validatorCompiler: true as const } : {}),
     hooks: routeHooks(interp, opts, span),
+    ...routeConstraints(opts, ctx.app.fastifyMajor),
     body: handler.kind === 'fn' ? interp.linker.bodyFacts.get(handler.node, HANDLER_ROLES, handler.module.path) : undefined,
     optionsAt: optionsAt(interp, call, scope, !!shorthandMethods, args, tableEntry),
   };

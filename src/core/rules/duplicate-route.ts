@@ -1,4 +1,4 @@
-import type { Route } from '../model';
+import type { Route, ServerOptions } from '../model';
 import { walkContexts } from './rule-utils';
 import type { Rule, RuleFinding } from './types';
 
@@ -8,6 +8,25 @@ import type { Rule, RuleFinding } from './types';
  */
 export function routerPattern(url: string): string {
   return url.replace(/::/g, '\u0000').replace(/:[^/\-.(:?]+/g, ':').replace(/\u0000/g, '::');
+}
+
+/** One text for a route's constraints, equal for routes the router cannot tell apart. */
+function constraintsKey(route: Route): string {
+  const c = route.constraints;
+  return c ? JSON.stringify(Object.keys(c).sort().map((k) => [k, c[k]])) : '';
+}
+
+/**
+ * The router's key for a declared URL under the app's router options: `caseSensitive: false`
+ * folds case, `ignoreTrailingSlash` and `ignoreDuplicateSlashes` make the slash forms one (each
+ * checked on fastify 5.12: the second form throws FST_ERR_DUPLICATED_ROUTE).
+ */
+function routeKey(route: Route, server: ServerOptions): string {
+  let url = route.url;
+  if (server.ignoreDuplicateSlashes) url = url.replace(/\/{2,}/g, '/');
+  if (server.ignoreTrailingSlash && url.length > 1 && url.endsWith('/')) url = url.slice(0, -1);
+  if (!server.caseSensitive) url = url.toLowerCase();
+  return `${routerPattern(url)} ${constraintsKey(route)}`;
 }
 
 export const duplicateRoute: Rule = {
@@ -26,8 +45,9 @@ export const duplicateRoute: Rule = {
       walkContexts(app, (ctx, conditional) => conditional && conditionalCtx.add(ctx.id));
       const byPattern = new Map<string, { method: string; route: Route }[]>();
       for (const route of app.routes) {
-        if (!route.urlKnown || route.conditional || conditionalCtx.has(route.contextId)) continue;
-        const pattern = routerPattern(route.url);
+        // Constraints not known statically (a version from a variable, options from a spread) could tell any two apart.
+        if (!route.urlKnown || route.conditional || route.constraintsUnknown || conditionalCtx.has(route.contextId)) continue;
+        const pattern = routeKey(route, app.serverOptions);
         const earlier = byPattern.get(pattern) ?? [];
         if (route.implicitHead) {
           // Fastify 5 keeps the HEAD twin of a GET: an explicit HEAD declared after the GET is a
