@@ -108,6 +108,24 @@ export interface Decorator {
   conditional?: boolean;
 }
 
+/**
+ * A read of a decorator-like member in code that runs in a context: `fastify.x` on the instance
+ * parameter of a plugin function the analysis ran there (nested functions included, up to where
+ * the name is shadowed). Writes (`fastify.x = …`), type positions and Fastify's own members are
+ * not recorded. A plugin registered in several contexts records the same span in each.
+ */
+export interface DecoratorUse {
+  target: DecoratorTarget;
+  name: string;
+  /** The property name. */
+  span: Span;
+  /**
+   * Guarded or optional: `fastify.x?.()`, `typeof fastify.x`, a condition (`if (fastify.x)`,
+   * `fastify.x || y`), under `hasDecorator`, or code that runs only under a run-time condition.
+   */
+  conditional?: true;
+}
+
 export interface SharedSchema {
   id: string;
   span: Span;
@@ -166,6 +184,8 @@ export interface Context {
   routes: Route[];
   hooks: Hook[];
   decorators: Decorator[];
+  /** Decorator reads of the code that runs in this context (fastify-plugin bodies: the registering one's); absent when none. */
+  decoratorUses?: DecoratorUse[];
   schemas: SharedSchema[];
   errorHandlers: Span[];
   notFoundHandlers: Span[];

@@ -5,6 +5,7 @@ import { packageModel } from '../packages';
 import { runAutoload } from './autoload';
 import { runBootstrap } from './fastify-decorators';
 import { applyPackageModel } from './package-plugins';
+import { recordInstanceUses } from './decorator-uses';
 import type { ContextBuilder } from './context-builder';
 import type { Interpreter } from './interpreter';
 import type { Scope } from './scope';
@@ -172,6 +173,7 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
       target.ctx.encapsulatedFp = true;
     }
   }
+  recordInstanceUses(interp, target, fn);
   app.pluginStack.push(fn.node);
   try {
     const optsForPlugin = opts.kind === 'obj' ? opts : opts.kind === 'undef' ? obj() : opts;

@@ -1,5 +1,6 @@
 import type { Span, WorkspaceGraph } from '../model';
 import { asyncHookWithDone } from './async-hook-with-done';
+import { decoratorNotInScope } from './decorator-not-in-scope';
 import { decoratorReferenceType } from './decorator-reference-type';
 import { duplicateDecorator } from './duplicate-decorator';
 import { duplicateRoute } from './duplicate-route';
@@ -17,6 +18,7 @@ export const RULES: readonly Rule[] = [
   unknownHook,
   asyncHookWithDone,
   decoratorReferenceType,
+  decoratorNotInScope,
   duplicateDecorator,
   missingPluginDependency,
   unknownSchemaRef,

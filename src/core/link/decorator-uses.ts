@@ -1,0 +1,190 @@
+import { ts } from 'ts-morph';
+import { isBuiltinMember } from '../fastify-members';
+import type { DecoratorUse } from '../model';
+import type { ContextBuilder } from './context-builder';
+import type { Interpreter } from './interpreter';
+import type { FnValue } from './values';
+
+/** A read of `<instance parameter>.name` in a plugin function's text. */
+export interface InstanceMemberRead {
+  name: string;
+  /** The property name node. */
+  node: ts.MemberName;
+  /** Guarded (optional chaining, typeof, a condition, under hasDecorator, in a try block). */
+  guarded: boolean;
+}
+
+const memo = new WeakMap<ts.FunctionLikeDeclaration, InstanceMemberRead[]>();
+
+/**
+ * Records the instance decorator reads of a plugin function the interpreter runs in `ctx` (its
+ * instance parameter's members that are not Fastify's own). Syntactic and memoised per function.
+ */
+export function recordInstanceUses(interp: Interpreter, ctx: ContextBuilder, fn: FnValue): void {
+  const reads = instanceMemberReads(fn.node).filter((r) => !isBuiltinMember('instance', r.name));
+  if (!reads.length) return;
+  const uses = (ctx.ctx.decoratorUses ??= []);
+  for (const r of reads) {
+    const use: DecoratorUse = { target: 'instance', name: r.name, span: interp.span(r.node, fn.module) };
+    // A conditional context already says so; a fastify-plugin body under a condition runs in an unconditional one.
+    if (r.guarded || (interp.conditional && !ctx.ctx.conditional)) use.conditional = true;
+    if (!uses.some((u) => u.span.start === use.span.start && u.span.file === use.span.file)) uses.push(use);
+  }
+}
+
+/**
+ * The reads of `p.x` where `p` is the function's first parameter (a plain identifier), in its
+ * body and nested functions, stopping where `p` is declared again. Nothing when the body assigns
+ * to `p` (then `p` may be anything). Writes (`p.x = …`, `delete p.x`, `p.x++`) are not reads.
+ */
+export function instanceMemberReads(fn: ts.FunctionLikeDeclaration): InstanceMemberRead[] {
+  const cached = memo.get(fn);
+  if (cached) return cached;
+  const out: InstanceMemberRead[] = [];
+  memo.set(fn, out);
+  const param = fn.parameters[0];
+  if (!param || !ts.isIdentifier(param.name) || !fn.body) return out;
+  const name = param.name.text;
+  if (hoistedBinds(fn.body, name) || assigns(fn.body, name)) return out;
+
+  const visit = (node: ts.Node): void => {
+    if (ts.isTypeNode(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) return;
+    if (ts.isFunctionLike(node) && node !== fn && functionBinds(node as ts.SignatureDeclaration, name)) return;
+    if ((ts.isBlock(node) || ts.isCaseBlock(node) || ts.isModuleBlock(node)) && blockBinds(node, name)) return;
+    if ((ts.isForStatement(node) || ts.isForInStatement(node) || ts.isForOfStatement(node)) && node.initializer && ts.isVariableDeclarationList(node.initializer)) {
+      if (node.initializer.declarations.some((d) => bindingHas(d.name, name))) return;
+    }
+    if (ts.isCatchClause(node) && node.variableDeclaration && bindingHas(node.variableDeclaration.name, name)) return;
+    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === name && ts.isIdentifier(node.name) && !isWrite(node)) {
+      out.push({ name: node.name.text, node: node.name, guarded: isGuarded(node, fn, node.name.text) });
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(fn.body, visit);
+  return out;
+}
+
+function bindingHas(b: ts.BindingName, name: string): boolean {
+  if (ts.isIdentifier(b)) return b.text === name;
+  return b.elements.some((e) => !ts.isOmittedExpression(e) && bindingHas(e.name, name));
+}
+
+/** A nested function that declares the name itself: as a parameter, its own name, or a `var`/function inside. */
+function functionBinds(f: ts.SignatureDeclaration, name: string): boolean {
+  if (f.parameters.some((p) => bindingHas(p.name, name))) return true;
+  if ((ts.isFunctionExpression(f) || ts.isFunctionDeclaration(f) || ts.isClassLike(f)) && f.name && ts.isIdentifier(f.name) && f.name.text === name) return true;
+  const body = (f as ts.FunctionLikeDeclaration).body;
+  return !!body && hoistedBinds(body, name);
+}
+
+/** `var name` or `function name` anywhere in a function body (not inside nested functions): hoisted to its top. */
+function hoistedBinds(body: ts.Node, name: string): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || ts.isFunctionLike(n) || ts.isClassLike(n)) {
+      if (ts.isFunctionDeclaration(n) && n.name?.text === name) found = true;
+      return;
+    }
+    if (ts.isVariableDeclarationList(n) && !(n.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) && n.declarations.some((d) => bindingHas(d.name, name))) found = true;
+    ts.forEachChild(n, visit);
+  };
+  visit(body);
+  return found;
+}
+
+/** A block whose own statements declare the name with `let`/`const`/`class`/`function`. */
+function blockBinds(block: ts.Block | ts.CaseBlock | ts.ModuleBlock, name: string): boolean {
+  const statements = ts.isCaseBlock(block) ? block.clauses.flatMap((c) => [...c.statements]) : block.statements;
+  return statements.some(
+    (s) =>
+      (ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => bindingHas(d.name, name))) ||
+      ((ts.isClassDeclaration(s) || ts.isFunctionDeclaration(s) || ts.isEnumDeclaration(s)) && s.name?.text === name),
+  );
+}
+
+/** An assignment to the name anywhere in the body (`p = …`, `p ||= …`, destructuring into it). */
+function assigns(body: ts.Node, name: string): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isBinaryExpression(n) && isAssignmentOperator(n.operatorToken.kind) && mentionsTarget(n.left, name)) found = true;
+    else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && ts.isIdentifier(n.operand) && n.operand.text === name) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(body);
+  return found;
+}
+
+function mentionsTarget(left: ts.Expression, name: string): boolean {
+  if (ts.isIdentifier(left)) return left.text === name;
+  if (ts.isArrayLiteralExpression(left) || ts.isObjectLiteralExpression(left)) {
+    let found = false;
+    const visit = (n: ts.Node): void => {
+      if (found) return;
+      if (ts.isIdentifier(n) && n.text === name && !(ts.isPropertyAssignment(n.parent) && n.parent.name === n)) found = true;
+      else if (!ts.isPropertyAccessExpression(n)) ts.forEachChild(n, visit);
+    };
+    visit(left);
+    return found;
+  }
+  return false;
+}
+
+function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
+  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
+}
+
+function isWrite(node: ts.PropertyAccessExpression): boolean {
+  const p = node.parent;
+  if (ts.isBinaryExpression(p) && p.left === node && isAssignmentOperator(p.operatorToken.kind)) return true;
+  if ((ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) && (p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken)) return true;
+  if (ts.isDeleteExpression(p)) return true;
+  // A destructuring assignment target (`[p.x] = …`, `({ a: p.x } = …)`).
+  for (let n: ts.Node = p; n && !ts.isStatement(n); n = n.parent) {
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && (ts.isArrayLiteralExpression(n.left) || ts.isObjectLiteralExpression(n.left))) {
+      return n.left.pos <= node.pos && node.end <= n.left.end;
+    }
+  }
+  return false;
+}
+
+const HAS_DECORATOR = /\bhas(Request|Reply)?Decorator\b/;
+
+/**
+ * A read that tolerates an absent member: `p.x?.…`, `typeof p.x`, a read that is (part of) a
+ * condition, code under a condition or `&&`/`||`/`??` that tests the name or `hasDecorator`, or
+ * a `try` block (a boot error caught there does not stop the app).
+ */
+function isGuarded(node: ts.PropertyAccessExpression, fn: ts.Node, member: string): boolean {
+  if (node.questionDotToken) return true;
+  const p = node.parent;
+  if ((ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p) || ts.isCallExpression(p)) && p.expression === node && p.questionDotToken) return true;
+  if (ts.isTypeOfExpression(p)) return true;
+  const mentions = (n: ts.Node) => {
+    const text = n.getText();
+    return HAS_DECORATOR.test(text) || new RegExp(`\\b${member.replace(/[$]/g, '\\$')}\\b`).test(text);
+  };
+  let child: ts.Node = node;
+  for (let a: ts.Node = p; a && a !== fn; child = a, a = a.parent) {
+    if (ts.isIfStatement(a) || ts.isWhileStatement(a) || ts.isDoStatement(a)) {
+      if (a.expression === child || mentions(a.expression)) return true;
+    } else if (ts.isConditionalExpression(a)) {
+      if (a.condition === child || mentions(a.condition)) return true;
+    } else if (ts.isForStatement(a)) {
+      if (a.condition === child || (a.condition && mentions(a.condition))) return true;
+    } else if (ts.isBinaryExpression(a)) {
+      const op = a.operatorToken.kind;
+      if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) {
+        if (a.left === child || mentions(a.left)) return true;
+      }
+      if (op === ts.SyntaxKind.InKeyword || op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken) return true;
+    } else if (ts.isPrefixUnaryExpression(a) && a.operator === ts.SyntaxKind.ExclamationToken) {
+      return true;
+    } else if (ts.isTryStatement(a) && a.tryBlock === child) {
+      return true;
+    } else if (ts.isCaseClause(a) || ts.isSwitchStatement(a)) {
+      if (ts.isSwitchStatement(a) && (a.expression === child || mentions(a.expression))) return true;
+    }
+  }
+  return false;
+}

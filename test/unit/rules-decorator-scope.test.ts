@@ -1,0 +1,192 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyzeWorkspace } from '../../src/core/analyze';
+import type { WorkspaceGraph } from '../../src/core/model';
+import { createNodeHost } from '../../src/core/node-host';
+import { runRulesDetailed, type Finding, type TextEdit } from '../../src/core/rules';
+import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
+
+const RULE = 'decorator-not-in-scope';
+
+function analyse(name: string, files: Record<string, string>): { dir: string; graph: WorkspaceGraph; findings: Finding[]; notes: string[] } {
+  const dir = writeWorkspace(`decorator-scope-${name}`, { 'package.json': FASTIFY_PACKAGE, ...files });
+  const graph = analyzeWorkspace(dir, createNodeHost());
+  assertNoInternalError(graph);
+  const source = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined);
+  const r = runRulesDetailed(graph, {}, source);
+  return { dir, graph, findings: r.findings.filter((f) => f.code === RULE), notes: r.notes.filter((n) => n.id === RULE).map((n) => n.message) };
+}
+
+/** `file:line <text at the span>` per finding. */
+function shown(dir: string, findings: Finding[]): string[] {
+  return findings.map((f) => `${path.relative(dir, f.span.file)}:${f.span.line} ${fs.readFileSync(f.span.file, 'utf8').slice(f.span.start, f.span.end)}`);
+}
+
+/**
+ * Boots `app.js` (it exports a function building the app) with real fastify in a child process,
+ * then injects `GET url` when given: 'ok' / the response body, or the boot error.
+ */
+function boot(dir: string, url?: string): string {
+  const script = `Promise.resolve().then(async () => {
+    const app = require('./app.js')()
+    await app.ready()
+    if (${JSON.stringify(url ?? null)} === null) return 'ok'
+    const res = await app.inject(${JSON.stringify(url ?? '/')})
+    return res.statusCode + ' ' + res.body
+  }).then((r) => console.log(r), (e) => console.log('boot: ' + (e.code || e.constructor.name) + ': ' + e.message)).finally(() => process.exit(0))`;
+  const r = spawnSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8', timeout: 30000 });
+  return (r.stdout.trim().split('\n').pop() ?? '') || `crash: ${r.stderr}`;
+}
+
+function applyEdits(text: string, edits: TextEdit[]): string {
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return out;
+}
+
+const appJs = (body: string[], head: string[] = []) =>
+  [...head, "const fastify = require('fastify')", 'function build () {', '  const app = fastify()', ...body.map((l) => `  ${l}`), '  return app', '}', 'module.exports = build', ''].join('\n');
+
+describe('rule decorator-not-in-scope', () => {
+  it("a sibling's instance decorator read in a plugin body: reported with where it is decorated; Fastify throws a TypeError at boot; the fastify-plugin fix makes it boot", () => {
+    const files = {
+      'app.js': appJs([
+        "app.register(async function db (f) { f.decorate('db', { q: () => 1 }) })",
+        'app.register(async function routes (f) {',
+        '  f.db.q()',
+        "  f.get('/', async () => ({ n: f.db.q() }))",
+        '})',
+      ]),
+    };
+    const { dir, findings } = analyse('sibling', files);
+    assert.deepEqual(shown(dir, findings), ['app.js:6 db', 'app.js:7 db']);
+    assert.match(findings[0].message, /^instance decorator 'db' is not visible here: it is decorated in the encapsulated context of plugin `db` \(app\.js:4\), a sibling: wrap that plugin with fastify-plugin or register it in a parent/);
+    assert.equal(findings[0].related?.[0].span.line, 4);
+    assert.match(boot(dir), /^boot: TypeError: Cannot read properties of undefined \(reading 'q'\)/);
+
+    const fix = findings[0].fixes?.[0];
+    assert.ok(fix, 'a fix is offered');
+    assert.equal(fix.safe, false);
+    const file = path.join(dir, 'app.js');
+    const fixed = applyEdits(fs.readFileSync(file, 'utf8'), fix.edits);
+    assert.equal(
+      fixed,
+      appJs(
+        [
+          "app.register(fp(async function db (f) { f.decorate('db', { q: () => 1 }) }))",
+          'app.register(async function routes (f) {',
+          '  f.db.q()',
+          "  f.get('/', async () => ({ n: f.db.q() }))",
+          '})',
+        ],
+      ).replace("const fastify = require('fastify')\n", "const fastify = require('fastify')\nconst fp = require('fastify-plugin')\n"),
+    );
+    const after = analyse('sibling-fixed', { 'app.js': fixed });
+    assert.deepEqual(after.findings, []);
+    assert.equal(boot(after.dir, '/'), '200 {"n":1}');
+  });
+
+  it("a child's decorator read in the parent's handler: reported as a child; the handler reads undefined at run time", () => {
+    const { dir, findings } = analyse('child', {
+      'app.js': appJs([
+        'app.register(async function api (f) {',
+        "  f.register(async function inner (g) { g.decorate('token', 'secret') })",
+        "  f.get('/', async () => ({ t: String(f.token) }))",
+        '})',
+      ]),
+    });
+    assert.deepEqual(shown(dir, findings), ['app.js:6 token']);
+    assert.match(findings[0].message, /decorated in the encapsulated context of plugin `inner` \(app\.js:5\), a child of this context \(decorators never flow up to the parent\): wrap that plugin with fastify-plugin so its decorators land here/);
+    assert.ok(findings[0].fixes?.length);
+    assert.equal(boot(dir, '/'), '200 {"t":"undefined"}');
+  });
+
+  it('a plugin registered twice, seeing the decorator in one registration only: "in 1 of 2 registrations"', () => {
+    const { dir, findings } = analyse('twice', {
+      'routes.js': "module.exports = async function routes (f) {\n  f.get('/', async () => ({ v: String(f.cfg) }))\n}\n",
+      'app.js': appJs([
+        "app.register(async function a (f) { f.decorate('cfg', 'a'); f.register(require('./routes'), { prefix: '/a' }) })",
+        "app.register(async function b (f) { f.register(require('./routes'), { prefix: '/b' }) })",
+      ]),
+    });
+    assert.deepEqual(shown(dir, findings), ['routes.js:2 cfg']);
+    assert.match(findings[0].message, /^instance decorator 'cfg' is not visible here in 1 of 2 registrations of this plugin: it is decorated in the encapsulated context of plugin `a` \(app\.js:4\), a sibling of the enclosing plugin `b`: wrap that plugin with fastify-plugin or register it in a parent/);
+    assert.deepEqual(findings[0].related?.map((r) => r.span.line), [4, 5]);
+    assert.equal(boot(dir, '/a'), '200 {"v":"a"}');
+    assert.equal(boot(dir, '/b'), '200 {"v":"undefined"}');
+  });
+
+  it('silent where Fastify sees the decorator: a parent decorator, a fastify-plugin sibling, decorated later in the same context; each boots and serves it', () => {
+    const { dir, findings } = analyse('visible', {
+      'app.js': appJs(
+        [
+          "app.decorate('root', 'r')",
+          "app.register(fp(async function db (f) { f.decorate('db', 'd') }))",
+          'app.register(async function routes (f) {',
+          "  f.get('/', async () => ({ v: [f.root, f.db, f.late].join() }))",
+          "  f.decorate('late', 'l')",
+          '})',
+        ],
+        ["const fp = require('fastify-plugin')"],
+      ),
+    });
+    assert.deepEqual(shown(dir, findings), []);
+    assert.equal(boot(dir, '/'), '200 {"v":"r,d,l"}');
+  });
+
+  it('silent for guarded reads, writes, built-ins, shadowed names and TypeScript type positions', () => {
+    const { dir, findings, graph } = analyse('guarded', {
+      'app.js': appJs([
+        "app.register(async function db (f) { f.decorate('db', { q: () => 1 }) })",
+        'app.register(async function routes (f) {',
+        '  f.db?.q()',
+        "  if (f.hasDecorator('db')) f.db.q()",
+        '  const n = typeof f.db',
+        '  f.db = { q: () => 2 }',
+        '  f.log.info(n)',
+        "  f.register(async (f) => { f.decorate('db', 3); f.db.toString() })",
+        '  try { f.db.q() } catch {}',
+        '})',
+      ]),
+      'types.ts': "import type { FastifyInstance } from 'fastify'\nexport type Db = FastifyInstance['db']\n",
+    });
+    assert.deepEqual(shown(dir, findings), []);
+    const uses = graph.apps[0].root.children.flatMap((c) => c.decoratorUses ?? []);
+    assert.deepEqual(
+      uses.map((u) => `${u.span.line} ${u.name}${u.conditional ? ' conditional' : ''}`),
+      ['6 db conditional', '7 db conditional', '8 db conditional', '12 db conditional'],
+    );
+  });
+
+  it('silent when the decorator is conditional, or when only conditional registrations miss it (with a note)', () => {
+    const { findings, notes } = analyse('conditional', {
+      'app.js': appJs([
+        "if (process.env.DB) app.register(async function db (f) { f.decorate('db', 1) })",
+        'app.register(async function routes (f) { f.db.toFixed() })',
+        "app.register(async function db2 (f) { f.decorate('db2', 1); f.register(require('./uses-db2')) })",
+        "if (process.env.X) app.register(require('./uses-db2'))",
+      ]),
+      'uses-db2.js': 'module.exports = async function (f) { f.db2.toFixed() }\n',
+    });
+    assert.deepEqual(findings, []);
+    assert.ok(notes.some((n) => /'db2' is not visible only where the plugin is registered under a run-time condition/.test(n)), notes.join('\n'));
+  });
+
+  it('silent with a note when an unresolved entry could hide a decorator', () => {
+    const { findings, notes } = analyse('unresolved', {
+      'app.js': appJs(["app.register(require('some-unknown-plugin'))", "app.register(async function db (f) { f.decorate('db', 1) })", 'app.register(async function routes (f) { f.db.toFixed() })']),
+    });
+    assert.deepEqual(findings, []);
+    assert.ok(notes.some((n) => /could hide a decorator/.test(n)), notes.join('\n'));
+  });
+
+  it('decorators of modelled packages count: @fastify/sensible (fastify-plugin) is visible to a sibling', () => {
+    const { findings } = analyse('package', {
+      'app.js': appJs(["app.register(require('@fastify/sensible'))", "app.register(async function routes (f) { f.get('/', async () => { throw f.httpErrors.notFound() }) })"]),
+      'package.json': JSON.stringify({ name: 'tmp-app', dependencies: { fastify: '^5.0.0', '@fastify/sensible': '^6.0.0' } }),
+    });
+    assert.deepEqual(findings, []);
+  });
+});
