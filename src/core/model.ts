@@ -40,6 +40,8 @@ export interface RouteSchema {
   /** True when the response object has keys not known statically (a computed key, a spread of a helper's result): `response` lists the known ones. */
   responsePartial?: true;
   responseSpan?: Span;
+  /** True when the schema object has keys not known statically (an unknown spread): a part missing here may be there. */
+  partial?: true;
   /** Where the whole `schema` object is defined. */
   span: Span;
 }
@@ -47,6 +49,41 @@ export interface RouteSchema {
 export interface RouteHook {
   name: string;
   span: Span;
+  /** What the hook function does, when it is a function known statically. */
+  body?: BodyFacts;
+}
+
+/** What a handler's or hook's own code does, read syntactically from its function (nested callbacks included). */
+export interface BodyFacts {
+  async: boolean;
+  /** Names of the request and reply parameters, when they are plain identifiers. */
+  requestParam?: string;
+  replyParam?: string;
+  /** Property accesses on the request, the reply and `this` (a non-arrow function: the instance): `request.body`, `reply.send(…)`, `this.db`. */
+  members: MemberUse[];
+  /** `return <value>` statements of the function itself (not of nested functions); an arrow's expression body counts. `return`, `return undefined` and `return void …` are not values. */
+  returnsValue: Span[];
+  /**
+   * `return <value>` statements reached only after a `reply.send(…)` statement (a statement
+   * before them in the same or an enclosing block of the function itself, so every path to the
+   * return runs it), paired with that send. Returning the reply (`return reply`,
+   * `return reply.code(201).send(x)`) is not a value here.
+   */
+  returnsAfterSend: { ret: Span; send: Span }[];
+  /** `console.log/info/warn/error/debug/trace(…)` calls. */
+  consoleCalls: Span[];
+  /** Calls that block the event loop: `fs.*Sync`, `child_process.*Sync`, `crypto.pbkdf2Sync/scryptSync/…`, `zlib.*Sync`; `name` as written resolved to the module (e.g. 'fs.readFileSync'). */
+  blockingCalls: { name: string; span: Span }[];
+  /** Nested functions and blocks that declare their own `requestParam` or `replyParam` name: there the name is not the request or reply. */
+  shadowed: Span[];
+}
+export interface MemberUse {
+  on: 'request' | 'reply' | 'this';
+  name: string;
+  /** The property name's span. */
+  span: Span;
+  /** Present when the member is called: kinds of its arguments. */
+  call?: { args: ('number' | 'string' | 'object' | 'function' | 'other')[]; span: Span };
 }
 
 export interface Route {
@@ -76,7 +113,11 @@ export interface Route {
   /** Name of the handler function (its own, or the variable/property holding it), when it has one. */
   handlerName?: string;
   schema?: RouteSchema;
+  /** The route's `schema` option is there but not known statically (an imported value, a call's result): its parts may be anything. */
+  schemaUnknown?: true;
   hooks: RouteHook[];
+  /** What the handler does, when it is a function known statically. */
+  body?: BodyFacts;
   /** npm package that declares the route (a modelled plugin such as @fastify/static), not the app's own code. */
   package?: string;
 }
@@ -94,6 +135,8 @@ export interface Hook {
   /** Position among the context's declarations, for ordering rules. */
   order: number;
   conditional?: boolean;
+  /** What the hook function does, when it is a function known statically. */
+  body?: BodyFacts;
 }
 
 export type DecoratorTarget = 'instance' | 'request' | 'reply';

@@ -1,6 +1,7 @@
 import * as posix from 'node:path/posix';
 import { ts } from 'ts-morph';
 import type { Decorator, Hook, MergedPlugin, Span } from '../model';
+import { hookRoles } from '../facts/function-body';
 import { pathOfFileUrl } from './builtins';
 import type { ContextBuilder } from './context-builder';
 import { APPLICATION_HOOKS, LIFECYCLE_HOOKS, callInstanceMethod } from './instance-api';
@@ -245,7 +246,10 @@ function addHook(interp: Interpreter, ctx: ContextBuilder, nameV: Value, fn: FnV
   }
   const kind: Hook['kind'] = LIFECYCLE_HOOKS.includes(name) ? 'lifecycle' : APPLICATION_HOOKS.includes(name) ? 'application' : 'unknown';
   const isAsync = (ts.getCombinedModifierFlags(fn.node as ts.Declaration) & ts.ModifierFlags.Async) !== 0;
-  const hook: Hook = { name, kind, style: isAsync ? 'async' : 'callback', params: fn.node.parameters.length, span, handlerSpan: interp.span(fn.node, fn.module), order: ctx.app.order() };
+  const hook: Hook = {
+    name, kind, style: isAsync ? 'async' : 'callback', params: fn.node.parameters.length, span, handlerSpan: interp.span(fn.node, fn.module), order: ctx.app.order(),
+    body: interp.linker.bodyFacts.get(fn.node, hookRoles(name, kind), fn.module.path),
+  };
   ctx.ctx.hooks.push(markConditional(interp, hook));
 }
 

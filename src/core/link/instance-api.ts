@@ -1,7 +1,8 @@
 import * as posix from 'node:path/posix';
 import { ts } from 'ts-morph';
-import type { Decorator, DecoratorTarget, DecoratorValueKind, Hook, MergedPlugin, Route, RouteSchema, SchemaPart, Span } from '../model';
+import type { Decorator, DecoratorTarget, DecoratorValueKind, Hook, MergedPlugin, Route, RouteHook, RouteSchema, SchemaPart, Span } from '../model';
 import { packageModel } from '../packages';
+import { HANDLER_ROLES, hookRoles } from '../facts/function-body';
 import { runAutoload } from './autoload';
 import { runBootstrap } from './fastify-decorators';
 import { applyPackageModel } from './package-plugins';
@@ -219,6 +220,7 @@ function declareRoute(
     } else handler = args[1] ?? UNDEF;
   } else {
     opts = args[0] ?? UNDEF;
+    handler = getProp(opts, 'handler');
     urlV = getProp(opts, 'url');
     if (urlV.kind === 'undef') urlV = getProp(opts, 'path');
   }
@@ -250,6 +252,7 @@ function declareRoute(
   const registerMethods = methods.includes('ALL') ? allMethods(app.fastifyAt) : methods;
   const pts = asString(getProp(opts, 'prefixTrailingSlash')) as TrailingSlashMode | undefined;
   const exposeHeadRoute = getProp(opts, 'exposeHeadRoute');
+  const schemaV = getProp(opts, 'schema');
   const shape = { methods: registerMethods, path, prefixTrailingSlash: pts, exposeHeadRoute: exposeHeadRoute.kind === 'undef' ? undefined : truthy(exposeHeadRoute) };
   const fields = {
     urlKnown,
@@ -257,8 +260,10 @@ function declareRoute(
     span,
     handlerSpan: handler.kind === 'fn' ? interp.span(handler.node, handler.module) : undefined,
     handlerName: handler.kind === 'fn' ? functionName(handler.node) : undefined,
-    schema: routeSchema(interp, getProp(opts, 'schema')),
+    schema: routeSchema(interp, schemaV),
+    schemaUnknown: schemaV.kind === 'obj' || schemaV.kind === 'undef' || schemaV.kind === 'null' ? undefined : (true as const),
     hooks: routeHooks(interp, opts, span),
+    body: handler.kind === 'fn' ? interp.linker.bodyFacts.get(handler.node, HANDLER_ROLES, handler.module.path) : undefined,
   };
   if (behaviourAt('fastify.routes-added-at-call', app.fastifyAt)) {
     addRoute(interp, ctx, methods, shape, fields);
@@ -332,6 +337,7 @@ function routeSchema(interp: Interpreter, schema: Value): RouteSchema | undefine
     out.responseSpan = valueSpan(interp, response);
   }
   for (const k of ['body', 'querystring', 'params', 'headers', 'response', 'responseSpan'] as const) if (out[k] === undefined) delete out[k];
+  if (schema.partial) out.partial = true;
   return out;
 }
 
@@ -342,7 +348,11 @@ function routeHooks(interp: Interpreter, opts: Value, fallback: Span): Route['ho
     const v = opts.props.get(name);
     if (!v || v.kind === 'undef') continue;
     const fns = v.kind === 'arr' ? v.items : [v];
-    for (const f of fns) hooks.push({ name, span: valueSpan(interp, f) ?? fallback });
+    for (const f of fns) {
+      const hook: RouteHook = { name, span: valueSpan(interp, f) ?? fallback };
+      if (f.kind === 'fn') hook.body = interp.linker.bodyFacts.get(f.node, hookRoles(name, 'lifecycle'), f.module.path);
+      hooks.push(hook);
+    }
   }
   return hooks;
 }
@@ -362,6 +372,7 @@ function addHook(interp: Interpreter, ctx: ContextBuilder, args: Value[], span: 
     // A TypeScript `this` parameter is a type annotation, not a runtime parameter.
     hook.params = fn.node.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this')).length;
     hook.handlerSpan = interp.span(fn.node, fn.module);
+    hook.body = interp.linker.bodyFacts.get(fn.node, hookRoles(name, kind), fn.module.path);
   }
   ctx.ctx.hooks.push(markConditional(interp, hook));
 }

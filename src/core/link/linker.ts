@@ -1,5 +1,6 @@
 import * as posix from 'node:path/posix';
 import { ts } from 'ts-morph';
+import { BodyFactsCache } from '../facts/function-body';
 import type { Host } from '../host';
 import type { ServerOptions, Span, Unresolved } from '../model';
 import { ParseCache, syntaxErrors } from '../facts/parse';
@@ -34,6 +35,8 @@ interface AppRecord {
  */
 export class Linker {
   readonly interp = new Interpreter(this);
+  /** Handler and hook body facts, one walk per function node for this analysis. */
+  readonly bodyFacts = new BodyFactsCache();
   readonly unresolved: Unresolved[] = [];
   private readonly unresolvedKeys = new Set<string>();
   private readonly modules = new Map<string, ModuleRecord | null>();
