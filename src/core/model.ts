@@ -154,7 +154,8 @@ export interface Decorator {
 /**
  * A read of a decorator-like member in code that runs in a context: `fastify.x` on the instance
  * parameter of a plugin function the analysis ran there (nested functions included, up to where
- * the name is shadowed). Writes (`fastify.x = …`), type positions and Fastify's own members are
+ * the name is shadowed), and `request.x` / `reply.x` / `this.x` in the handlers and hooks declared
+ * there (from their `BodyFacts.members`). Writes (`fastify.x = …`), type positions and Fastify's own members are
  * not recorded. A plugin registered in several contexts records the same span in each.
  */
 export interface DecoratorUse {
@@ -162,6 +163,11 @@ export interface DecoratorUse {
   name: string;
   /** The property name. */
   span: Span;
+  /**
+   * Read in an instance hook (`addHook`): the hook also runs for the routes of child contexts,
+   * with their request, reply and `this`, so a child's decorator may be there.
+   */
+  inHook?: true;
   /**
    * Guarded or optional: `fastify.x?.()`, `typeof fastify.x`, a condition (`if (fastify.x)`,
    * `fastify.x || y`), under `hasDecorator`, or code that runs only under a run-time condition.

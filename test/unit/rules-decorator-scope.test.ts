@@ -189,4 +189,37 @@ describe('rule decorator-not-in-scope', () => {
     });
     assert.deepEqual(findings, []);
   });
+
+  it("request and reply decorators of a sibling, and `this.x` in a handler: reported; at run time they are undefined in the handler", () => {
+    const { dir, findings } = analyse('request', {
+      'app.js': appJs([
+        'app.register(async function auth (f) {',
+        "  f.decorateRequest('user', null)",
+        "  f.decorateReply('ok', function () { return this.send('ok') })",
+        "  f.decorate('db', 'db')",
+        '})',
+        'app.register(async function routes (f) {',
+        "  f.get('/', function (request, reply) { return { u: String(request.user), ok: String(reply.ok), db: String(this.db) } })",
+        '})',
+      ]),
+    });
+    assert.deepEqual(shown(dir, findings), ['app.js:10 user', 'app.js:10 ok', 'app.js:10 db']);
+    assert.match(findings[0].message, /^request decorator 'user' is not visible here: it is decorated in the encapsulated context of plugin `auth` \(app\.js:5\), a sibling/);
+    assert.match(findings[2].message, /^instance decorator 'db'/);
+    assert.equal(boot(dir, '/'), '200 {"u":"undefined","ok":"undefined","db":"undefined"}');
+  });
+
+  it("silent for a parent's hook reading a child's request decorator (the hook runs with the child route's request), and for writes to an undecorated request field", () => {
+    const { dir, findings } = analyse('hook-child', {
+      'app.js': appJs([
+        "app.addHook('preHandler', async function (request) { if (request.routeOptions.url === '/') request.seen = String(request.user) })",
+        'app.register(async function api (f) {',
+        "  f.decorateRequest('user', 'u')",
+        "  f.get('/', async (request) => ({ seen: request.seen }))",
+        '})',
+      ]),
+    });
+    assert.deepEqual(shown(dir, findings), []);
+    assert.equal(boot(dir, '/'), '200 {"seen":"u"}');
+  });
 });

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import { isBuiltinMember } from '../fastify-members';
-import type { DecoratorUse } from '../model';
+import type { BodyFacts, DecoratorTarget, DecoratorUse } from '../model';
 import type { ContextBuilder } from './context-builder';
 import type { Interpreter } from './interpreter';
 import type { FnValue } from './values';
@@ -15,6 +15,63 @@ export interface InstanceMemberRead {
 }
 
 const memo = new WeakMap<ts.FunctionLikeDeclaration, InstanceMemberRead[]>();
+
+/**
+ * Records the request, reply and `this` (the instance) decorator reads of a handler or hook from
+ * its body facts (`BodyFacts.members`), less writes, guarded reads and Fastify's own members.
+ * `inHook`: an instance hook, which also runs for the routes of child contexts.
+ */
+export function recordBodyUses(interp: Interpreter, ctx: ContextBuilder, fn: FnValue, body: BodyFacts | undefined, inHook: boolean): void {
+  if (!body) return;
+  const reads = bodyReads(fn.node, body);
+  if (!reads.length) return;
+  const uses = (ctx.ctx.decoratorUses ??= []);
+  for (const r of reads) {
+    const use: DecoratorUse = { target: r.target, name: r.name, span: r.span };
+    if (r.guarded || (interp.conditional && !ctx.ctx.conditional)) use.conditional = true;
+    if (inHook) use.inHook = true;
+    if (!uses.some((u) => u.span.start === use.span.start && u.span.file === use.span.file && u.target === use.target)) uses.push(use);
+  }
+}
+
+const TARGET_OF: Record<'request' | 'reply' | 'this', DecoratorTarget> = { request: 'request', reply: 'reply', this: 'instance' };
+const bodyMemo = new WeakMap<BodyFacts, { target: DecoratorTarget; name: string; span: BodyFacts['members'][number]['span']; guarded: boolean }[]>();
+
+/** The member reads of body facts that may need a decorator, each classified on its syntax node. */
+function bodyReads(fn: ts.FunctionLikeDeclaration, body: BodyFacts) {
+  const hit = bodyMemo.get(body);
+  if (hit) return hit;
+  const out: { target: DecoratorTarget; name: string; span: BodyFacts['members'][number]['span']; guarded: boolean }[] = [];
+  bodyMemo.set(body, out);
+  const sf = fn.getSourceFile();
+  for (const m of body.members) {
+    const target = TARGET_OF[m.on];
+    if (isBuiltinMember(target, m.name)) continue;
+    const node = nodeAt(fn, sf, m.span.start, m.span.end);
+    if (!node) continue;
+    const p = node.parent;
+    if (ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p)) {
+      if (isWrite(p)) continue;
+      out.push({ target, name: m.name, span: m.span, guarded: isGuarded(p, fn, m.name) });
+    } else if (ts.isBindingElement(p)) {
+      // `const { user = null } = request`: a default tolerates its absence.
+      out.push({ target, name: m.name, span: m.span, guarded: !!p.initializer || isGuarded(p, fn, m.name) });
+    }
+  }
+  return out;
+}
+
+/** The deepest node of `root` with exactly this [start, end). */
+function nodeAt(root: ts.Node, sf: ts.SourceFile, start: number, end: number): ts.Node | undefined {
+  let found: ts.Node | undefined;
+  const visit = (n: ts.Node): void => {
+    if (start < n.pos || start >= n.end) return;
+    if (n.getStart(sf) === start && n.getEnd() === end) found = n;
+    ts.forEachChild(n, visit);
+  };
+  visit(root);
+  return found;
+}
 
 /**
  * Records the instance decorator reads of a plugin function the interpreter runs in `ctx` (its
@@ -134,7 +191,7 @@ function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
   return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
 }
 
-function isWrite(node: ts.PropertyAccessExpression): boolean {
+function isWrite(node: ts.PropertyAccessExpression | ts.ElementAccessExpression): boolean {
   const p = node.parent;
   if (ts.isBinaryExpression(p) && p.left === node && isAssignmentOperator(p.operatorToken.kind)) return true;
   if ((ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) && (p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken)) return true;
@@ -155,8 +212,8 @@ const HAS_DECORATOR = /\bhas(Request|Reply)?Decorator\b/;
  * condition, code under a condition or `&&`/`||`/`??` that tests the name or `hasDecorator`, or
  * a `try` block (a boot error caught there does not stop the app).
  */
-function isGuarded(node: ts.PropertyAccessExpression, fn: ts.Node, member: string): boolean {
-  if (node.questionDotToken) return true;
+function isGuarded(node: ts.Node, fn: ts.Node, member: string): boolean {
+  if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && node.questionDotToken) return true;
   const p = node.parent;
   if ((ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p) || ts.isCallExpression(p)) && p.expression === node && p.questionDotToken) return true;
   if (ts.isTypeOfExpression(p)) return true;

@@ -6,7 +6,7 @@ import { HANDLER_ROLES, hookRoles } from '../facts/function-body';
 import { runAutoload } from './autoload';
 import { runBootstrap } from './fastify-decorators';
 import { applyPackageModel } from './package-plugins';
-import { recordInstanceUses } from './decorator-uses';
+import { recordBodyUses, recordInstanceUses } from './decorator-uses';
 import type { ContextBuilder } from './context-builder';
 import type { Interpreter } from './interpreter';
 import type { Scope } from './scope';
@@ -262,9 +262,10 @@ function declareRoute(
     handlerName: handler.kind === 'fn' ? functionName(handler.node) : undefined,
     schema: routeSchema(interp, schemaV),
     schemaUnknown: schemaV.kind === 'obj' || schemaV.kind === 'undef' || schemaV.kind === 'null' ? undefined : (true as const),
-    hooks: routeHooks(interp, opts, span),
+    hooks: routeHooks(interp, ctx, opts, span),
     body: handler.kind === 'fn' ? interp.linker.bodyFacts.get(handler.node, HANDLER_ROLES, handler.module.path) : undefined,
   };
+  if (handler.kind === 'fn') recordBodyUses(interp, ctx, handler, fields.body, false);
   if (behaviourAt('fastify.routes-added-at-call', app.fastifyAt)) {
     addRoute(interp, ctx, methods, shape, fields);
     return;
@@ -341,7 +342,7 @@ function routeSchema(interp: Interpreter, schema: Value): RouteSchema | undefine
   return out;
 }
 
-function routeHooks(interp: Interpreter, opts: Value, fallback: Span): Route['hooks'] {
+function routeHooks(interp: Interpreter, ctx: ContextBuilder, opts: Value, fallback: Span): Route['hooks'] {
   if (opts.kind !== 'obj') return [];
   const hooks: Route['hooks'] = [];
   for (const name of LIFECYCLE_HOOKS) {
@@ -350,7 +351,11 @@ function routeHooks(interp: Interpreter, opts: Value, fallback: Span): Route['ho
     const fns = v.kind === 'arr' ? v.items : [v];
     for (const f of fns) {
       const hook: RouteHook = { name, span: valueSpan(interp, f) ?? fallback };
-      if (f.kind === 'fn') hook.body = interp.linker.bodyFacts.get(f.node, hookRoles(name, 'lifecycle'), f.module.path);
+      if (f.kind === 'fn') {
+        hook.body = interp.linker.bodyFacts.get(f.node, hookRoles(name, 'lifecycle'), f.module.path);
+        // A route-level hook runs for this route only, bound to its instance: like the handler.
+        recordBodyUses(interp, ctx, f, hook.body, false);
+      }
       hooks.push(hook);
     }
   }
@@ -373,6 +378,7 @@ function addHook(interp: Interpreter, ctx: ContextBuilder, args: Value[], span: 
     hook.params = fn.node.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this')).length;
     hook.handlerSpan = interp.span(fn.node, fn.module);
     hook.body = interp.linker.bodyFacts.get(fn.node, hookRoles(name, kind), fn.module.path);
+    recordBodyUses(interp, ctx, fn, hook.body, true);
   }
   ctx.ctx.hooks.push(markConditional(interp, hook));
 }

@@ -59,7 +59,7 @@ function checkApp(rc: RuleContext, app: AppGraph): RuleFinding[] {
   walkContexts(app, (ctx, cond) => {
     for (const d of ctx.decorators) push(declared, key(d.target, d.name), { context: ctx, decorator: d, conditional: cond || !!d.conditional });
     for (const u of ctx.decoratorUses ?? []) {
-      const site: UseSite = { target: u.target, name: u.name, span: u.span, conditional: cond || !!u.conditional, context: ctx, withDescendants: false };
+      const site: UseSite = { target: u.target, name: u.name, span: u.span, conditional: cond || !!u.conditional, context: ctx, withDescendants: !!u.inHook };
       push(sites, `${u.span.file}:${u.span.start}:${u.target}:${u.name}`, site);
     }
   });
