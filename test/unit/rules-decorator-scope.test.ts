@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { analyzeWorkspace } from '../../src/core/analyze';
 import type { WorkspaceGraph } from '../../src/core/model';
 import { createNodeHost } from '../../src/core/node-host';
+import { wrapWithFastifyPlugin } from '../../src/core/fixes/wrap-fastify-plugin';
 import { runRulesDetailed, type Finding, type TextEdit } from '../../src/core/rules';
 import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
 
@@ -221,5 +222,51 @@ describe('rule decorator-not-in-scope', () => {
     });
     assert.deepEqual(shown(dir, findings), []);
     assert.equal(boot(dir, '/'), '200 {"seen":"u"}');
+  });
+
+  it("the root instance (`const app = fastify()`) reading a child plugin's decorator: reported; the route reads undefined", () => {
+    const { dir, findings } = analyse('root', {
+      'app.js': appJs([
+        "app.register(async function db (f) { f.decorate('db', 'd') })",
+        "app.get('/', async () => ({ db: String(app.db) }))",
+        "app.register(async function other (app) { app.decorate('db', 'x'); app.get('/o', async () => app.db) })",
+      ]),
+    });
+    assert.deepEqual(shown(dir, findings), ['app.js:5 db']);
+    assert.match(findings[0].message, /^instance decorator 'db' is not visible here: it is decorated in the encapsulated context of plugin `db` \(app\.js:4\), a child of this context/);
+    assert.equal(boot(dir, '/'), '200 {"db":"undefined"}');
+  });
+});
+
+describe('fix wrap-fastify-plugin', () => {
+  /** Wraps the function that starts at `marker` in `text`; the whole text after the fix, or undefined. */
+  const wrap = (file: string, text: string, marker: string): string | undefined => {
+    const start = text.indexOf(marker);
+    // The function runs to the end of its first top-level closing brace line.
+    const end = text.indexOf('\n}', start) + 2;
+    const fix = wrapWithFastifyPlugin(file, text, { file, start, end, line: 1 }, 'wrap');
+    return fix && applyEdits(text, fix.edits);
+  };
+
+  it('ESM export default function, TypeScript with imports: import after the last import, wrapped in place', () => {
+    const text = "import type { FastifyInstance } from 'fastify'\n\nexport default async function db (f: FastifyInstance) {\n  f.decorate('db', 1)\n}\n";
+    assert.equal(
+      wrap('/w/db.ts', text, 'export default async'),
+      "import type { FastifyInstance } from 'fastify'\nimport fp from 'fastify-plugin'\n\nexport default fp(async function db (f: FastifyInstance) {\n  f.decorate('db', 1)\n})\n",
+    );
+  });
+
+  it("CommonJS declaration exported by name: `module.exports = fp(db)`, the require after 'use strict' and the requires", () => {
+    const text = "'use strict'\nconst x = require('x')\n\nasync function db (f) {\n  f.decorate('db', x)\n}\n\nmodule.exports = db\n";
+    assert.equal(
+      wrap('/w/db.js', text, 'async function db'),
+      "'use strict'\nconst x = require('x')\nconst fp = require('fastify-plugin')\n\nasync function db (f) {\n  f.decorate('db', x)\n}\n\nmodule.exports = fp(db)\n",
+    );
+  });
+
+  it('reuses an existing fastify-plugin import; no fix for a named export (other modules import it as it is)', () => {
+    const text = "import plugin from 'fastify-plugin'\nexport default async (f) => {\n  f.decorate('db', 1)\n}\n";
+    assert.equal(wrap('/w/db.mjs', text, 'async (f)'), "import plugin from 'fastify-plugin'\nexport default plugin(async (f) => {\n  f.decorate('db', 1)\n})\n");
+    assert.equal(wrap('/w/named.ts', "export async function db (f: any) {\n  f.decorate('db', 1)\n}\n", 'async function db'), undefined);
   });
 });

@@ -3,6 +3,7 @@ import { isBuiltinMember } from '../fastify-members';
 import type { BodyFacts, DecoratorTarget, DecoratorUse } from '../model';
 import type { ContextBuilder } from './context-builder';
 import type { Interpreter } from './interpreter';
+import type { ModuleRecord } from './module-record';
 import type { FnValue } from './values';
 
 /** A read of `<instance parameter>.name` in a plugin function's text. */
@@ -78,11 +79,20 @@ function nodeAt(root: ts.Node, sf: ts.SourceFile, start: number, end: number): t
  * instance parameter's members that are not Fastify's own). Syntactic and memoised per function.
  */
 export function recordInstanceUses(interp: Interpreter, ctx: ContextBuilder, fn: FnValue): void {
-  const reads = instanceMemberReads(fn.node).filter((r) => !isBuiltinMember('instance', r.name));
+  recordReads(interp, ctx, instanceMemberReads(fn.node), fn.module);
+}
+
+/** Records the reads of `app.x` where `const app = fastify()` is the call that made this root context. */
+export function recordRootUses(interp: Interpreter, ctx: ContextBuilder, call: ts.CallExpression, module: ModuleRecord): void {
+  recordReads(interp, ctx, rootInstanceReads(call), module);
+}
+
+function recordReads(interp: Interpreter, ctx: ContextBuilder, all: InstanceMemberRead[], module: ModuleRecord): void {
+  const reads = all.filter((r) => !isBuiltinMember('instance', r.name));
   if (!reads.length) return;
   const uses = (ctx.ctx.decoratorUses ??= []);
   for (const r of reads) {
-    const use: DecoratorUse = { target: 'instance', name: r.name, span: interp.span(r.node, fn.module) };
+    const use: DecoratorUse = { target: 'instance', name: r.name, span: interp.span(r.node, module) };
     // A conditional context already says so; a fastify-plugin body under a condition runs in an unconditional one.
     if (r.guarded || (interp.conditional && !ctx.ctx.conditional)) use.conditional = true;
     if (!uses.some((u) => u.span.start === use.span.start && u.span.file === use.span.file)) uses.push(use);
@@ -97,27 +107,56 @@ export function recordInstanceUses(interp: Interpreter, ctx: ContextBuilder, fn:
 export function instanceMemberReads(fn: ts.FunctionLikeDeclaration): InstanceMemberRead[] {
   const cached = memo.get(fn);
   if (cached) return cached;
-  const out: InstanceMemberRead[] = [];
-  memo.set(fn, out);
   const param = fn.parameters[0];
-  if (!param || !ts.isIdentifier(param.name) || !fn.body) return out;
-  const name = param.name.text;
-  if (hoistedBinds(fn.body, name) || assigns(fn.body, name)) return out;
+  const out = param && ts.isIdentifier(param.name) && fn.body && !hoistedBinds(fn.body, param.name.text) ? memberReads(fn.body, param.name.text, fn) : [];
+  memo.set(fn, out);
+  return out;
+}
 
+const rootMemo = new WeakMap<ts.CallExpression, InstanceMemberRead[]>();
+
+/**
+ * The reads of `app.x` where `const app = fastify(…)` (or `let`, `await` and parentheses allowed)
+ * is this call, in the block that declares `app` and the functions inside it.
+ */
+export function rootInstanceReads(call: ts.CallExpression): InstanceMemberRead[] {
+  const cached = rootMemo.get(call);
+  if (cached) return cached;
+  let out: InstanceMemberRead[] = [];
+  let e: ts.Node = call;
+  while (ts.isAwaitExpression(e.parent) || ts.isParenthesizedExpression(e.parent) || ts.isAsExpression(e.parent) || ts.isSatisfiesExpression(e.parent) || ts.isNonNullExpression(e.parent)) e = e.parent;
+  const decl = e.parent;
+  if (ts.isVariableDeclaration(decl) && decl.initializer === e && ts.isIdentifier(decl.name) && decl.parent.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) {
+    const statement = decl.parent.parent;
+    const scope = statement?.parent;
+    if (statement && ts.isVariableStatement(statement) && scope && (ts.isBlock(scope) || ts.isSourceFile(scope) || ts.isModuleBlock(scope))) out = memberReads(scope, decl.name.text, scope);
+  }
+  rootMemo.set(call, out);
+  return out;
+}
+
+/**
+ * The reads of `name.x` under `body` (nested functions included), stopping where `name` is
+ * declared again. Nothing when the code assigns to `name` (then it may be anything). Writes
+ * (`name.x = …`, `delete name.x`, `name.x++`) are not reads. `owner` bounds the guard search.
+ */
+function memberReads(body: ts.Node, name: string, owner: ts.Node): InstanceMemberRead[] {
+  const out: InstanceMemberRead[] = [];
+  if (assigns(body, name)) return out;
   const visit = (node: ts.Node): void => {
     if (ts.isTypeNode(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) return;
-    if (ts.isFunctionLike(node) && node !== fn && functionBinds(node as ts.SignatureDeclaration, name)) return;
+    if (ts.isFunctionLike(node) && functionBinds(node as ts.SignatureDeclaration, name)) return;
     if ((ts.isBlock(node) || ts.isCaseBlock(node) || ts.isModuleBlock(node)) && blockBinds(node, name)) return;
     if ((ts.isForStatement(node) || ts.isForInStatement(node) || ts.isForOfStatement(node)) && node.initializer && ts.isVariableDeclarationList(node.initializer)) {
       if (node.initializer.declarations.some((d) => bindingHas(d.name, name))) return;
     }
     if (ts.isCatchClause(node) && node.variableDeclaration && bindingHas(node.variableDeclaration.name, name)) return;
     if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === name && ts.isIdentifier(node.name) && !isWrite(node)) {
-      out.push({ name: node.name.text, node: node.name, guarded: isGuarded(node, fn, node.name.text) });
+      out.push({ name: node.name.text, node: node.name, guarded: isGuarded(node, owner, node.name.text) });
     }
     ts.forEachChild(node, visit);
   };
-  ts.forEachChild(fn.body, visit);
+  ts.forEachChild(body, visit);
   return out;
 }
 
