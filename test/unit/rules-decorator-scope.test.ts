@@ -145,7 +145,7 @@ describe('rule decorator-not-in-scope', () => {
         '  f.db?.q()',
         "  if (f.hasDecorator('db')) f.db.q()",
         '  const n = typeof f.db',
-        '  f.db = { q: () => 2 }',
+        '  f.other = { q: () => 2 }',
         '  f.log.info(n)',
         "  f.register(async (f) => { f.decorate('db', 3); f.db.toString() })",
         '  try { f.db.q() } catch {}',
@@ -156,8 +156,8 @@ describe('rule decorator-not-in-scope', () => {
     assert.deepEqual(shown(dir, findings), []);
     const uses = graph.apps[0].root.children.flatMap((c) => c.decoratorUses ?? []);
     assert.deepEqual(
-      uses.map((u) => `${u.span.line} ${u.name}${u.conditional ? ' conditional' : ''}`),
-      ['6 db conditional', '7 db conditional', '8 db conditional', '12 db conditional'],
+      uses.map((u) => `${u.span.line} ${u.name}${u.conditional ? ' conditional' : ''}${u.write ? ' write' : ''}`),
+      ['6 db conditional', '7 db conditional', '8 db conditional', '9 other write', '12 db conditional'],
     );
   });
 
@@ -235,6 +235,21 @@ describe('rule decorator-not-in-scope', () => {
     assert.deepEqual(shown(dir, findings), ['app.js:5 db']);
     assert.match(findings[0].message, /^instance decorator 'db' is not visible here: it is decorated in the encapsulated context of plugin `db` \(app\.js:4\), a child of this context/);
     assert.equal(boot(dir, '/'), '200 {"db":"undefined"}');
+  });
+
+  it("silent when the app also sets the member without a decorator (a sibling's hook assigns request.user): it is there at run time", () => {
+    const { dir, findings, notes } = analyse('assigned', {
+      'app.js': appJs([
+        "app.register(async function auth (f) { f.decorateRequest('user', null) })",
+        'app.register(async function api (f) {',
+        "  f.addHook('onRequest', async (request) => { request.user = 'u' })",
+        "  f.get('/', async (request) => ({ user: request.user }))",
+        '})',
+      ]),
+    });
+    assert.deepEqual(findings, []);
+    assert.ok(notes.some((n) => /'user' is also assigned on the request somewhere in the app/.test(n)), notes.join('\n'));
+    assert.equal(boot(dir, '/'), '200 {"user":"u"}');
   });
 });
 

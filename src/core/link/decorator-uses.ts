@@ -13,13 +13,15 @@ export interface InstanceMemberRead {
   node: ts.MemberName;
   /** Guarded (optional chaining, typeof, a condition, under hasDecorator, in a try block). */
   guarded: boolean;
+  /** An assignment to the member (`p.x = …`, `delete p.x`, `p.x++`), not a read. */
+  write: boolean;
 }
 
 const memo = new WeakMap<ts.FunctionLikeDeclaration, InstanceMemberRead[]>();
 
 /**
  * Records the request, reply and `this` (the instance) decorator reads of a handler or hook from
- * its body facts (`BodyFacts.members`), less writes, guarded reads and Fastify's own members.
+ * its body facts (`BodyFacts.members`), writes marked, guarded reads conditional, Fastify's own members left out.
  * `inHook`: an instance hook, which also runs for the routes of child contexts.
  */
 export function recordBodyUses(interp: Interpreter, ctx: ContextBuilder, fn: FnValue, body: BodyFacts | undefined, inHook: boolean): void {
@@ -29,6 +31,7 @@ export function recordBodyUses(interp: Interpreter, ctx: ContextBuilder, fn: FnV
   const uses = (ctx.ctx.decoratorUses ??= []);
   for (const r of reads) {
     const use: DecoratorUse = { target: r.target, name: r.name, span: r.span };
+    if (r.write) use.write = true;
     if (r.guarded || (interp.conditional && !ctx.ctx.conditional)) use.conditional = true;
     if (inHook) use.inHook = true;
     if (!uses.some((u) => u.span.start === use.span.start && u.span.file === use.span.file && u.target === use.target)) uses.push(use);
@@ -36,13 +39,20 @@ export function recordBodyUses(interp: Interpreter, ctx: ContextBuilder, fn: FnV
 }
 
 const TARGET_OF: Record<'request' | 'reply' | 'this', DecoratorTarget> = { request: 'request', reply: 'reply', this: 'instance' };
-const bodyMemo = new WeakMap<BodyFacts, { target: DecoratorTarget; name: string; span: BodyFacts['members'][number]['span']; guarded: boolean }[]>();
+interface BodyRead {
+  target: DecoratorTarget;
+  name: string;
+  span: BodyFacts['members'][number]['span'];
+  guarded: boolean;
+  write: boolean;
+}
+const bodyMemo = new WeakMap<BodyFacts, BodyRead[]>();
 
 /** The member reads of body facts that may need a decorator, each classified on its syntax node. */
-function bodyReads(fn: ts.FunctionLikeDeclaration, body: BodyFacts) {
+function bodyReads(fn: ts.FunctionLikeDeclaration, body: BodyFacts): BodyRead[] {
   const hit = bodyMemo.get(body);
   if (hit) return hit;
-  const out: { target: DecoratorTarget; name: string; span: BodyFacts['members'][number]['span']; guarded: boolean }[] = [];
+  const out: BodyRead[] = [];
   bodyMemo.set(body, out);
   const sf = fn.getSourceFile();
   for (const m of body.members) {
@@ -52,11 +62,11 @@ function bodyReads(fn: ts.FunctionLikeDeclaration, body: BodyFacts) {
     if (!node) continue;
     const p = node.parent;
     if (ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p)) {
-      if (isWrite(p)) continue;
-      out.push({ target, name: m.name, span: m.span, guarded: isGuarded(p, fn, m.name) });
+      const write = isWrite(p);
+      out.push({ target, name: m.name, span: m.span, guarded: !write && isGuarded(p, fn, m.name), write });
     } else if (ts.isBindingElement(p)) {
       // `const { user = null } = request`: a default tolerates its absence.
-      out.push({ target, name: m.name, span: m.span, guarded: !!p.initializer || isGuarded(p, fn, m.name) });
+      out.push({ target, name: m.name, span: m.span, guarded: !!p.initializer || isGuarded(p, fn, m.name), write: false });
     }
   }
   return out;
@@ -93,6 +103,7 @@ function recordReads(interp: Interpreter, ctx: ContextBuilder, all: InstanceMemb
   const uses = (ctx.ctx.decoratorUses ??= []);
   for (const r of reads) {
     const use: DecoratorUse = { target: 'instance', name: r.name, span: interp.span(r.node, module) };
+    if (r.write) use.write = true;
     // A conditional context already says so; a fastify-plugin body under a condition runs in an unconditional one.
     if (r.guarded || (interp.conditional && !ctx.ctx.conditional)) use.conditional = true;
     if (!uses.some((u) => u.span.start === use.span.start && u.span.file === use.span.file)) uses.push(use);
@@ -102,7 +113,7 @@ function recordReads(interp: Interpreter, ctx: ContextBuilder, all: InstanceMemb
 /**
  * The reads of `p.x` where `p` is the function's first parameter (a plain identifier), in its
  * body and nested functions, stopping where `p` is declared again. Nothing when the body assigns
- * to `p` (then `p` may be anything). Writes (`p.x = …`, `delete p.x`, `p.x++`) are not reads.
+ * to `p` (then `p` may be anything). Writes (`p.x = …`, `delete p.x`, `p.x++`) are marked.
  */
 export function instanceMemberReads(fn: ts.FunctionLikeDeclaration): InstanceMemberRead[] {
   const cached = memo.get(fn);
@@ -138,7 +149,7 @@ export function rootInstanceReads(call: ts.CallExpression): InstanceMemberRead[]
 /**
  * The reads of `name.x` under `body` (nested functions included), stopping where `name` is
  * declared again. Nothing when the code assigns to `name` (then it may be anything). Writes
- * (`name.x = …`, `delete name.x`, `name.x++`) are not reads. `owner` bounds the guard search.
+ * (`name.x = …`, `delete name.x`, `name.x++`) are marked. `owner` bounds the guard search.
  */
 function memberReads(body: ts.Node, name: string, owner: ts.Node): InstanceMemberRead[] {
   const out: InstanceMemberRead[] = [];
@@ -151,8 +162,9 @@ function memberReads(body: ts.Node, name: string, owner: ts.Node): InstanceMembe
       if (node.initializer.declarations.some((d) => bindingHas(d.name, name))) return;
     }
     if (ts.isCatchClause(node) && node.variableDeclaration && bindingHas(node.variableDeclaration.name, name)) return;
-    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === name && ts.isIdentifier(node.name) && !isWrite(node)) {
-      out.push({ name: node.name.text, node: node.name, guarded: isGuarded(node, owner, node.name.text) });
+    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === name && ts.isIdentifier(node.name)) {
+      const write = isWrite(node);
+      out.push({ name: node.name.text, node: node.name, guarded: !write && isGuarded(node, owner, node.name.text), write });
     }
     ts.forEachChild(node, visit);
   };

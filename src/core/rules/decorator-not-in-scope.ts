@@ -35,7 +35,9 @@ const LABEL: Record<DecoratorTarget, string> = { instance: 'instance', request: 
  *
  * Silent: for the whole app when unresolved entries could hide a decorator; for a name decorated
  * only under a run-time condition (or in conditional contexts); for guarded or conditional reads;
- * when every context that misses it is itself conditional; for Fastify's own members; for writes.
+ * when every context that misses it is itself conditional; for Fastify's own members; for a name
+ * the app also assigns on that target somewhere (`request.user = …` sets a property without a
+ * decorator, which Fastify allows).
  */
 export const decoratorNotInScope: Rule = {
   id: 'decorator-not-in-scope',
@@ -56,9 +58,15 @@ function checkApp(rc: RuleContext, app: AppGraph): RuleFinding[] {
   const paths = contextPaths(app);
   const declared = new Map<string, Declared[]>();
   const sites = new Map<string, UseSite[]>();
+  /** Members the app's code assigns somewhere (`request.user = …`): Fastify allows that without a decorator. */
+  const written = new Set<string>();
   walkContexts(app, (ctx, cond) => {
     for (const d of ctx.decorators) push(declared, key(d.target, d.name), { context: ctx, decorator: d, conditional: cond || !!d.conditional });
     for (const u of ctx.decoratorUses ?? []) {
+      if (u.write) {
+        written.add(key(u.target, u.name));
+        continue;
+      }
       const site: UseSite = { target: u.target, name: u.name, span: u.span, conditional: cond || !!u.conditional, context: ctx, withDescendants: !!u.inHook };
       push(sites, `${u.span.file}:${u.span.start}:${u.target}:${u.name}`, site);
     }
@@ -71,6 +79,10 @@ function checkApp(rc: RuleContext, app: AppGraph): RuleFinding[] {
     const decls = declared.get(key(target, name)) ?? [];
     const certain = decls.filter((d) => !d.conditional);
     if (!certain.length) continue;
+    if (written.has(key(target, name))) {
+      note(`${group[0].span.file}:${group[0].span.line}: '${name}' is also assigned on the ${LABEL[target]} somewhere in the app (a property set without a decorator): not checked`);
+      continue;
+    }
     if (group.every((s) => s.conditional)) {
       note(`${group[0].span.file}:${group[0].span.line}: '${name}' read under a guard or a run-time condition: not checked`);
       continue;
