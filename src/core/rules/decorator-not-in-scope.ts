@@ -79,20 +79,17 @@ function checkApp(rc: RuleContext, app: AppGraph): RuleFinding[] {
     const decls = declared.get(key(target, name)) ?? [];
     const certain = decls.filter((d) => !d.conditional);
     if (!certain.length) continue;
-    if (written.has(key(target, name))) {
-      note(`${group[0].span.file}:${group[0].span.line}: '${name}' is also assigned on the ${LABEL[target]} somewhere in the app (a property set without a decorator): not checked`);
-      continue;
-    }
-    if (group.every((s) => s.conditional)) {
-      note(`${group[0].span.file}:${group[0].span.line}: '${name}' read under a guard or a run-time condition: not checked`);
-      continue;
-    }
     const chains = group.map((s) => (s.withDescendants ? [...(paths.get(s.context.id) ?? []), ...descendants(s.context)] : (paths.get(s.context.id) ?? [])));
     const { hidden } = visibilityAcross(chains, name, target);
     if (!hidden.length) continue;
+    const at = `${group[0].span.file}:${group[0].span.line}`;
+    if (written.has(key(target, name))) {
+      note(`${at}: '${name}' is not visible here, but the app also assigns it on the ${LABEL[target]} somewhere (a property set without a decorator): not reported`);
+      continue;
+    }
     const hiddenSites = hidden.map((i) => group[i]);
     if (hiddenSites.every((s) => s.conditional)) {
-      note(`${group[0].span.file}:${group[0].span.line}: '${name}' is not visible only where the plugin is registered under a run-time condition: not reported`);
+      note(`${at}: '${name}' is not visible here, but the read is guarded or the code runs only under a run-time condition: not reported`);
       continue;
     }
     candidates.push({ sites: group, hidden: hiddenSites.filter((s) => !s.conditional), decls: certain });
