@@ -5,7 +5,9 @@ import * as path from 'node:path';
 import { analyzeWorkspace } from '../../src/core/analyze';
 import type { WorkspaceGraph } from '../../src/core/model';
 import { createNodeHost } from '../../src/core/node-host';
+import { ts } from 'ts-morph';
 import { wrapWithFastifyPlugin } from '../../src/core/fixes/wrap-fastify-plugin';
+import { instanceMemberReads } from '../../src/core/link/decorator-uses';
 import { runRulesDetailed, type Finding, type TextEdit } from '../../src/core/rules';
 import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
 
@@ -283,5 +285,50 @@ describe('fix wrap-fastify-plugin', () => {
     const text = "import plugin from 'fastify-plugin'\nexport default async (f) => {\n  f.decorate('db', 1)\n}\n";
     assert.equal(wrap('/w/db.mjs', text, 'async (f)'), "import plugin from 'fastify-plugin'\nexport default plugin(async (f) => {\n  f.decorate('db', 1)\n})\n");
     assert.equal(wrap('/w/named.ts', "export async function db (f: any) {\n  f.decorate('db', 1)\n}\n", 'async function db'), undefined);
+  });
+});
+
+describe('instance member scan (link/decorator-uses.ts)', () => {
+  /** `name[ guarded][ write]` per member read of the first function's first parameter. */
+  const reads = (code: string): string[] => {
+    const sf = ts.createSourceFile('/w/p.ts', code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+    let fn: ts.FunctionLikeDeclaration | undefined;
+    const find = (n: ts.Node): void => {
+      if (!fn && (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isArrowFunction(n))) fn = n;
+      else ts.forEachChild(n, find);
+    };
+    find(sf);
+    return instanceMemberReads(fn!).map((r) => `${r.name}${r.guarded ? ' guarded' : ''}${r.write ? ' write' : ''}`);
+  };
+
+  it('reads in the body and closures; Fastify members left out; shadowing stops it; `!p` is not an assignment', () => {
+    assert.deepEqual(
+      reads(`async function p (f, opts) {
+        if (!f) return
+        f.get('/', async () => f.db.q())
+        f.log.info(f.cache)
+        const g = (f) => f.inner
+        { const f = 1; f.block }
+        for (const f of []) f.loop
+        function h () { var f; return f.hoisted }
+        f.later
+      }`),
+      ['db', 'cache', 'later'],
+    );
+  });
+
+  it('nothing when the parameter itself is reassigned (then it may be anything); writes marked, destructuring targets too', () => {
+    assert.deepEqual(reads('async function p (f) { f = other(); f.db }'), []);
+    assert.deepEqual(reads('async function p (f) { f.a = 1; [f.b] = [2]; ({ c: f.c } = { c: 3 }); f.d++; delete f.e; f.read }'), ['a write', 'b write', 'c write', 'd write', 'e write', 'read']);
+  });
+
+  it('guards: optional chaining, typeof, conditions, &&/||/??, comparisons, hasDecorator, try', () => {
+    assert.deepEqual(
+      reads(`async function p (f) {
+        f.a?.x(); typeof f.b; if (f.c) {}; const d = f.d || 1; if (f.hasDecorator('e')) f.e.x()
+        f.g && f.g.x(); f.h === undefined; try { f.i.x() } catch {}; f.plain.x()
+      }`),
+      ['a guarded', 'b guarded', 'c guarded', 'd guarded', 'e guarded', 'g guarded', 'g guarded', 'h guarded', 'i guarded', 'plain'],
+    );
   });
 });

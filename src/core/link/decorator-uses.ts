@@ -6,7 +6,7 @@ import type { Interpreter } from './interpreter';
 import type { ModuleRecord } from './module-record';
 import type { FnValue } from './values';
 
-/** A read of `<instance parameter>.name` in a plugin function's text. */
+/** A read (or write) of `<instance>.name` in a plugin function's text, `name` not one of Fastify's own members. */
 export interface InstanceMemberRead {
   name: string;
   /** The property name node. */
@@ -97,8 +97,7 @@ export function recordRootUses(interp: Interpreter, ctx: ContextBuilder, call: t
   recordReads(interp, ctx, rootInstanceReads(call), module);
 }
 
-function recordReads(interp: Interpreter, ctx: ContextBuilder, all: InstanceMemberRead[], module: ModuleRecord): void {
-  const reads = all.filter((r) => !isBuiltinMember('instance', r.name));
+function recordReads(interp: Interpreter, ctx: ContextBuilder, reads: InstanceMemberRead[], module: ModuleRecord): void {
   if (!reads.length) return;
   const uses = (ctx.ctx.decoratorUses ??= []);
   for (const r of reads) {
@@ -153,8 +152,13 @@ export function rootInstanceReads(call: ts.CallExpression): InstanceMemberRead[]
  */
 function memberReads(body: ts.Node, name: string, owner: ts.Node): InstanceMemberRead[] {
   const out: InstanceMemberRead[] = [];
-  if (assigns(body, name)) return out;
+  let assigned = false;
   const visit = (node: ts.Node): void => {
+    if (assigned) return;
+    if (assignsName(node, name)) {
+      assigned = true;
+      return;
+    }
     if (ts.isTypeNode(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) return;
     if (ts.isFunctionLike(node) && functionBinds(node as ts.SignatureDeclaration, name)) return;
     if ((ts.isBlock(node) || ts.isCaseBlock(node) || ts.isModuleBlock(node)) && blockBinds(node, name)) return;
@@ -162,14 +166,14 @@ function memberReads(body: ts.Node, name: string, owner: ts.Node): InstanceMembe
       if (node.initializer.declarations.some((d) => bindingHas(d.name, name))) return;
     }
     if (ts.isCatchClause(node) && node.variableDeclaration && bindingHas(node.variableDeclaration.name, name)) return;
-    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === name && ts.isIdentifier(node.name)) {
+    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === name && ts.isIdentifier(node.name) && !isBuiltinMember('instance', node.name.text)) {
       const write = isWrite(node);
       out.push({ name: node.name.text, node: node.name, guarded: !write && isGuarded(node, owner, node.name.text), write });
     }
     ts.forEachChild(node, visit);
   };
   ts.forEachChild(body, visit);
-  return out;
+  return assigned ? [] : out;
 }
 
 function bindingHas(b: ts.BindingName, name: string): boolean {
@@ -210,17 +214,15 @@ function blockBinds(block: ts.Block | ts.CaseBlock | ts.ModuleBlock, name: strin
   );
 }
 
-/** An assignment to the name anywhere in the body (`p = …`, `p ||= …`, destructuring into it). */
-function assigns(body: ts.Node, name: string): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (ts.isBinaryExpression(n) && isAssignmentOperator(n.operatorToken.kind) && mentionsTarget(n.left, name)) found = true;
-    else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && ts.isIdentifier(n.operand) && n.operand.text === name) found = true;
-    else ts.forEachChild(n, visit);
-  };
-  visit(body);
-  return found;
+/** An assignment to the name itself (`p = …`, `p ||= …`, `p++`, destructuring into it). */
+function assignsName(n: ts.Node, name: string): boolean {
+  if (ts.isBinaryExpression(n) && isAssignmentOperator(n.operatorToken.kind)) return mentionsTarget(n.left, name);
+  return (
+    (ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) &&
+    (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken) &&
+    ts.isIdentifier(n.operand) &&
+    n.operand.text === name
+  );
 }
 
 function mentionsTarget(left: ts.Expression, name: string): boolean {
@@ -247,13 +249,14 @@ function isWrite(node: ts.PropertyAccessExpression | ts.ElementAccessExpression)
   if (ts.isBinaryExpression(p) && p.left === node && isAssignmentOperator(p.operatorToken.kind)) return true;
   if ((ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) && (p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken)) return true;
   if (ts.isDeleteExpression(p)) return true;
-  // A destructuring assignment target (`[p.x] = …`, `({ a: p.x } = …)`).
-  for (let n: ts.Node = p; n && !ts.isStatement(n); n = n.parent) {
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && (ts.isArrayLiteralExpression(n.left) || ts.isObjectLiteralExpression(n.left))) {
-      return n.left.pos <= node.pos && node.end <= n.left.end;
-    }
+  // A destructuring assignment target (`[p.x] = …`, `({ a: p.x } = …)`): climb the pattern's literals.
+  let child: ts.Node = node;
+  let n: ts.Node = p;
+  while (ts.isArrayLiteralExpression(n) || ts.isObjectLiteralExpression(n) || ts.isPropertyAssignment(n) || ts.isSpreadElement(n) || ts.isSpreadAssignment(n)) {
+    child = n;
+    n = n.parent;
   }
-  return false;
+  return child !== node && ts.isBinaryExpression(n) && n.left === child && n.operatorToken.kind === ts.SyntaxKind.EqualsToken;
 }
 
 const HAS_DECORATOR = /\bhas(Request|Reply)?Decorator\b/;
