@@ -253,6 +253,21 @@ describe('rule decorator-not-in-scope', () => {
     assert.ok(notes.some((n) => /'user' is not visible here, but the app also assigns it on the request somewhere/.test(n)), notes.join('\n'));
     assert.equal(boot(dir, '/'), '200 {"user":"u"}');
   });
+
+  it('Fastify 4 encapsulates the same way: reported on a Fastify 4 project; booted with fastify 4, the sibling\'s decorators are undefined', () => {
+    const body = [
+      "app.register(async function auth (f) { f.decorateRequest('user', null); f.decorate('db', 'db') })",
+      "app.register(async function routes (f) { f.get('/', async (request) => ({ u: String(request.user), db: String(f.db) })) })",
+    ];
+    const { dir, findings, graph } = analyse('v4', {
+      'app.js': appJs(body),
+      'package.json': JSON.stringify({ name: 'tmp-app', dependencies: { fastify: '^4.0.0', 'fastify-plugin': '^4.0.0' } }),
+    });
+    assert.equal(graph.apps[0].fastifyMajor, 4);
+    assert.deepEqual(shown(dir, findings), ['app.js:5 user', 'app.js:5 db']);
+    fs.writeFileSync(path.join(dir, 'app.js'), appJs(body).replace("require('fastify')", "require('fastify4')"));
+    assert.equal(boot(dir, '/'), '200 {"u":"undefined","db":"undefined"}');
+  });
 });
 
 describe('fix wrap-fastify-plugin', () => {
