@@ -23,7 +23,20 @@ export interface Unresolved {
 
 export type FastifyMajor = 3 | 4 | 5;
 
-export interface SchemaPart {
+/**
+ * A schema's content as plain JSON (objects, arrays, strings, numbers, booleans, null), when it
+ * is known statically. `partial` marks content that is not entirely known: a spread of an unknown
+ * value, a computed key, a value known only at run time (a function call's result, `undefined`,
+ * a TypeBox or other builder object) were left out, or the schema was too big to copy. A rule
+ * must never read a partial value as the whole schema. No `value` means nothing is known
+ * (then `partial` is set too).
+ */
+export interface SchemaValue {
+  value?: unknown;
+  partial?: true;
+}
+
+export interface SchemaPart extends SchemaValue {
   /** Where the schema object is defined (the object literal, or the expression when unknown). */
   span: Span;
   /** `$ref` of the part when it is a reference (`{ $ref: 'user#' }`). */
@@ -40,6 +53,8 @@ export interface RouteSchema {
   /** True when the response object has keys not known statically (a computed key, a spread of a helper's result): `response` lists the known ones. */
   responsePartial?: true;
   responseSpan?: Span;
+  /** The schema of each known status key of `response` (same keys as `response`). */
+  responseValues?: Record<string, SchemaValue>;
   /** True when the schema object has keys not known statically (an unknown spread): a part missing here may be there. */
   partial?: true;
   /** Where the whole `schema` object is defined. */
@@ -82,8 +97,10 @@ export interface MemberUse {
   name: string;
   /** The property name's span. */
   span: Span;
-  /** Present when the member is called: kinds of its arguments. */
-  call?: { args: ('number' | 'string' | 'object' | 'function' | 'other')[]; span: Span };
+  /** Present when the member is called: kinds of its arguments, their spans, the whole call's span. */
+  call?: { args: ('number' | 'string' | 'object' | 'function' | 'other')[]; argSpans: Span[]; span: Span };
+  /** Present when the member is assigned (`reply.sent = true`): the assignment's span. */
+  write?: { span: Span };
 }
 
 export interface Route {
@@ -113,6 +130,8 @@ export interface Route {
   /** Name of the handler function (its own, or the variable/property holding it), when it has one. */
   handlerName?: string;
   schema?: RouteSchema;
+  /** The route options set their own `validatorCompiler` (or, partly unknown, may set one): Fastify's Ajv does not compile its schemas. */
+  validatorCompiler?: true;
   /** The route's `schema` option is there but not known statically (an imported value, a call's result): its parts may be anything. */
   schemaUnknown?: true;
   hooks: RouteHook[];
@@ -180,7 +199,7 @@ export interface DecoratorUse {
   conditional?: true;
 }
 
-export interface SharedSchema {
+export interface SharedSchema extends SchemaValue {
   id: string;
   span: Span;
   order: number;
@@ -209,6 +228,25 @@ export interface MergedPlugin {
   /** npm package the plugin comes from, when it is not analysed. */
   external?: string;
   order: number;
+  conditional?: boolean;
+}
+
+/** How the analysis saw a call argument. */
+export type ArgKind = 'number' | 'string' | 'boolean' | 'object' | 'array' | 'function' | 'nullish' | 'unknown';
+
+/**
+ * A call of an instance method the graph does not model otherwise (`listen`, `hasRoute`,
+ * `inject`, `getDefaultRoute`…), for rules about API use.
+ */
+export interface InstanceCall {
+  name: string;
+  /** The call, from the method name on. */
+  span: Span;
+  args: ArgKind[];
+  /** The value of each argument that is a string known statically (undefined elsewhere). */
+  strings: (string | undefined)[];
+  /** Where each argument is written (absent when the arguments came from a spread). */
+  argSpans?: Span[];
   conditional?: boolean;
 }
 
@@ -244,6 +282,13 @@ export interface Context {
   errorHandlers: Span[];
   notFoundHandlers: Span[];
   contentTypeParsers: ContentTypeParser[];
+  /** Instance method calls made with this context's instance that nothing else records; absent when none. */
+  calls?: InstanceCall[];
+  /**
+   * `setValidatorCompiler()` / `setSchemaController()` calls in this context: its routes and its
+   * children's are not compiled by Fastify's default Ajv. Absent when there is none.
+   */
+  customValidation?: Span[];
 }
 
 export interface ServerOptions {
@@ -251,6 +296,21 @@ export interface ServerOptions {
   ignoreDuplicateSlashes: boolean;
   exposeHeadRoutes: boolean;
   caseSensitive: boolean;
+  /** How the default validator compiler is set up; absent when the server options leave it at Fastify's defaults. */
+  validation?: ValidationSetup;
+}
+
+/** What the server options `ajv`, `schemaController` and (Fastify 4) `jsonShorthand` change in request validation. */
+export interface ValidationSetup {
+  /** `ajv.customOptions`, known statically as plain JSON: merged over @fastify/ajv-compiler's Ajv options. */
+  ajvCustomOptions?: Record<string, unknown>;
+  /** Fastify 4 `jsonShorthand: false` (no wrapping of shorthand schemas). */
+  jsonShorthand?: false;
+  /**
+   * Why the validator cannot be reproduced statically: a `schemaController`, `ajv.plugins` or
+   * `ajv.onCreate`, an `ajv` option or server options not known statically.
+   */
+  unknown?: string;
 }
 
 export interface AppGraph {

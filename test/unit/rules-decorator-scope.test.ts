@@ -1,56 +1,26 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyzeWorkspace } from '../../src/core/analyze';
-import type { WorkspaceGraph } from '../../src/core/model';
-import { createNodeHost } from '../../src/core/node-host';
 import { ts } from 'ts-morph';
 import { wrapWithFastifyPlugin } from '../../src/core/fixes/wrap-fastify-plugin';
 import { instanceMemberReads } from '../../src/core/link/decorator-uses';
-import { runRulesDetailed, type Finding, type TextEdit } from '../../src/core/rules';
-import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
+import type { WorkspaceGraph } from '../../src/core/model';
+import type { Finding } from '../../src/core/rules';
+import { appJs as appJsOf, applyEdits, boot, check, inject, shown, V4_PACKAGE } from '../support/rule-workspace';
 
 const RULE = 'decorator-not-in-scope';
 
-function analyse(name: string, files: Record<string, string>): { dir: string; graph: WorkspaceGraph; findings: Finding[]; notes: string[] } {
-  const dir = writeWorkspace(`decorator-scope-${name}`, { 'package.json': FASTIFY_PACKAGE, ...files });
-  const graph = analyzeWorkspace(dir, createNodeHost());
-  assertNoInternalError(graph);
-  const source = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined);
-  const r = runRulesDetailed(graph, {}, source);
-  return { dir, graph, findings: r.findings.filter((f) => f.code === RULE), notes: r.notes.filter((n) => n.id === RULE).map((n) => n.message) };
+/** A temp workspace analysed: this rule's findings and notes. */
+function analyse(name: string, files: Record<string, string>, pkg?: string): { dir: string; graph: WorkspaceGraph; findings: Finding[]; notes: string[] } {
+  const r = check(`decorator-scope-${name}`, files, pkg);
+  return { dir: r.dir, graph: r.graph, findings: r.findings.filter((f) => f.code === RULE), notes: r.notes.filter((n) => n.id === RULE).map((n) => n.message) };
 }
 
-/** `file:line <text at the span>` per finding. */
-function shown(dir: string, findings: Finding[]): string[] {
-  return findings.map((f) => `${path.relative(dir, f.span.file)}:${f.span.line} ${fs.readFileSync(f.span.file, 'utf8').slice(f.span.start, f.span.end)}`);
-}
+/** `GET url` on the booted app: `<status> <body>`, or `boot: <error>`. */
+const get = (dir: string, url: string) => inject(dir, [`GET ${url}`])[0];
 
-/**
- * Boots `app.js` (it exports a function building the app) with real fastify in a child process,
- * then injects `GET url` when given: 'ok' / the response body, or the boot error.
- */
-function boot(dir: string, url?: string): string {
-  const script = `Promise.resolve().then(async () => {
-    const app = require('./app.js')()
-    await app.ready()
-    if (${JSON.stringify(url ?? null)} === null) return 'ok'
-    const res = await app.inject(${JSON.stringify(url ?? '/')})
-    return res.statusCode + ' ' + res.body
-  }).then((r) => console.log(r), (e) => console.log('boot: ' + (e.code || e.constructor.name) + ': ' + e.message)).finally(() => process.exit(0))`;
-  const r = spawnSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8', timeout: 30000 });
-  return (r.stdout.trim().split('\n').pop() ?? '') || `crash: ${r.stderr}`;
-}
-
-function applyEdits(text: string, edits: TextEdit[]): string {
-  let out = text;
-  for (const e of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
-  return out;
-}
-
-const appJs = (body: string[], head: string[] = []) =>
-  [...head, "const fastify = require('fastify')", 'function build () {', '  const app = fastify()', ...body.map((l) => `  ${l}`), '  return app', '}', 'module.exports = build', ''].join('\n');
+/** app.js building the app with fastify 5, after `head` lines. */
+const appJs = (body: string[], head: string[] = []) => [...head, appJsOf('fastify', body)].join('\n');
 
 describe('rule decorator-not-in-scope', () => {
   it("a sibling's instance decorator read in a plugin body: reported with where it is decorated; Fastify throws a TypeError at boot; the fastify-plugin fix makes it boot", () => {
@@ -64,10 +34,10 @@ describe('rule decorator-not-in-scope', () => {
       ]),
     };
     const { dir, findings } = analyse('sibling', files);
-    assert.deepEqual(shown(dir, findings), ['app.js:6 db', 'app.js:7 db']);
+    assert.deepEqual(shown(dir, findings), ['decorator-not-in-scope error app.js:6 db', 'decorator-not-in-scope error app.js:7 db']);
     assert.match(findings[0].message, /^instance decorator 'db' is not visible here: it is decorated in the encapsulated context of plugin `db` \(app\.js:4\), a sibling: wrap that plugin with fastify-plugin or register it in a parent/);
     assert.equal(findings[0].related?.[0].span.line, 4);
-    assert.match(boot(dir), /^boot: TypeError: Cannot read properties of undefined \(reading 'q'\)/);
+    assert.equal(boot(dir), "Cannot read properties of undefined (reading 'q')");
 
     const fix = findings[0].fixes?.[0];
     assert.ok(fix, 'a fix is offered');
@@ -88,7 +58,7 @@ describe('rule decorator-not-in-scope', () => {
     );
     const after = analyse('sibling-fixed', { 'app.js': fixed });
     assert.deepEqual(after.findings, []);
-    assert.equal(boot(after.dir, '/'), '200 {"n":1}');
+    assert.equal(get(after.dir, '/'), '200 {"n":1}');
   });
 
   it("a child's decorator read in the parent's handler: reported as a child; the handler reads undefined at run time", () => {
@@ -100,10 +70,10 @@ describe('rule decorator-not-in-scope', () => {
         '})',
       ]),
     });
-    assert.deepEqual(shown(dir, findings), ['app.js:6 token']);
+    assert.deepEqual(shown(dir, findings), ['decorator-not-in-scope error app.js:6 token']);
     assert.match(findings[0].message, /decorated in the encapsulated context of plugin `inner` \(app\.js:5\), a child of this context \(decorators never flow up to the parent\): wrap that plugin with fastify-plugin so its decorators land here/);
     assert.ok(findings[0].fixes?.length);
-    assert.equal(boot(dir, '/'), '200 {"t":"undefined"}');
+    assert.equal(get(dir, '/'), '200 {"t":"undefined"}');
   });
 
   it('a plugin registered twice, seeing the decorator in one registration only: "in 1 of 2 registrations"', () => {
@@ -114,11 +84,11 @@ describe('rule decorator-not-in-scope', () => {
         "app.register(async function b (f) { f.register(require('./routes'), { prefix: '/b' }) })",
       ]),
     });
-    assert.deepEqual(shown(dir, findings), ['routes.js:2 cfg']);
+    assert.deepEqual(shown(dir, findings), ['decorator-not-in-scope error routes.js:2 cfg']);
     assert.match(findings[0].message, /^instance decorator 'cfg' is not visible here in 1 of 2 registrations of this plugin: it is decorated in the encapsulated context of plugin `a` \(app\.js:4\), a sibling of the enclosing plugin `b`: wrap that plugin with fastify-plugin or register it in a parent/);
     assert.deepEqual(findings[0].related?.map((r) => r.span.line), [4, 5]);
-    assert.equal(boot(dir, '/a'), '200 {"v":"a"}');
-    assert.equal(boot(dir, '/b'), '200 {"v":"undefined"}');
+    assert.equal(get(dir, '/a'), '200 {"v":"a"}');
+    assert.equal(get(dir, '/b'), '200 {"v":"undefined"}');
   });
 
   it('silent where Fastify sees the decorator: a parent decorator, a fastify-plugin sibling, decorated later in the same context; each boots and serves it', () => {
@@ -136,7 +106,7 @@ describe('rule decorator-not-in-scope', () => {
       ),
     });
     assert.deepEqual(shown(dir, findings), []);
-    assert.equal(boot(dir, '/'), '200 {"v":"r,d,l"}');
+    assert.equal(get(dir, '/'), '200 {"v":"r,d,l"}');
   });
 
   it('silent for guarded reads, writes, built-ins, shadowed names and TypeScript type positions', () => {
@@ -188,8 +158,7 @@ describe('rule decorator-not-in-scope', () => {
   it('decorators of modelled packages count: @fastify/sensible (fastify-plugin) is visible to a sibling', () => {
     const { findings } = analyse('package', {
       'app.js': appJs(["app.register(require('@fastify/sensible'))", "app.register(async function routes (f) { f.get('/', async () => { throw f.httpErrors.notFound() }) })"]),
-      'package.json': JSON.stringify({ name: 'tmp-app', dependencies: { fastify: '^5.0.0', '@fastify/sensible': '^6.0.0' } }),
-    });
+    }, JSON.stringify({ name: 'tmp-app', dependencies: { fastify: '^5.0.0', '@fastify/sensible': '^6.0.0' } }));
     assert.deepEqual(findings, []);
   });
 
@@ -206,10 +175,10 @@ describe('rule decorator-not-in-scope', () => {
         '})',
       ]),
     });
-    assert.deepEqual(shown(dir, findings), ['app.js:10 user', 'app.js:10 ok', 'app.js:10 db']);
+    assert.deepEqual(shown(dir, findings), ['decorator-not-in-scope error app.js:10 user', 'decorator-not-in-scope error app.js:10 ok', 'decorator-not-in-scope error app.js:10 db']);
     assert.match(findings[0].message, /^request decorator 'user' is not visible here: it is decorated in the encapsulated context of plugin `auth` \(app\.js:5\), a sibling/);
     assert.match(findings[2].message, /^instance decorator 'db'/);
-    assert.equal(boot(dir, '/'), '200 {"u":"undefined","ok":"undefined","db":"undefined"}');
+    assert.equal(get(dir, '/'), '200 {"u":"undefined","ok":"undefined","db":"undefined"}');
   });
 
   it("silent for a parent's hook reading a child's request decorator (the hook runs with the child route's request), and for writes to an undecorated request field", () => {
@@ -223,7 +192,7 @@ describe('rule decorator-not-in-scope', () => {
       ]),
     });
     assert.deepEqual(shown(dir, findings), []);
-    assert.equal(boot(dir, '/'), '200 {"seen":"u"}');
+    assert.equal(get(dir, '/'), '200 {"seen":"u"}');
   });
 
   it("the root instance (`const app = fastify()`) reading a child plugin's decorator: reported; the route reads undefined", () => {
@@ -234,9 +203,9 @@ describe('rule decorator-not-in-scope', () => {
         "app.register(async function other (app) { app.decorate('db', 'x'); app.get('/o', async () => app.db) })",
       ]),
     });
-    assert.deepEqual(shown(dir, findings), ['app.js:5 db']);
+    assert.deepEqual(shown(dir, findings), ['decorator-not-in-scope error app.js:5 db']);
     assert.match(findings[0].message, /^instance decorator 'db' is not visible here: it is decorated in the encapsulated context of plugin `db` \(app\.js:4\), a child of this context/);
-    assert.equal(boot(dir, '/'), '200 {"db":"undefined"}');
+    assert.equal(get(dir, '/'), '200 {"db":"undefined"}');
   });
 
   it("silent when the app also sets the member without a decorator (a sibling's hook assigns request.user): it is there at run time", () => {
@@ -251,7 +220,7 @@ describe('rule decorator-not-in-scope', () => {
     });
     assert.deepEqual(findings, []);
     assert.ok(notes.some((n) => /'user' is not visible here, but the app also assigns it on the request somewhere/.test(n)), notes.join('\n'));
-    assert.equal(boot(dir, '/'), '200 {"user":"u"}');
+    assert.equal(get(dir, '/'), '200 {"user":"u"}');
   });
 
   it('Fastify 4 encapsulates the same way: reported on a Fastify 4 project; booted with fastify 4, the sibling\'s decorators are undefined', () => {
@@ -259,14 +228,11 @@ describe('rule decorator-not-in-scope', () => {
       "app.register(async function auth (f) { f.decorateRequest('user', null); f.decorate('db', 'db') })",
       "app.register(async function routes (f) { f.get('/', async (request) => ({ u: String(request.user), db: String(f.db) })) })",
     ];
-    const { dir, findings, graph } = analyse('v4', {
-      'app.js': appJs(body),
-      'package.json': JSON.stringify({ name: 'tmp-app', dependencies: { fastify: '^4.0.0', 'fastify-plugin': '^4.0.0' } }),
-    });
+    const { dir, findings, graph } = analyse('v4', { 'app.js': appJs(body) }, V4_PACKAGE);
     assert.equal(graph.apps[0].fastifyMajor, 4);
-    assert.deepEqual(shown(dir, findings), ['app.js:5 user', 'app.js:5 db']);
+    assert.deepEqual(shown(dir, findings), ['decorator-not-in-scope error app.js:5 user', 'decorator-not-in-scope error app.js:5 db']);
     fs.writeFileSync(path.join(dir, 'app.js'), appJs(body).replace("require('fastify')", "require('fastify4')"));
-    assert.equal(boot(dir, '/'), '200 {"u":"undefined","db":"undefined"}');
+    assert.equal(get(dir, '/'), '200 {"u":"undefined","db":"undefined"}');
   });
 });
 

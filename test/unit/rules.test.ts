@@ -1,39 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeWorkspace } from '../../src/core/analyze';
 import { createNodeHost } from '../../src/core/node-host';
-import { cliSeverities, RULES, runRules, runRulesDetailed, type Finding } from '../../src/core/rules';
+import { cliSeverities, RULES, runRules, runRulesDetailed } from '../../src/core/rules';
 import { routerPattern } from '../../src/core/rules/duplicate-route';
 import { closest } from '../../src/core/rules/rule-utils';
 import { listFixtures } from '../support/runtime-routes';
-import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
-
-const V4_PACKAGE = JSON.stringify({ name: 'tmp-app', dependencies: { fastify: '^4.0.0', 'fastify-plugin': '^4.0.0' } });
-
-function check(name: string, files: Record<string, string>, pkg = FASTIFY_PACKAGE): { dir: string; findings: Finding[] } {
-  const dir = writeWorkspace(`rules-${name}`, { 'package.json': pkg, ...files });
-  const graph = analyzeWorkspace(dir, createNodeHost());
-  assertNoInternalError(graph);
-  // missing-response-schema (a hint on almost every route) is left to its own tests: off here as in the CLI.
-  return { dir, findings: runRules(graph, cliSeverities()) };
-}
-
-/** `code severity file:line <source text at the span>` for each finding. */
-function shown(dir: string, findings: Finding[]): string[] {
-  return findings.map((f) => `${f.code} ${f.severity} ${path.relative(dir, f.span.file)}:${f.span.line} ${fs.readFileSync(f.span.file, 'utf8').slice(f.span.start, f.span.end)}`);
-}
-
-/** Boots `app.js` of a temp workspace with real fastify in a child process: 'ok' or the error code. */
-function boot(dir: string): string {
-  const r = spawnSync(process.execPath, ['-e', "Promise.resolve().then(() => require('./app.js')().ready()).then(() => console.log('ok'), (e) => console.log(e.code || e.message)).finally(() => process.exit(0))"], { cwd: dir, encoding: 'utf8', timeout: 30000 });
-  const out = (r.stdout.trim().split('\n').pop() ?? '') || `crash: ${r.stderr}`;
-  return out.trim();
-}
-
-/** An app.js that exports a function building the app (so the same file is analysed and booted). */
-const appJs = (fastify: string, body: string[]) => [`const fastify = require('${fastify}')`, 'function build () {', '  const app = fastify()', ...body.map((l) => `  ${l}`), '  return app', '}', 'module.exports = build', ''].join('\n');
+import { appJs, boot, check, shown, V4_PACKAGE } from '../support/rule-workspace';
+import { FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
 
 describe('rules', () => {
   describe('duplicate-route', () => {

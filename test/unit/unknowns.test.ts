@@ -90,7 +90,7 @@ describe('unknown values stay unknown (issue 8 §6)', () => {
     it('uses the project .env value, with one note per variable', () => {
       const g = analyze('dotenv', {
         '.env': 'export API_PREFIX="/v1"\n',
-        'server.js': AUTOLOAD_APP('{ prefix: process.env.API_PREFIX }') + "\napp.get(`${process.env.API_PREFIX}/x`, async () => 1)\nconst { API_PREFIX } = process.env\napp.get(API_PREFIX + '/y', async () => 1)",
+        'server.js': "require('dotenv').config()\n" + AUTOLOAD_APP('{ prefix: process.env.API_PREFIX }') + "\napp.get(`${process.env.API_PREFIX}/x`, async () => 1)\nconst { API_PREFIX } = process.env\napp.get(API_PREFIX + '/y', async () => 1)",
         'routes/users/index.js': USERS_ROUTE,
       });
       assert.deepEqual(urls(g), ['/v1/x', '/v1/y', '/v1/users']);
@@ -102,7 +102,7 @@ describe('unknown values stay unknown (issue 8 §6)', () => {
       const g = analyze('dotenv-example', {
         '.env.example': 'API_PREFIX=/example\nOTHER=/other\n',
         '.env': 'OTHER=/real\n',
-        'server.js': "const app = require('fastify')()\napp.get(process.env.API_PREFIX + '/a', async () => 1)\napp.get(process.env.OTHER + '/b', async () => 1)",
+        'server.js': "import 'dotenv/config'\nconst app = require('fastify')()\napp.get(process.env.API_PREFIX + '/a', async () => 1)\napp.get(process.env.OTHER + '/b', async () => 1)",
       });
       assert.deepEqual(urls(g), ['/example/a', '/real/b']);
       assert.ok(reasons(g).includes('API_PREFIX taken from .env.example (assumed)'), reasons(g).join('\n'));

@@ -69,7 +69,8 @@ export function functionBodyFacts(fn: ts.FunctionLikeDeclaration, roles: BodyRol
   const member = (on: MemberUse['on'], name: string, nameNode: ts.Node, access: ts.Node) => {
     const use: MemberUse = { on, name, span: span(nameNode) };
     const p = access.parent;
-    if (p && ts.isCallExpression(p) && p.expression === access) use.call = { args: p.arguments.map(argKind), span: span(p) };
+    if (p && ts.isCallExpression(p) && p.expression === access) use.call = { args: p.arguments.map(argKind), argSpans: p.arguments.map(span), span: span(p) };
+    if (p && ts.isBinaryExpression(p) && p.left === access && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) use.write = { span: span(p) };
     facts.members.push(use);
   };
   /** Members read by an object pattern from the request, the reply or `this`. */

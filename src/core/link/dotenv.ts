@@ -2,14 +2,17 @@ import * as posix from 'node:path/posix';
 import type { ts } from 'ts-morph';
 import type { Linker } from './linker';
 import type { ModuleRecord } from './module-record';
-import { UNDEF, bool, getProp, num, str, unknown, type BuiltinValue, type EnvSchemaSource, type Value } from './values';
+import { dotenvLoader } from './dotenv-loaders';
+import { UNDEF, assumed, bool, getProp, isAssumed, num, str, truthy, unknown, type BuiltinValue, type EnvSchemaSource, type Value } from './values';
 
 /**
  * `process.env.X` as data: the `.env` file of the project (the package.json folder of the file)
- * gives X when it defines it (dotenv, @fastify/env with `dotenv: true` and `node --env-file` all
- * load it), else an example file (`.env.example`, `.env.sample`, `.env.dist`) gives an assumed
- * value; either way one unresolved note per variable says where the value came from. Read as data
- * through the Host, never run.
+ * gives X when it defines it and the project loads it (dotenv-loaders.ts: dotenv, node
+ * --env-file, process.loadEnvFile, fastify start; env-schema / @fastify/env `dotenv: true` for
+ * their own result); a `.env` nothing loads gives nothing (unknown, with a note saying so). Else
+ * an example file (`.env.example`, `.env.sample`, `.env.dist`) gives an assumed value, marked
+ * `assumed` so it never decides a condition. Either way one unresolved note per variable says
+ * where the value came from. Read as data through the Host, never run.
  */
 
 const EXAMPLE_FILES = ['.env.example', '.env.sample', '.env.dist'];
@@ -60,16 +63,19 @@ function envFiles(linker: Linker, dir: string): EnvFiles {
   return f;
 }
 
-/** The value of `process.env.<key>` read at `node` of `module`. */
-export function envValue(linker: Linker, key: string, node: ts.Node | undefined, module: ModuleRecord): Value {
+/**
+ * The value of `process.env.<key>` read at `node` of `module`. `readsDotenv`: the reader loads
+ * `.env` itself (env-schema / @fastify/env `dotenv: true`), whatever the project does.
+ */
+export function envValue(linker: Linker, key: string, node: ts.Node | undefined, module: ModuleRecord, readsDotenv = false): Value {
   const dir = module.project?.dir;
-  const runtime = () => unknown(`process.env.${key} is only known at run time`, node, module);
+  const runtime = (why = `process.env.${key} is only known at run time`) => unknown(why, node, module);
   if (!dir) return runtime();
   const files = envFiles(linker, dir);
   const note = (reason: string) => {
     let noted = notedByLinker.get(linker);
     if (!noted) notedByLinker.set(linker, (noted = new Set()));
-    const id = `${dir}\0${key}`;
+    const id = `${dir}\0${key}\0${reason}`;
     if (noted.has(id)) return;
     noted.add(id);
     if (node) linker.report(node, module, reason);
@@ -77,13 +83,19 @@ export function envValue(linker: Linker, key: string, node: ts.Node | undefined,
   };
   const fromEnv = files.env?.get(key);
   if (fromEnv !== undefined) {
-    note(`${key} taken from .env (the value when the app loads it: dotenv, @fastify/env, node --env-file)`);
-    return str(fromEnv);
+    const loader = readsDotenv ? 'dotenv: true reads it' : dotenvLoader(linker, dir);
+    if (loader) {
+      note(`${key} taken from .env (${loader})`);
+      return str(fromEnv);
+    }
+    const why = `process.env.${key}: the .env value was not used because nothing loads .env (no dotenv config(), dotenv/config, node --env-file, process.loadEnvFile or fastify start)`;
+    note(why);
+    return runtime(why);
   }
   const fromExample = files.example?.vars.get(key);
   if (fromExample !== undefined) {
     note(`${key} taken from ${files.example!.file} (assumed)`);
-    return str(fromExample);
+    return assumed(str(fromExample));
   }
   return runtime();
 }
@@ -95,7 +107,7 @@ export function envValue(linker: Linker, key: string, node: ts.Node | undefined,
  * decorates the instance with the same object. `envSchemaValue` is that object.
  */
 export function envSchemaValue(opts: Value, by: string): BuiltinValue {
-  const src: EnvSchemaSource = { data: new Map(), dataUnknown: false, defaults: new Map(), types: new Map(), readsEnv: true, by };
+  const src: EnvSchemaSource = { data: new Map(), dataUnknown: false, defaults: new Map(), types: new Map(), readsEnv: true, dotenv: false, by };
   const o = opts.kind === 'obj' ? opts : undefined;
   if (!o) {
     src.dataUnknown = opts.kind !== 'undef';
@@ -115,7 +127,8 @@ export function envSchemaValue(opts: Value, by: string): BuiltinValue {
   }
   const env = getProp(o, 'env');
   const dotenv = getProp(o, 'dotenv');
-  src.readsEnv = !(env.kind === 'bool' && env.v === false) || (dotenv.kind !== 'undef' && !(dotenv.kind === 'bool' && !dotenv.v));
+  src.dotenv = truthy(dotenv) === true;
+  src.readsEnv = !(env.kind === 'bool' && env.v === false) || src.dotenv;
   const data = getProp(o, 'data');
   for (const d of data.kind === 'arr' ? data.items : [data]) {
     if (d.kind === 'undef' || (d.kind === 'builtin' && d.name === 'process.env')) continue;
@@ -140,7 +153,7 @@ export function envSchemaMember(linker: Linker, b: BuiltinValue, key: string, no
   if (v === undefined && src.dataUnknown) return unknown(`${src.by}: the data option is known only at run time (${key})`, node, module);
   if (v === undefined && src.keys && !src.keys.has(key)) return UNDEF;
   if (v === undefined && src.readsEnv) {
-    const fromFiles = envValue(linker, key, node, module);
+    const fromFiles = envValue(linker, key, node, module, src.dotenv);
     if (fromFiles.kind !== 'unknown') v = fromFiles;
   }
   if (v === undefined) {
@@ -154,8 +167,13 @@ export function envSchemaMember(linker: Linker, b: BuiltinValue, key: string, no
   return coerce(v, src.types.get(key));
 }
 
-/** ajv's coerceTypes for the scalar types an env schema uses. */
+/** ajv's coerceTypes for the scalar types an env schema uses (an assumed value stays assumed). */
 function coerce(v: Value, type: string | undefined): Value {
+  const out = coerceType(v, type);
+  return isAssumed(v) ? assumed(out) : out;
+}
+
+function coerceType(v: Value, type: string | undefined): Value {
   if (v.kind !== 'str' || !type) return v;
   if ((type === 'number' || type === 'integer') && v.v.trim() !== '' && !Number.isNaN(Number(v.v))) return num(Number(v.v));
   if (type === 'boolean' && (v.v === 'true' || v.v === 'false')) return bool(v.v === 'true');

@@ -1,6 +1,6 @@
 import * as posix from 'node:path/posix';
 import { ts } from 'ts-morph';
-import type { Decorator, DecoratorTarget, DecoratorValueKind, Hook, MergedPlugin, Route, RouteHook, RouteSchema, SchemaPart, Span } from '../model';
+import type { ArgKind, Decorator, DecoratorTarget, DecoratorValueKind, Hook, InstanceCall, MergedPlugin, Route, RouteHook, RouteSchema, SchemaPart, Span } from '../model';
 import { packageModel } from '../packages';
 import { HANDLER_ROLES, hookRoles } from '../facts/function-body';
 import { runAutoload } from './autoload';
@@ -12,6 +12,7 @@ import type { Interpreter } from './interpreter';
 import type { Scope } from './scope';
 import { allMethods, joinPrefix, joinUnknownPrefix, type TrailingSlashMode } from './url-join';
 import { addRoute, markConditional } from './add-route';
+import { jsonOfValue } from './json-value';
 import { behaviourAt } from './version-rules';
 import {
   UNDEF, asString, getProp, obj, originOf, str, truthy, unknown, unwrapPromise,
@@ -22,8 +23,8 @@ export const LIFECYCLE_HOOKS = ['onRequest', 'preParsing', 'preValidation', 'pre
 export const APPLICATION_HOOKS = ['onRoute', 'onRegister', 'onReady', 'onListen', 'preClose', 'onClose'];
 const SHORTHANDS = ['get', 'head', 'post', 'put', 'delete', 'options', 'patch', 'all', 'trace', 'query', 'propfind', 'proppatch', 'mkcol', 'copy', 'move', 'lock', 'unlock', 'search', 'report', 'mkcalendar'];
 const CHAINABLE = new Set([
-  'withTypeProvider', 'setValidatorCompiler', 'setSerializerCompiler', 'setSchemaErrorFormatter', 'setReplySerializer',
-  'addHttpMethod', 'setGenReqId', 'addConstraintStrategy', 'setChildLoggerFactory', 'setSchemaController', 'removeContentTypeParser',
+  'withTypeProvider', 'setSerializerCompiler', 'setSchemaErrorFormatter', 'setReplySerializer',
+  'addHttpMethod', 'setGenReqId', 'addConstraintStrategy', 'setChildLoggerFactory', 'removeContentTypeParser',
   'removeAllContentTypeParsers',
 ]);
 
@@ -71,9 +72,13 @@ export function callInstanceMethod(
     case 'addSchema': {
       const id = asString(getProp(args[0] ?? UNDEF, '$id'));
       if (id === undefined) interp.linker.reportAt(callSpan, 'addSchema(): $id not known statically');
-      else ctx.ctx.schemas.push({ id, span: callSpan, order: ctx.app.order() });
+      else ctx.ctx.schemas.push({ id, span: callSpan, order: ctx.app.order(), ...jsonOfValue(args[0] ?? UNDEF) });
       return inst;
     }
+    case 'setValidatorCompiler':
+    case 'setSchemaController':
+      (ctx.ctx.customValidation ??= []).push(callSpan);
+      return inst;
     case 'setErrorHandler':
       ctx.ctx.errorHandlers.push(callSpan);
       return inst;
@@ -96,6 +101,7 @@ export function callInstanceMethod(
     }
     default:
       if (CHAINABLE.has(name)) return inst;
+      (ctx.ctx.calls ??= []).push(markConditional<InstanceCall>(interp, { name, span: callSpan, args: args.map(argKind), strings: args.map((a) => (a.kind === 'str' ? a.v : undefined)), ...(call?.arguments && call.arguments.length === args.length ? { argSpans: call.arguments.map((a) => interp.span(a, scope.module)) } : {}) }));
       interp.touchCallbacks(args);
       return unknown(`fastify.${name}()`);
   }
@@ -252,7 +258,8 @@ function declareRoute(
   const registerMethods = methods.includes('ALL') ? allMethods(app.fastifyAt) : methods;
   const pts = asString(getProp(opts, 'prefixTrailingSlash')) as TrailingSlashMode | undefined;
   const exposeHeadRoute = getProp(opts, 'exposeHeadRoute');
-  const schemaV = getProp(opts, 'schema');
+  // No options object (`app.get(url, handler)`): no schema, rather than an unknown one.
+  const schemaV = opts.kind === 'undef' ? UNDEF : getProp(opts, 'schema');
   const shape = { methods: registerMethods, path, prefixTrailingSlash: pts, exposeHeadRoute: exposeHeadRoute.kind === 'undef' ? undefined : truthy(exposeHeadRoute) };
   const fields = {
     urlKnown,
@@ -262,6 +269,7 @@ function declareRoute(
     handlerName: handler.kind === 'fn' ? functionName(handler.node) : undefined,
     schema: routeSchema(interp, schemaV),
     schemaUnknown: schemaV.kind === 'obj' || schemaV.kind === 'undef' || schemaV.kind === 'null' ? undefined : (true as const),
+    ...(opts.kind === 'obj' && (opts.props.has('validatorCompiler') || opts.partial) ? { validatorCompiler: true as const } : {}),
     hooks: routeHooks(interp, ctx, opts, span),
     body: handler.kind === 'fn' ? interp.linker.bodyFacts.get(handler.node, HANDLER_ROLES, handler.module.path) : undefined,
   };
@@ -319,7 +327,7 @@ function routeSchema(interp: Interpreter, schema: Value): RouteSchema | undefine
     if (v.kind === 'undef') return undefined;
     const s = valueSpan(interp, v) ?? span;
     const ref = v.kind === 'obj' ? asString(getProp(v, '$ref')) : undefined;
-    return ref === undefined ? { span: s } : { span: s, ref };
+    return { span: s, ...(ref === undefined ? {} : { ref }), ...jsonOfValue(v) };
   };
   out.body = part(getProp(schema, 'body'));
   const qs = getProp(schema, 'querystring');
@@ -330,6 +338,7 @@ function routeSchema(interp: Interpreter, schema: Value): RouteSchema | undefine
   if (response.kind === 'obj') {
     out.response = [...response.props.keys()];
     out.responseSpan = valueSpan(interp, response);
+    out.responseValues = Object.fromEntries(out.response.map((code) => [code, jsonOfValue(response.props.get(code)!)]));
     // A status key or a spread (`[codes.x]`, `...errorSchemas()`) not known statically: more codes may be there.
     if (response.partial) out.responsePartial = true;
   } else if (response.kind !== 'undef' && response.kind !== 'null') {
@@ -337,7 +346,7 @@ function routeSchema(interp: Interpreter, schema: Value): RouteSchema | undefine
     out.responsePartial = true;
     out.responseSpan = valueSpan(interp, response);
   }
-  for (const k of ['body', 'querystring', 'params', 'headers', 'response', 'responseSpan'] as const) if (out[k] === undefined) delete out[k];
+  for (const k of ['body', 'querystring', 'params', 'headers', 'response', 'responseSpan', 'responseValues'] as const) if (out[k] === undefined) delete out[k];
   if (schema.partial) out.partial = true;
   return out;
 }
@@ -381,6 +390,19 @@ function addHook(interp: Interpreter, ctx: ContextBuilder, args: Value[], span: 
     recordBodyUses(interp, ctx, fn, hook.body, true);
   }
   ctx.ctx.hooks.push(markConditional(interp, hook));
+}
+
+function argKind(v: Value): ArgKind {
+  switch (v.kind) {
+    case 'num': return 'number';
+    case 'str': return 'string';
+    case 'bool': return 'boolean';
+    case 'obj': case 'instance': return 'object';
+    case 'arr': return 'array';
+    case 'fn': case 'imethod': case 'class': return 'function';
+    case 'null': case 'undef': return 'nullish';
+    default: return 'unknown';
+  }
 }
 
 function decoratorKind(v: Value): DecoratorValueKind {

@@ -12,7 +12,7 @@ import { Scope } from './scope';
 import { binaryOp, compoundOperator, sameValue, typeOfValue } from './operators';
 import { callStringMethod, callArrayMethod, callCollectionMethod, callObjectStatic, collectionSize } from './std-methods';
 import {
-  NULL, UNDEF, arr, asString, bool, getProp, isNullish, iterableItems, num, obj, primitive, str, truthy, unknown, unwrapPromise,
+  NULL, UNDEF, arr, asString, bool, getProp, isAssumed, isNullish, iterableItems, num, obj, primitive, str, truthy, unknown, unwrapPromise,
   type ArrValue, type FnValue, type ObjValue, type UnknownValue, type Value,
 } from './values';
 
@@ -338,7 +338,9 @@ export class Interpreter {
   }
 
   private execSwitch(st: ts.SwitchStatement, scope: Scope): Completion {
-    const v = primitive(this.eval(st.expression, scope));
+    const value = this.eval(st.expression, scope);
+    // An assumed value (an example file's) picks no case: every clause is conditional.
+    const v = isAssumed(value) ? undefined : primitive(value);
     const s = new Scope(scope, scope.module);
     let matched = -1;
     if (v) {

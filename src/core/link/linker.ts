@@ -2,14 +2,14 @@ import * as posix from 'node:path/posix';
 import { ts } from 'ts-morph';
 import { BodyFactsCache } from '../facts/function-body';
 import type { Host } from '../host';
-import type { ServerOptions, Span, Unresolved } from '../model';
+import type { ServerOptions, Span, Unresolved, ValidationSetup } from '../model';
 import { ParseCache, syntaxErrors } from '../facts/parse';
 import type { ModuleKind, Resolver } from '../workspace/resolve';
 import { innermostProject, type Project, type WorkspaceScan } from '../workspace/scan';
 import { packageValue, pathOfFileUrl } from './builtins';
 import { AppBuilder } from './context-builder';
 import { recordRootUses } from './decorator-uses';
-import { jsonModuleValue } from './json-value';
+import { jsonModuleValue, jsonOfValue } from './json-value';
 import { Interpreter } from './interpreter';
 import { registerPlugin } from './instance-api';
 import { ModuleRecord } from './module-record';
@@ -354,7 +354,10 @@ export class Linker {
     const project = module.project;
     const entry = this.span(plugin.node, plugin.module);
     const at = fastifyRulesAt(project);
-    const builder = new AppBuilder('plugin', entry, project?.dir ?? this.scan.root, project?.fastifyMajor ?? 5, serverOptions(UNDEF, at), 'fastify-cli', graphVersions(project), at);
+    // fastify-cli passes the root plugin file's `options` export to fastify(): its ajv settings count.
+    const cliOptions = module.getExport('options');
+    const options = { ...serverOptions(UNDEF, at), ...(cliOptions ? validationSetup(cliOptions) : {}) };
+    const builder = new AppBuilder('plugin', entry, project?.dir ?? this.scan.root, project?.fastifyMajor ?? 5, options, 'fastify-cli', graphVersions(project), at);
     this.apps.push({ builder, enclosing: [] });
     const opts = obj();
     // `-x $API_PREFIX`: the shell fills it in at run time.
@@ -417,5 +420,33 @@ export function serverOptions(v: Value, fastify: VersionLike = 5): ServerOptions
     ignoreDuplicateSlashes: behaviourAt('fastify.ignore-duplicate-slashes', fastify) && flag('ignoreDuplicateSlashes', false),
     exposeHeadRoutes: flag('exposeHeadRoutes', behaviourAt('fastify.expose-head-routes-default', fastify)),
     caseSensitive: flag('caseSensitive', true),
+    ...validationSetup(v),
   };
+}
+
+/**
+ * What the server options change in request validation (`ServerOptions.validation`): nothing for
+ * no options; known `ajv.customOptions`; else why the validator compiler is not Fastify's
+ * default Ajv as far as the analysis can tell.
+ */
+export function validationSetup(v: Value): { validation?: ValidationSetup } {
+  if (v.kind === 'undef' || v.kind === 'null') return {};
+  if (v.kind !== 'obj') return { validation: { unknown: 'server options not known statically' } };
+  const out: ValidationSetup = {};
+  if (getProp(v, 'jsonShorthand').kind === 'bool' && truthy(getProp(v, 'jsonShorthand')) === false) out.jsonShorthand = false;
+  const ajv = getProp(v, 'ajv');
+  const controller = getProp(v, 'schemaController');
+  if (v.partial) out.unknown = 'server options partly unknown (a spread or computed key)';
+  else if (controller.kind !== 'undef') out.unknown = 'a schemaController server option';
+  else if (ajv.kind === 'obj' && !ajv.partial) {
+    const extra = [...ajv.props.keys()].filter((k) => k !== 'customOptions' && k !== 'plugins');
+    const plugins = getProp(ajv, 'plugins');
+    const custom = getProp(ajv, 'customOptions');
+    const json = custom.kind === 'undef' ? { value: {} } : jsonOfValue(custom);
+    if (extra.length) out.unknown = `ajv.${extra[0]} in the server options`;
+    else if (plugins.kind !== 'undef' && !(plugins.kind === 'arr' && !plugins.partial && plugins.items.length === 0)) out.unknown = 'ajv.plugins in the server options';
+    else if (json.partial || typeof json.value !== 'object' || json.value === null || Array.isArray(json.value)) out.unknown = 'ajv.customOptions not known statically';
+    else if (Object.keys(json.value).length) out.ajvCustomOptions = json.value as Record<string, unknown>;
+  } else if (ajv.kind !== 'undef') out.unknown = 'ajv server option not known statically';
+  return Object.keys(out).length ? { validation: out } : {};
 }

@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { bool, fromPrimitive, primitive, unknown, type Value } from './values';
+import { assumed, bool, fromPrimitive, isAssumed, primitive, unknown, type Value } from './values';
 
 /** JavaScript operators on statically known primitives; anything else is unknown. */
 
@@ -53,6 +53,12 @@ export function compoundOperator(op: ts.SyntaxKind): ts.SyntaxKind | undefined {
 }
 
 export function binaryOp(op: ts.SyntaxKind, l: Value, r: Value): Value {
+  const v = knownBinaryOp(op, l, r);
+  // A comparison or sum of an assumed value (an example file's) is assumed too: it decides no `if`.
+  return isAssumed(l) || isAssumed(r) ? assumed(v) : v;
+}
+
+function knownBinaryOp(op: ts.SyntaxKind, l: Value, r: Value): Value {
   const pl = primitive(l);
   const pr = primitive(r);
   if (!pl || !pr) {

@@ -26,9 +26,13 @@ export type Value =
   | CollValue
   | UnknownValue;
 
-export interface StrValue { kind: 'str'; v: string; node?: ts.Node; module?: ModuleRecord }
-export interface NumValue { kind: 'num'; v: number }
-export interface BoolValue { kind: 'bool'; v: boolean }
+/**
+ * `assumed`: a value taken from an example file (`.env.example`, dotenv.ts) or computed from one:
+ * used for URLs and prefixes, but it never decides a condition (truthy() says unknown).
+ */
+export interface StrValue { kind: 'str'; v: string; node?: ts.Node; module?: ModuleRecord; assumed?: true }
+export interface NumValue { kind: 'num'; v: number; assumed?: true }
+export interface BoolValue { kind: 'bool'; v: boolean; assumed?: true }
 export interface NullValue { kind: 'null' }
 export interface UndefValue { kind: 'undef' }
 export interface RegexValue { kind: 'regex'; source: string; flags: string }
@@ -94,6 +98,8 @@ export interface EnvSchemaSource {
   types: Map<string, string>;
   /** process.env / the .env file is read (`env` not false, or `dotenv`). */
   readsEnv: boolean;
+  /** `dotenv` set: env-schema reads `.env` into its result itself (process.env untouched). */
+  dotenv: boolean;
   /** Who made it, for notes. */
   by: string;
 }
@@ -175,8 +181,19 @@ export function originOf(v: Value): string {
   return v.why ?? 'a value known only at run time';
 }
 
-/** Truthiness when statically known, else undefined. */
+/** True for a value taken from an example file, or computed from one (see StrValue). */
+export function isAssumed(v: Value): boolean {
+  return (v.kind === 'str' || v.kind === 'num' || v.kind === 'bool') && v.assumed === true;
+}
+
+/** The value marked assumed (a copy), when it is a primitive that can carry the mark. */
+export function assumed(v: Value): Value {
+  return v.kind === 'str' || v.kind === 'num' || v.kind === 'bool' ? { ...v, assumed: true } : v;
+}
+
+/** Truthiness when statically known, else undefined (also for an assumed value: it decides nothing). */
 export function truthy(v: Value): boolean | undefined {
+  if (isAssumed(v)) return undefined;
   switch (v.kind) {
     case 'str':
       return v.v.length > 0;

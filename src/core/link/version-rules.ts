@@ -4,10 +4,10 @@ import type { UsedVersion } from '../workspace/versions';
 
 /**
  * Every behaviour of Fastify, fastify-plugin and @fastify/autoload that depends on the version
- * used, in one table. A rule is on from `since` (inclusive). Each row was checked against the
- * package sources of the release before and the release named (npm pack of both, see the source
- * column); the autoload and fastify-plugin rows also by booting fixtures on both sides
- * (test/fixtures/autoload-6.3, autoload-6.4, fp-4.2).
+ * used, in one table. A rule is on from `since` (inclusive) and, for a behaviour a later release
+ * replaced, before `until`. Each row was checked against the package sources of the release before
+ * and the release named (see the source column), and every row is booted on both sides of `since`
+ * (and of `until`) with the real packages: test/unit/version-rules-boot.test.ts.
  */
 
 export type RuleId =
@@ -22,13 +22,16 @@ export type RuleId =
   | 'fastify.all-report-mkcalendar'
   | 'fastify.all-v5-methods'
   | 'fastify.all-query-method'
-  | 'fastify.prefix-join-no-extra-slash';
+  | 'fastify.prefix-join-no-extra-slash'
+  | 'fastify.no-json-shorthand';
 
 export interface VersionRule {
   id: RuleId;
   pkg: 'fastify' | '@fastify/autoload' | 'fastify-plugin';
   /** First version with the behaviour. */
   since: string;
+  /** First version without it again (exclusive end), when a later release replaced it. */
+  until?: string;
   /** The behaviour from `since` on, and what it was before. */
   description: string;
   /** Where it is in the package (file, PR). */
@@ -89,14 +92,16 @@ export const VERSION_RULES: readonly VersionRule[] = [
     id: 'fastify.all-webdav-methods',
     pkg: 'fastify',
     since: '4.4.0',
-    description: 'all() also registers PROPFIND, PROPPATCH, MKCOL, COPY, MOVE, LOCK, UNLOCK, TRACE, SEARCH (before: the 7 standard methods)',
+    until: '5.0.0',
+    description: 'all() also registers PROPFIND, PROPPATCH, MKCOL, COPY, MOVE, LOCK, UNLOCK, TRACE, SEARCH (before: the 7 standard methods; from 5.0.0 on fastify.all-v5-methods replaces it)',
     source: 'lib/httpMethods.js supportedMethods',
   },
   {
     id: 'fastify.all-report-mkcalendar',
     pkg: 'fastify',
     since: '4.27.0',
-    description: 'all() also registers REPORT and MKCALENDAR',
+    until: '5.0.0',
+    description: 'all() also registers REPORT and MKCALENDAR (from 5.0.0 on fastify.all-v5-methods replaces it)',
     source: 'lib/httpMethods.js supportedMethods',
   },
   {
@@ -120,6 +125,13 @@ export const VERSION_RULES: readonly VersionRule[] = [
     description: "a plugin prefix without a leading '/' under a parent prefix ending in '/' is appended as is (before: '/' is always added, giving '//')",
     source: 'lib/plugin-override.js buildRoutePrefix',
   },
+  {
+    id: 'fastify.no-json-shorthand',
+    pkg: 'fastify',
+    since: '5.0.0',
+    description: "route schemas are compiled as written (before: with the jsonShorthand option, true by default, a schema with no type, properties, $ref, oneOf, allOf, anyOf, $merge or $patch is wrapped as { type: 'object', properties: <schema> })",
+    source: 'lib/schemas.js normalizeSchema (v4: getSchemaAnyway; fastify PR #5586)',
+  },
 ];
 
 const RULES = new Map(VERSION_RULES.map((r) => [r.id, r]));
@@ -137,12 +149,16 @@ const NEWEST_OF_MAJOR: Record<FastifyMajor, string> = { 3: '3.29.5', 4: '4.29.1'
 /** A version, or a Fastify major standing for the newest release of its line. */
 export type VersionLike = string | FastifyMajor;
 
-/** True when the rule's behaviour applies at that version; an unknown version gets the newest behaviour. */
+/**
+ * True when the rule's behaviour applies at that version (from `since`, before `until`); an
+ * unknown version gets the newest behaviour.
+ */
 export function behaviourAt(id: RuleId, version: VersionLike | undefined): boolean {
   const rule = ruleOf(id);
   const v = typeof version === 'number' ? (rule.pkg === 'fastify' ? NEWEST_OF_MAJOR[version] : undefined) : version;
-  if (v === undefined || !semver.valid(v)) return true;
-  return semver.gte(semver.coerce(v) ?? v, rule.since);
+  if (v === undefined || !semver.valid(v)) return rule.until === undefined;
+  const at = semver.coerce(v) ?? v;
+  return semver.gte(at, rule.since) && (rule.until === undefined || semver.lt(at, rule.until));
 }
 
 /** What behaviour() needs of a project: the versions it uses (scan.ts `Project.versions`). */

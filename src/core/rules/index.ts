@@ -1,14 +1,21 @@
 import type { Span, WorkspaceGraph } from '../model';
+import { asyncHandlerSendAndReturn } from './async-handler-send-and-return';
 import { asyncHookWithDone } from './async-hook-with-done';
+import { blockingCallInHandler } from './blocking-call-in-handler';
 import { decoratorNotInScope } from './decorator-not-in-scope';
 import { decoratorReferenceType } from './decorator-reference-type';
 import { duplicateDecorator } from './duplicate-decorator';
 import { duplicateRoute } from './duplicate-route';
+import { invalidJsonSchema } from './invalid-json-schema';
 import { missingPluginDependency } from './missing-plugin-dependency';
 import { missingResponseSchema } from './missing-response-schema';
+import { missingSchema } from './missing-schema';
+import { paramsSchemaMismatch } from './params-schema-mismatch';
 import type { Finding, Rule, Severity } from './types';
 import { unknownHook } from './unknown-hook';
 import { unknownSchemaRef } from './unknown-schema-ref';
+import { useRequestLog } from './use-request-log';
+import { v5Migration } from './v5-migration';
 
 export type { Finding, Fix, Rule, RuleContext, RuleDoc, RuleFinding, Severity, TextEdit } from './types';
 
@@ -22,7 +29,14 @@ export const RULES: readonly Rule[] = [
   decoratorNotInScope,
   missingPluginDependency,
   unknownSchemaRef,
+  invalidJsonSchema,
+  paramsSchemaMismatch,
   missingResponseSchema,
+  asyncHandlerSendAndReturn,
+  blockingCallInHandler,
+  missingSchema,
+  useRequestLog,
+  v5Migration,
 ];
 
 /** The severities `fastify-lens check` starts from: each rule's `cliDefaultSeverity` where it has one. */

@@ -1,4 +1,4 @@
-import type { AppGraph, Context, Unresolved, WorkspaceGraph } from '../model';
+import type { AppGraph, BodyFacts, Context, Route, Span, Unresolved, WorkspaceGraph } from '../model';
 
 /** Every context of an app's tree with its ancestors' `conditional` folded in (a conditional register makes everything inside conditional). */
 export function walkContexts(app: AppGraph, visit: (ctx: Context, conditional: boolean) => void): void {
@@ -77,4 +77,47 @@ export function silencedByUncertainty(graph: WorkspaceGraph, app: AppGraph, note
   const where = first.span ? `${first.span.file}:${first.span.line}` : first.file ?? '';
   note(`app ${app.id} not checked: ${found.length} unresolved entr${found.length === 1 ? 'y' : 'ies'} could hide ${what} (first${where ? ` at ${where}` : ''}: ${first.reason})`);
   return true;
+}
+
+/** A function of the app's own code that runs for a request, with what its body does. */
+export interface RequestCode {
+  body: BodyFacts;
+  /** 'handler', or the lifecycle hook's name. */
+  role: string;
+  /** The route, for a handler or a route-level hook. */
+  route?: Route;
+}
+
+/**
+ * The functions of the app's own code that run for requests, with their facts: route handlers
+ * (package routes and the HEAD twins of GETs left out) and lifecycle hooks, app-level and
+ * route-level. A function shared by several routes comes once per route: report through `once`.
+ */
+export function requestCode(app: AppGraph, withHooks = true): RequestCode[] {
+  const out: RequestCode[] = [];
+  for (const route of app.routes) {
+    if (route.implicitHead || route.package) continue;
+    if (route.body) out.push({ body: route.body, role: 'handler', route });
+    if (withHooks) for (const h of route.hooks) if (h.body) out.push({ body: h.body, role: h.name, route });
+  }
+  if (withHooks) walkContexts(app, (ctx) => {
+    for (const h of ctx.hooks) if (h.kind === 'lifecycle' && h.body) out.push({ body: h.body, role: h.name });
+  });
+  return out;
+}
+
+/** A filter that lets each span through once (a handler shared by routes, a function used twice). */
+export function once(): (span: Span) => boolean {
+  const seen = new Set<string>();
+  return (span) => {
+    const key = `${span.file}:${span.start}:${span.end}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
+}
+
+/** "handler" or "'onRequest' hook", for messages. */
+export function roleText(role: string): string {
+  return role === 'handler' ? 'handler' : `'${role}' hook`;
 }

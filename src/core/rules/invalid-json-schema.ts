@@ -1,0 +1,123 @@
+import type { AppGraph, Context, SharedSchema } from '../model';
+import { refId, refsIn, requestSchemas, SchemaCompiler, validatorUnknown } from './ajv-config';
+import { contextPaths, silencedByUncertainty, walkContexts } from './rule-utils';
+import type { Rule, RuleFinding } from './types';
+
+const BOOT = 'FST_ERR_SCH_VALIDATION_BUILD when the app gets ready: it does not start';
+
+/**
+ * A request schema (body, querystring, params, headers, a body `content` entry) or a shared
+ * `addSchema` schema that Ajv rejects as Fastify configures it (ajv-config.ts): unknown keywords
+ * and formats (strict mode), a bad `type`, `required` not an array, an invalid `pattern`…
+ *
+ * Shared schemas: one that fails Ajv's meta-schema is reported when a route in its scope has a
+ * request schema (Fastify then adds it to Ajv, which throws); one that only fails to compile
+ * (strict mode) when a route's request schema refers to it, directly or through other shared
+ * schemas. Response schemas are not checked: fast-json-stringify compiles them without Ajv's
+ * schema validation or strict mode.
+ *
+ * Silent (with a note) for parts not known statically, for a `$ref` that does not resolve (a
+ * pointer into a shared schema included: shared schemas stand in as `{ $id }` stubs, so an error
+ * is always the schema's own), for Fastify 3, for an app whose validator is not Fastify's default
+ * Ajv as far as the graph can tell (`schemaController`, `ajv.plugins`, options not known, a
+ * `setValidatorCompiler`/`setSchemaController` in the route's context chain, a route
+ * `validatorCompiler`), and for an app with unresolved entries that could hide such a setup.
+ */
+export const invalidJsonSchema: Rule = {
+  id: 'invalid-json-schema',
+  summary: 'A request or shared schema that Ajv rejects as Fastify configures it (strict mode: unknown keywords and formats, bad `type`, `required` not an array, invalid `pattern`…)',
+  why: 'Fastify compiles request schemas with Ajv in strict mode when the app gets ready; a schema Ajv rejects stops the app with FST_ERR_SCH_VALIDATION_BUILD.',
+  wrong: "app.post('/users', { schema: { body: { type: 'object', properties: { name: { type: 'string', example: 'Ada' } } } } }, create)",
+  right: "app.post('/users', { schema: { body: { type: 'object', properties: { name: { type: 'string', examples: ['Ada'] } } } } }, create)",
+  defaultSeverity: 'error',
+  check({ graph, note }) {
+    const out: RuleFinding[] = [];
+    for (const app of graph.apps) {
+      const why = validatorUnknown(app);
+      if (why) {
+        if (app.routes.some((r) => r.schema)) note(`app ${app.id} not checked: ${why}`);
+        continue;
+      }
+      if (silencedByUncertainty(graph, app, note, 'a custom validator compiler or a shared schema')) continue;
+      checkApp(app, out, note);
+    }
+    return out;
+  },
+};
+
+function checkApp(app: AppGraph, out: RuleFinding[], note: (m: string) => void): void {
+  const paths = contextPaths(app);
+  const custom = (ctx: Context) => (paths.get(ctx.id) ?? []).some((c) => c.customValidation);
+  /** Contexts where Fastify sets up its validator (a route there has a request schema). */
+  const setUp = new Set<number>();
+  /** Shared schemas a compiled request schema refers to, directly or through other shared schemas. */
+  const used = new Set<SharedSchema>();
+
+  for (const route of app.routes) {
+    if (route.implicitHead || route.package || !route.schema) continue;
+    const chain = paths.get(route.contextId);
+    if (!chain) continue;
+    const schemas = requestSchemas(app, route.schema);
+    if (!schemas.length) continue;
+    const where = `${route.methods.join(',')} ${route.url} (${route.span.file}:${route.span.line})`;
+    if (route.validatorCompiler || chain.some((c) => c.customValidation)) {
+      note(`${where} not checked: a custom validator compiler`);
+      continue;
+    }
+    setUp.add(route.contextId);
+    const shared = chain.flatMap((c) => c.schemas);
+    const compiler = SchemaCompiler.for(app, shared.map((s) => s.id));
+    for (const s of schemas) {
+      const span = route.schema[s.part]!.span;
+      if (s.schema === undefined) {
+        note(`${where}: ${s.label} schema not known statically`);
+        continue;
+      }
+      markUsed(s.schema, shared, used);
+      const r = compiler.compile(s.schema);
+      if (r.ok) continue;
+      if (r.missingRef) {
+        note(`${where}: ${s.label} schema not checked: $ref '${r.ref}' not resolved statically`);
+        continue;
+      }
+      out.push({ message: `${s.label} schema: Ajv rejects it as Fastify compiles it (${r.error}): ${BOOT}`, span });
+    }
+  }
+
+  walkContexts(app, (ctx) => {
+    if (!ctx.schemas.length || custom(ctx)) return;
+    const chain = paths.get(ctx.id) ?? [];
+    const inScope = [...setUp].some((id) => paths.get(id)?.includes(ctx));
+    for (const s of ctx.schemas) {
+      if (s.partial) {
+        if (inScope) note(`shared schema '${s.id}' (${s.span.file}:${s.span.line}) not checked: not known statically`);
+        continue;
+      }
+      const others = chain.flatMap((c) => c.schemas).filter((o) => o !== s).map((o) => o.id);
+      const compiler = SchemaCompiler.for(app, others);
+      const meta = compiler.metaErrors(s.value);
+      if (meta !== undefined) {
+        if (inScope) out.push({ message: `shared schema '${s.id}': Ajv rejects it (${meta}): Fastify adds it to Ajv when it sets up the validator for a route in its scope, and the app does not start`, span: s.span });
+        continue;
+      }
+      if (!used.has(s)) continue;
+      const r = compiler.compile(s.value);
+      if (r.ok) continue;
+      if (r.missingRef) note(`shared schema '${s.id}' not checked: $ref '${r.ref}' not resolved statically`);
+      else out.push({ message: `shared schema '${s.id}': Ajv rejects it as Fastify compiles it (${r.error}): a route's request schema refers to it, so ${BOOT}`, span: s.span });
+    }
+  });
+}
+
+/** Marks the shared schemas a schema refers to, and those they refer to in turn. */
+function markUsed(schema: unknown, shared: readonly SharedSchema[], used: Set<SharedSchema>): void {
+  const todo = refsIn(schema).map(refId).filter(Boolean);
+  while (todo.length) {
+    const id = todo.pop()!;
+    for (const s of shared) {
+      if (used.has(s) || (s.id !== id && s.id.replace(/#$/, '') !== id)) continue;
+      used.add(s);
+      if (!s.partial) todo.push(...refsIn(s.value).map(refId).filter(Boolean));
+    }
+  }
+}

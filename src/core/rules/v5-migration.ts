@@ -1,0 +1,182 @@
+import type { AppGraph, InstanceCall, MemberUse, Span } from '../model';
+import { once, requestCode, walkContexts } from './rule-utils';
+import type { Fix, Rule, RuleContext, RuleFinding, TextEdit } from './types';
+
+/**
+ * Request and reply properties Fastify 5 removed (semantics doc §7, rows 8 and 13; each read gives
+ * `undefined` on 5), with the v5 form. `replace` is the text that takes the property name's place
+ * after `request.` / `reply.`; absent when there is no one-to-one rewrite.
+ */
+const REMOVED_MEMBERS: Record<'request' | 'reply', Record<string, { v5: string; replace?: string }>> = {
+  request: {
+    connection: { v5: 'request.socket', replace: 'socket' },
+    routeConfig: { v5: 'request.routeOptions.config', replace: 'routeOptions.config' },
+    routeSchema: { v5: 'request.routeOptions.schema', replace: 'routeOptions.schema' },
+    routerPath: { v5: 'request.routeOptions.url', replace: 'routeOptions.url' },
+    routerMethod: { v5: 'request.routeOptions.method', replace: 'routeOptions.method' },
+    context: { v5: 'request.routeOptions (config, schema, url, method…)' },
+  },
+  reply: {
+    context: { v5: 'reply.routeOptions (config, schema, url, method…)' },
+  },
+};
+
+/** Instance methods Fastify 5 removed (semantics doc §7 row 21). */
+const REMOVED_METHODS: Record<string, string> = {
+  getDefaultRoute: 'setNotFoundHandler(), or a `*` route',
+  setDefaultRoute: 'setNotFoundHandler(), or a `*` route',
+};
+
+export const v5Migration: Rule = {
+  id: 'v5-migration',
+  summary: 'Fastify 4 forms that Fastify 5 removed, in a project whose Fastify is 5',
+  why: 'Fastify 5 removed the APIs Fastify 4 deprecated: `listen(port, host)` throws, `reply.redirect(code, url)` answers 500, removed request/reply properties read as `undefined`, `reply.sent = true` throws, response shorthand schemas stop filtering. Each finding names the v5 form (Migration-Guide-V5).',
+  wrong: "app.get('/old', async (request, reply) => reply.redirect(301, '/new'))\napp.listen(3000, '0.0.0.0')",
+  right: "app.get('/old', async (request, reply) => reply.redirect('/new', 301))\napp.listen({ port: 3000, host: '0.0.0.0' })",
+  defaultSeverity: 'error',
+  check(rc) {
+    const out: RuleFinding[] = [];
+    for (const app of rc.graph.apps) {
+      if (app.fastifyMajor !== 5) continue;
+      memberFindings(app, rc, out);
+      callFindings(app, rc, out);
+      responseShorthand(app, out);
+    }
+    return out;
+  },
+};
+
+function memberFindings(app: AppGraph, rc: RuleContext, out: RuleFinding[]): void {
+  const decorated = new Set<string>();
+  walkContexts(app, (ctx) => {
+    for (const d of ctx.decorators) decorated.add(`${d.target}.${d.name}`);
+  });
+  const first = once();
+  for (const code of requestCode(app)) {
+    for (const m of code.body.members) {
+      if (m.on === 'this' || !first(m.span)) continue;
+      const finding = memberFinding(m, code.body.replyParam, rc, decorated);
+      if (finding) out.push(finding);
+    }
+  }
+}
+
+function memberFinding(m: MemberUse, replyParam: string | undefined, rc: RuleContext, decorated: Set<string>): RuleFinding | undefined {
+  const on = m.on as 'request' | 'reply';
+  // An app that decorates the name itself gives it back.
+  if (decorated.has(`${on}.${m.name}`)) return undefined;
+  const removed = REMOVED_MEMBERS[on][m.name];
+  if (removed) {
+    const fix = removed.replace && isDotName(rc, m.span, m.name) ? renameFix(`use ${removed.v5}`, m.span, removed.replace) : undefined;
+    return { message: `${on}.${m.name} was removed in Fastify 5 (it reads as undefined): use ${removed.v5}`, span: m.span, ...(fix ? { fixes: [fix] } : {}) };
+  }
+  if (on !== 'reply') return undefined;
+  if (m.name === 'getResponseTime' && m.call) {
+    const fix = isDotName(rc, m.span, m.name) ? renameFix('use reply.elapsedTime', { ...m.span, end: m.call.span.end }, 'elapsedTime') : undefined;
+    return { message: 'reply.getResponseTime() was removed in Fastify 5 (TypeError: not a function): read reply.elapsedTime', span: m.span, ...(fix ? { fixes: [fix] } : {}) };
+  }
+  if (m.name === 'redirect' && m.call && m.call.args.length >= 2 && (m.call.args[0] === 'number' || m.call.args[1] === 'string')) {
+    const [a, b] = m.call.argSpans;
+    const fix = m.call.args.length === 2 && a && b ? swapFix(rc, a, b) : undefined;
+    return {
+      message: 'reply.redirect(code, url) is reply.redirect(url, code) in Fastify 5: the old order answers 500 (FST_ERR_BAD_STATUS_CODE)',
+      span: m.span,
+      ...(fix ? { fixes: [fix] } : {}),
+    };
+  }
+  if (m.name === 'sent' && m.write) {
+    const text = rc.source(m.write.span.file)?.slice(m.write.span.start, m.write.span.end);
+    const fix = replyParam && text !== undefined && /=\s*true$/.test(text)
+      ? { title: `use ${replyParam}.hijack()`, safe: true, preferred: true, edits: [edit(m.write.span, `${replyParam}.hijack()`)] }
+      : undefined;
+    return { message: 'reply.sent is read-only in Fastify 5 (assigning it throws a TypeError in strict code, ES modules and classes, and does nothing otherwise): call reply.hijack() to take over the response', span: m.span, ...(fix ? { fixes: [fix] } : {}) };
+  }
+  return undefined;
+}
+
+function callFindings(app: AppGraph, rc: RuleContext, out: RuleFinding[]): void {
+  walkContexts(app, (ctx) => {
+    for (const c of ctx.calls ?? []) {
+      if (c.name === 'listen' && (c.args[0] === 'number' || c.args[0] === 'string')) {
+        const fix = listenFix(rc, c);
+        out.push({
+          message: 'listen(port, host, …) was removed in Fastify 5 (TypeError: Cannot create property \'host\' on number): pass an options object, listen({ port, host })',
+          span: c.span,
+          ...(fix ? { fixes: [fix] } : {}),
+        });
+      } else if (REMOVED_METHODS[c.name]) {
+        out.push({ message: `${c.name}() was removed in Fastify 5: use ${REMOVED_METHODS[c.name]}`, span: c.span });
+      }
+    }
+  });
+}
+
+/** JSON Schema keywords that make a response schema a schema rather than a shorthand property list. */
+const SCHEMA_MARKERS = ['type', 'properties', '$ref', 'oneOf', 'allOf', 'anyOf', '$merge', '$patch', 'items', 'enum', 'const', 'not', 'if', 'additionalProperties', 'patternProperties', 'content', 'description', 'nullable', 'format', '$id', 'default'];
+
+/**
+ * Fastify 4 wrapped a schema with none of these keywords as `{ type: 'object', properties: … }`;
+ * Fastify 5 does not, and fast-json-stringify sends such a response unfiltered (semantics doc §3.5).
+ * Request parts fail at boot and are reported by invalid-json-schema.
+ */
+function responseShorthand(app: AppGraph, out: RuleFinding[]): void {
+  for (const route of app.routes) {
+    if (route.implicitHead || route.package || !route.schema?.responseValues) continue;
+    for (const [status, sv] of Object.entries(route.schema.responseValues)) {
+      if (!isShorthand(sv.value) || sv.partial) continue;
+      out.push({
+        message: `response ${status} schema is a Fastify 4 shorthand (property names at the top, no \`type\`): Fastify 5 no longer wraps it, and the response is sent unfiltered; write { type: 'object', properties: { … } }`,
+        span: route.schema.responseSpan ?? route.schema.span,
+      });
+    }
+  }
+}
+
+function isShorthand(value: unknown): boolean {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (!entries.length || entries.some(([k]) => SCHEMA_MARKERS.includes(k))) return false;
+  // Every value looks like a schema of a property.
+  return entries.every(([, v]) => !!v && typeof v === 'object' && !Array.isArray(v) && ['type', '$ref', 'properties', 'items', 'enum', 'anyOf', 'oneOf'].some((k) => k in (v as object)));
+}
+
+function edit(span: Span, newText: string): TextEdit {
+  return { file: span.file, start: span.start, end: span.end, newText };
+}
+
+function renameFix(title: string, span: Span, newText: string): Fix {
+  return { title, safe: true, preferred: true, edits: [edit(span, newText)] };
+}
+
+/** The name at the span is written as `.name` (not a string key or a destructuring pattern). */
+function isDotName(rc: RuleContext, span: Span, name: string): boolean {
+  const text = rc.source(span.file);
+  if (text === undefined || text.slice(span.start, span.start + name.length) !== name) return false;
+  return /\.\s*$/.test(text.slice(Math.max(0, span.start - 20), span.start));
+}
+
+function swapFix(rc: RuleContext, a: Span, b: Span): Fix | undefined {
+  const text = rc.source(a.file);
+  if (text === undefined) return undefined;
+  const at = text.slice(a.start, a.end);
+  const bt = text.slice(b.start, b.end);
+  return { title: `swap to redirect(${bt}, ${at})`, safe: true, preferred: true, edits: [edit(a, bt), edit(b, at)] };
+}
+
+/**
+ * `listen(port[, host][, backlog][, cb])` → `listen({ port, host, backlog }[, cb])`, when every
+ * argument is where the v4 signature puts it.
+ */
+function listenFix(rc: RuleContext, c: InstanceCall): Fix | undefined {
+  const spans = c.argSpans;
+  const text = spans && rc.source(c.span.file);
+  if (!spans || text === undefined) return undefined;
+  const args = c.args.map((kind, i) => ({ kind, text: text.slice(spans[i].start, spans[i].end) }));
+  const cb = args.length && args[args.length - 1].kind === 'function' ? args.pop() : undefined;
+  const names = ['port', 'host', 'backlog'];
+  if (args.length > 3 || args.some((a) => a.kind === 'function' || a.kind === 'object' || a.kind === 'array')) return undefined;
+  const fields = args.map((a, i) => `${names[i]}: ${a.text}`).join(', ');
+  const start = spans[0].start;
+  const end = spans[spans.length - 1].end;
+  return { title: 'use listen({ … })', safe: true, preferred: true, edits: [{ file: c.span.file, start, end, newText: `{ ${fields} }${cb ? `, ${cb.text}` : ''}` }] };
+}
