@@ -16,6 +16,11 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line, column: end - lineStart + 1 };
 }
 
+/** A file's path relative to the folder, with forward slashes. */
+export function relativeTo(folder: string, file: string): string {
+  return path.relative(folder, file).split(path.sep).join('/');
+}
+
 export interface DiagnosticRow {
   code: string;
   severity: Finding['severity'];
@@ -33,7 +38,7 @@ export function diagnosticRows(findings: Finding[], folder: string, readText: (f
     if (!texts.has(f.span.file)) texts.set(f.span.file, readText(f.span.file));
     const text = texts.get(f.span.file);
     const pos = text !== undefined ? lineColumn(text, f.span.start) : { line: f.span.line, column: 1 };
-    return { code: f.code, severity: f.severity, message: f.message, file: path.relative(folder, f.span.file).split(path.sep).join('/'), ...pos };
+    return { code: f.code, severity: f.severity, message: f.message, file: relativeTo(folder, f.span.file), ...pos };
   });
 }
 

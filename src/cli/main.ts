@@ -4,9 +4,12 @@ import { analyzeWorkspace } from '../core/analyze';
 import { createNodeHost } from '../core/node-host';
 import { formatGraph } from './format-graph';
 import { formatRoutesTable, routeRows } from './format-routes';
-import { cliSeverities, getRule, runRules, type Severity } from '../core/rules';
+import { cliSeverities, getRule, type Severity } from '../core/rules';
 import { isSeverity } from '../core/rules/types';
-import { diagnosticRows, formatDiagnosticsText } from './format-findings';
+import { diagnosticRows, formatDiagnosticsText, relativeTo } from './format-findings';
+import { checkWorkspace } from './fix';
+import { fixedRows, formatFixedText } from './format-fixes';
+import { formatSarif } from './format-sarif';
 import { unresolvedRows } from './unresolved-rows';
 
 const USAGE = `Usage: fastify-lens <command> [folder] [options]
@@ -20,7 +23,10 @@ Commands:
 Options:
   --json            machine-readable output (routes: {"routes":[...],"unresolved":[{file,line,reason}]})
   --include-head    also list the HEAD routes Fastify adds for every GET
-  --format <f>      check: text (default) or json ({"diagnostics":[{code,severity,message,file,line,column}]})
+  --format <f>      check: text (default), json ({"diagnostics":[{code,severity,message,file,line,column}]})
+                    or sarif (SARIF 2.1.0, with the quick fixes as SARIF fixes)
+  --fix             check: apply the safe quick fixes to the files, analyse again, print what
+                    changed and what is left (a file changed since it was analysed is not written)
   --rule <id>=<s>   check: severity of one rule (error, warning, info, hint, off), repeatable;
                     missing-response-schema is off in check unless asked this way
   -h, --help        show this help
@@ -35,7 +41,8 @@ interface Args {
   command: 'routes' | 'graph' | 'check';
   folder: string;
   json: boolean;
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'sarif';
+  fix: boolean;
   includeHead: boolean;
   rules: Record<string, Severity>;
 }
@@ -44,6 +51,7 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   const positional: string[] = [];
   let json = false;
   let includeHead = false;
+  let fix = false;
   let format: string | undefined;
   const rules: Record<string, Severity> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -53,7 +61,7 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
     if (a === '--json') json = true;
     else if (a === '--format' || a.startsWith('--format=')) {
       format = a === '--format' ? argv[++i] : a.slice('--format='.length);
-      if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json${format === undefined ? '' : `, not '${format}'`}`);
+      if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif${format === undefined ? '' : `, not '${format}'`}`);
     }
     else if (a === '--rule' || a.startsWith('--rule=')) {
       const v = a === '--rule' ? argv[++i] : a.slice('--rule='.length);
@@ -63,6 +71,7 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
       rules[m[1]] = m[2];
     }
     else if (a === '--include-head') includeHead = true;
+    else if (a === '--fix') fix = true;
     else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
     else positional.push(a);
   }
@@ -72,7 +81,8 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
   if (format !== undefined && command !== 'check') throw new UsageError('--format is an option of check (use --json)');
   if (Object.keys(rules).length && command !== 'check') throw new UsageError('--rule is an option of check');
-  return { command, folder: folder ?? '.', json, includeHead, format: format === 'json' ? 'json' : 'text', rules };
+  if (fix && command !== 'check') throw new UsageError('--fix is an option of check');
+  return { command, folder: folder ?? '.', json, includeHead, fix, format: format === 'json' || format === 'sarif' ? format : json ? 'json' : 'text', rules };
 }
 
 export function main(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
@@ -106,13 +116,18 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
   }
   try {
     const root = fs.realpathSync(folder);
-    const graph = analyzeWorkspace(root, createNodeHost());
     if (args.command === 'check') {
-      const findings = runRules(graph, { ...cliSeverities(), ...args.rules });
-      const rows = diagnosticRows(findings, root, readTextOrUndefined);
-      out(args.format === 'json' || args.json ? JSON.stringify({ diagnostics: rows }, null, 2) + '\n' : formatDiagnosticsText(rows));
-      return findings.some((f) => f.severity === 'error') ? 1 : 0;
+      const io = { read: readTextOrUndefined, write: (file: string, text: string) => fs.writeFileSync(file, text) };
+      const result = checkWorkspace(root, createNodeHost(), { ...cliSeverities(), ...args.rules }, args.fix ? io : undefined);
+      const textOf = (file: string) => result.source(file) ?? readTextOrUndefined(file);
+      const rows = diagnosticRows(result.findings, root, textOf);
+      const fixed = fixedRows(result.applied, root);
+      if (args.format === 'sarif') out(formatSarif(result.findings, root, textOf, readVersion()));
+      else if (args.format === 'json') out(JSON.stringify({ ...(args.fix ? { fixed, changedOnDisk: result.changedOnDisk.map((f) => relativeTo(root, f)) } : {}), diagnostics: rows }, null, 2) + '\n');
+      else out((args.fix ? formatFixedText(fixed, result.changedOnDisk.map((f) => relativeTo(root, f))) : '') + formatDiagnosticsText(rows));
+      return result.findings.some((f) => f.severity === 'error') ? 1 : 0;
     }
+    const graph = analyzeWorkspace(root, createNodeHost());
     if (args.command === 'routes') {
       const rows = routeRows(graph, { includeHead: args.includeHead });
       out(args.json ? JSON.stringify({ routes: rows, unresolved: unresolvedRows(graph) }, null, 2) + '\n' : formatRoutesTable(rows, { unresolved: graph.unresolved.length, folder: args.folder }));

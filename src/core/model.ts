@@ -139,6 +139,13 @@ export interface Route {
   body?: BodyFacts;
   /** npm package that declares the route (a modelled plugin such as @fastify/static), not the app's own code. */
   package?: string;
+  /**
+   * Where the editor can add route options (its "Add hook…"): `object`, the options object literal
+   * written for this declaration only (in the call, or its entry of a route table); `before`, a
+   * shorthand without options (`app.get(url, handler)`): the handler argument, before which an
+   * options object goes. Absent when the options are not written here (a variable, a helper's result).
+   */
+  optionsAt?: { object: Span } | { before: Span };
 }
 
 export type HookStyle = 'async' | 'callback' | 'unknown';
@@ -151,11 +158,38 @@ export interface Hook {
   params?: number;
   span: Span;
   handlerSpan?: Span;
+  /** The name argument when it is a string literal written in the call (for a rename). */
+  nameSpan?: Span;
+  /** The hook function's shape, when it is written as a function (for fixes). */
+  fn?: FunctionShape;
   /** Position among the context's declarations, for ordering rules. */
   order: number;
   conditional?: boolean;
   /** What the hook function does, when it is a function known statically. */
   body?: BodyFacts;
+}
+
+/** What fixes need to know of a function as written: its `async` keyword, parameters and awaits. */
+export interface FunctionShape {
+  /** The `async` keyword. */
+  asyncSpan?: Span;
+  /** The runtime parameters (a TypeScript `this` parameter left out), in order. */
+  params: FunctionParam[];
+  /** The parameter list is in parentheses (an arrow function with one bare parameter is not). */
+  parenthesized: boolean;
+  /** The body has an `await` (or `for await`) of its own, outside nested functions. */
+  awaits: boolean;
+}
+
+export interface FunctionParam {
+  /** The parameter's name; undefined for a destructuring pattern. */
+  name?: string;
+  /** The whole parameter (type annotation and default value included). */
+  span: Span;
+  /** The body mentions the name (a conservative answer: a shadowing local counts too). */
+  referenced: boolean;
+  /** The body calls it (`done()`, `done(err)`). */
+  called: boolean;
 }
 
 export type DecoratorTarget = 'instance' | 'request' | 'reply';
@@ -166,6 +200,10 @@ export interface Decorator {
   name: string;
   valueKind: DecoratorValueKind;
   span: Span;
+  /** The value argument as written in the call. */
+  valueSpan?: Span;
+  /** The statement when the call is one on its own (`app.decorateRequest('x', {})`), from its receiver on. */
+  statementSpan?: Span;
   order: number;
   conditional?: boolean;
 }

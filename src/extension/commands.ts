@@ -6,6 +6,7 @@ import { curlCommand } from './model/curl';
 import { methodsLabel, where, type TreeNode } from './model/tree-node';
 import { rangeOf, revealSpan } from './positions';
 import type { FastifyViews } from './views/fastify-views';
+import { addHookCommand } from './features/add-hook';
 import { goToRoute } from './features/route-search';
 import type { WorkspaceIndex } from './workspace-index';
 
@@ -29,6 +30,7 @@ export function registerCommands(workspace: WorkspaceIndex, views: FastifyViews,
     reg('fastifyLens.refresh', () => workspace.refresh()),
     reg('fastifyLens.showLog', () => log.show()),
     reg('fastifyLens.goToRoute', () => goToRoute(workspace)),
+    reg('fastifyLens.addHook', (uri?: vscode.Uri, position?: vscode.Position, hook?: string) => addHookCommand(workspace, uri, position, hook)),
     reg('fastifyLens.openSpan', (span: Span) => revealSpan(span)),
     reg('fastifyLens.copyRouteUrl', async (node?: TreeNode) => {
       const e = routeOfNode(node) ?? (await pickRoute('Copy the URL of a route'));

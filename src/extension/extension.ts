@@ -7,9 +7,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { FastifyCodeLensProvider } from './features/code-lens';
+import { AddHookActionProvider } from './features/add-hook';
 import { DecoratorDefinitionProvider } from './features/definition';
 import { registerDiagnostics } from './features/diagnostics';
 import { FastifyHoverProvider } from './features/hover';
+import { QuickFixProvider } from './features/quick-fixes';
 import { RouteSymbolProvider } from './features/route-search';
 import type { TreeNode } from './model/tree-node';
 import { createStatusBar } from './status-bar';
@@ -45,6 +47,8 @@ export function activate(context: vscode.ExtensionContext): FastifyLensApi {
     vscode.languages.registerHoverProvider(SELECTOR, new FastifyHoverProvider(workspace)),
     vscode.languages.registerDefinitionProvider(SELECTOR, new DecoratorDefinitionProvider(workspace)),
     vscode.languages.registerWorkspaceSymbolProvider(new RouteSymbolProvider(workspace)),
+    vscode.languages.registerCodeActionsProvider(SELECTOR, new QuickFixProvider(workspace), QuickFixProvider.metadata),
+    vscode.languages.registerCodeActionsProvider(SELECTOR, new AddHookActionProvider(workspace), AddHookActionProvider.metadata),
   );
   log.info(`Fastify Lens ${context.extension.packageJSON.version} activated in ${Date.now() - started} ms (workspace trusted: ${vscode.workspace.isTrusted}; nothing in it is run either way)`);
   return {

@@ -31,6 +31,10 @@ export class FolderIndex implements vscode.Disposable {
   private seq = 0;
   private inFlight: number | undefined;
   private readonly pending = new Map<string, EditedFile>();
+  /** Document versions: of the pending edits, of the request in flight, and of the texts the current graph was built from. */
+  private readonly pendingVersions = new Map<string, number | undefined>();
+  private inFlightVersions = new Map<string, number | undefined>();
+  private readonly graphVersions = new Map<string, number>();
   private fullPending = true;
   private timer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
@@ -69,10 +73,38 @@ export class FolderIndex implements vscode.Disposable {
     this.schedule(0);
   }
 
-  /** A file's text changed in an editor (text) or on disk (undefined). */
-  edit(file: string, text: string | undefined, delayMs: number): void {
+  /**
+   * A file's text changed in an editor (text) or on disk (undefined). `version` is the editor
+   * document's version whose text this is (a save included), when there is one.
+   */
+  edit(file: string, text: string | undefined, delayMs: number, version?: number): void {
     this.pending.set(file, { file, text });
+    this.pendingVersions.set(file, version);
     this.schedule(delayMs);
+  }
+
+  /**
+   * Whether the current graph was built from this document's text: no edit of it waits or is in
+   * flight, and the version sent last is the document's (a file never sent: the document is
+   * unchanged from disk). Edits computed from a stale graph would land in the wrong place.
+   */
+  isCurrent(doc: { uri: vscode.Uri; version: number; isDirty: boolean }): boolean {
+    const file = this.graphPath(doc.uri);
+    if (!file || !this.index || this.pending.has(file) || this.inFlightVersions.has(file) || (this.inFlight !== undefined && this.inFlightFull)) return false;
+    const v = this.graphVersions.get(file);
+    return v !== undefined ? v === doc.version : !doc.isDirty;
+  }
+  private inFlightFull = false;
+
+  /** The request in flight ended: its versions are the graph's (answered), or unknown (failed: stale until the next graph). */
+  private settleVersions(answered: boolean): void {
+    if (answered && this.inFlightFull) this.graphVersions.clear();
+    for (const [file, v] of this.inFlightVersions) {
+      if (answered && v === undefined) this.graphVersions.delete(file);
+      else this.graphVersions.set(file, answered ? v! : -1);
+    }
+    this.inFlightVersions = new Map();
+    this.inFlightFull = false;
   }
 
   /** Resolves when nothing is waiting or running: the graph reflects every edit sent so far. */
@@ -107,18 +139,24 @@ export class FolderIndex implements vscode.Disposable {
         maxFileBytes: settings.maxFileBytes,
         rules: settings.rules,
       };
+      this.inFlightFull = true;
       this.send({ type: 'analyze', seq: ++this.seq, settings: workerSettings });
       this.progress();
       // A new analyser reads the disk: the open unsaved buffers follow right after.
       if (settings.updateOn === 'type') for (const doc of vscode.workspace.textDocuments) {
         const file = doc.isDirty ? this.graphPath(doc.uri) : undefined;
-        if (file && SOURCE_FILE.test(file) && !this.pending.has(file)) this.pending.set(file, { file, text: doc.getText() });
+        if (file && SOURCE_FILE.test(file) && !this.pending.has(file)) {
+          this.pending.set(file, { file, text: doc.getText() });
+          this.pendingVersions.set(file, doc.version);
+        }
       }
       return;
     }
     if (this.pending.size) {
       const changes = [...this.pending.values()];
       this.pending.clear();
+      this.inFlightVersions = new Map(this.pendingVersions);
+      this.pendingVersions.clear();
       this.send({ type: 'change', seq: ++this.seq, changes });
       return;
     }
@@ -131,6 +169,7 @@ export class FolderIndex implements vscode.Disposable {
       this.ensureWorker().postMessage(msg);
     } catch (err) {
       this.inFlight = undefined;
+      this.settleVersions(false);
       this.fail(`could not start the analysis worker: ${(err as Error).message}`);
     }
   }
@@ -147,6 +186,7 @@ export class FolderIndex implements vscode.Disposable {
       this.worker = undefined;
       if (this.inFlight !== undefined) {
         this.inFlight = undefined;
+        this.settleVersions(false);
         this.fullPending = true; // a new worker knows nothing: start over
         this.fail(`the analysis worker stopped (exit code ${code}); it will start again on the next change`);
       }
@@ -158,6 +198,7 @@ export class FolderIndex implements vscode.Disposable {
   private onAnswer(m: FromWorker): void {
     if (m.seq !== this.inFlight) return;
     this.inFlight = undefined;
+    this.settleVersions(m.type === 'graph');
     if (m.type === 'failed') {
       this.fail(`analysis failed: ${m.message}`);
     } else {

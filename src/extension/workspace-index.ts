@@ -136,8 +136,8 @@ export class WorkspaceIndex implements vscode.Disposable {
     }
     if (!SOURCE.test(file)) return;
     const settings = readSettings(doc.uri);
-    if (how === 'save') index.edit(file, undefined, 0);
-    else if (settings.updateOn === 'type') index.edit(file, doc.getText(), settings.debounceMs);
+    if (how === 'save') index.edit(file, undefined, 0, doc.version);
+    else if (settings.updateOn === 'type') index.edit(file, doc.getText(), settings.debounceMs, doc.version);
   }
 
   private onDisk(uri: vscode.Uri): void {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Analyzer } from '../../src/core/analyze';
 import { createNodeHost } from '../../src/core/node-host';
 import type { WorkspaceGraph } from '../../src/core/model';
-import { cliSeverities, runRulesDetailed, type Finding, type TextEdit } from '../../src/core/rules';
+import { cliSeverities, runRulesDetailed, type Finding } from '../../src/core/rules';
 import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from './temp-workspace';
 
 /** Rule tests: temp workspaces analysed and checked, and booted with real fastify. */
@@ -21,21 +21,19 @@ export function check(name: string, files: Record<string, string>, pkg = FASTIFY
   return { dir, graph, findings, notes };
 }
 
-/** A text with edits applied (from the end backwards, as an editor applies one fix). */
-export function applyEdits(text: string, edits: TextEdit[]): string {
-  let out = text;
-  for (const e of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
-  return out;
-}
-
 /** `code severity file:line <source text at the span>` for each finding. */
 export function shown(dir: string, findings: Finding[]): string[] {
   return findings.map((f) => `${f.code} ${f.severity} ${path.relative(dir, f.span.file)}:${f.span.line} ${fs.readFileSync(f.span.file, 'utf8').slice(f.span.start, f.span.end)}`);
 }
 
-/** Boots `app.js` of a temp workspace with real fastify in a child process: 'ok' or the error code (else its message). */
-export function boot(dir: string): string {
-  const r = spawnSync(process.execPath, ['-e', "Promise.resolve().then(() => require('./app.js')().ready()).then(() => console.log('ok'), (e) => console.log(e.code || e.message)).finally(() => process.exit(0))"], { cwd: dir, encoding: 'utf8', timeout: 30000 });
+/**
+ * Boots `app.js` of a temp workspace with real fastify in a child process: 'ok' or the error code
+ * (else its message). `after` is a script body run with the ready app as `app` (say, requests with
+ * `inject`); what it prints last is the answer instead of 'ok'.
+ */
+export function boot(dir: string, after = ''): string {
+  const then = after ? `.then(async (app) => { ${after} })` : ".then(() => console.log('ok'))";
+  const r = spawnSync(process.execPath, ['-e', `Promise.resolve().then(async () => { const app = require('./app.js')(); await app.ready(); return app })${then}.catch((e) => console.log(e.code || e.message)).finally(() => process.exit(0))`], { cwd: dir, encoding: 'utf8', timeout: 30000 });
   const out = (r.stdout.trim().split('\n').pop() ?? '') || `crash: ${r.stderr}`;
   return out.trim();
 }

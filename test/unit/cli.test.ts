@@ -122,7 +122,7 @@ describe('fastify-lens check (built bundle)', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, 'no problems found\n');
     assert.deepEqual(JSON.parse(run('check', ws, '--format=json').stdout), { diagnostics: [] });
-    assert.equal(run('check', ws, '--format', 'sarif').status, 2);
+    assert.equal(run('check', ws, '--format', 'xml').status, 2);
     assert.equal(run('check', ws, '--format').status, 2);
     assert.equal(run('routes', ws, '--format', 'json').status, 2);
     assert.match(run('--help').stdout, /check \[folder\]/);

@@ -2,11 +2,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
+import { applyEdits } from '../../src/core/fixes/apply-fixes';
 import { wrapWithFastifyPlugin } from '../../src/core/fixes/wrap-fastify-plugin';
 import { instanceMemberReads } from '../../src/core/link/decorator-uses';
 import type { WorkspaceGraph } from '../../src/core/model';
 import type { Finding } from '../../src/core/rules';
-import { appJs as appJsOf, applyEdits, boot, check, inject, shown, V4_PACKAGE } from '../support/rule-workspace';
+import { appJs as appJsOf, boot, check, inject, shown, V4_PACKAGE } from '../support/rule-workspace';
 
 const RULE = 'decorator-not-in-scope';
 

@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import type { Span } from '../model';
 import type { Fix, TextEdit } from '../rules/types';
+import { addImport } from './text-edits';
 
 /**
  * Wraps a plugin function with fastify-plugin, so that what it decorates lands in the context that
@@ -22,7 +23,11 @@ export function wrapWithFastifyPlugin(file: string, text: string, pluginSpan: Sp
   const wraps = wrapPoints(sf, fn);
   if (!wraps) return undefined;
   const edits: TextEdit[] = [];
-  if (!existing) edits.push(importEdit(sf, file, fp));
+  if (!existing) {
+    const line = addImport(file, text, { name: fp, from: 'fastify-plugin' });
+    if (!line) return undefined;
+    edits.push(line);
+  }
   for (const [start, end] of wraps) {
     edits.push({ file, start, end: start, newText: `${fp}(` });
     edits.push({ file, start: end, end, newText: ')' });
@@ -121,29 +126,4 @@ function freeName(sf: ts.SourceFile): string | undefined {
   };
   visit(sf);
   return ['fp', 'fastifyPlugin'].find((n) => !used.has(n));
-}
-
-function isEsm(sf: ts.SourceFile, file: string): boolean {
-  if (/\.m[jt]s$/.test(file)) return true;
-  if (/\.c[jt]s$/.test(file)) return false;
-  return sf.statements.some(
-    (s) => ts.isImportDeclaration(s) || ts.isExportDeclaration(s) || ts.isExportAssignment(s) || (ts.canHaveModifiers(s) && (ts.getModifiers(s) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword)),
-  );
-}
-
-/** The import line, after the file's leading imports/requires (else its directives, else at the top). */
-function importEdit(sf: ts.SourceFile, file: string, fp: string): TextEdit {
-  const esm = isEsm(sf, file);
-  const line = esm ? `import ${fp} from 'fastify-plugin'` : `const ${fp} = require('fastify-plugin')`;
-  let after: ts.Statement | undefined;
-  for (const s of sf.statements) {
-    const isDirective = ts.isExpressionStatement(s) && ts.isStringLiteral(s.expression);
-    const isImport = ts.isImportDeclaration(s) || ts.isImportEqualsDeclaration(s) || (ts.isVariableStatement(s) && s.declarationList.declarations.every((d) => !!d.initializer && requireSpecifier(d.initializer) !== undefined));
-    if (isDirective || isImport) after = s;
-    else break;
-  }
-  if (after) return { file, start: after.getEnd(), end: after.getEnd(), newText: `\n${line}` };
-  // After a shebang line, which must stay first.
-  const start = sf.text.startsWith('#!') ? sf.text.indexOf('\n') + 1 || sf.text.length : 0;
-  return { file, start, end: start, newText: `${line}\n` };
 }

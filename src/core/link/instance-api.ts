@@ -1,6 +1,7 @@
 import * as posix from 'node:path/posix';
 import { ts } from 'ts-morph';
 import type { ArgKind, Decorator, DecoratorTarget, DecoratorValueKind, Hook, InstanceCall, MergedPlugin, Route, RouteHook, RouteSchema, SchemaPart, Span } from '../model';
+import { APPLICATION_HOOKS, LIFECYCLE_HOOKS } from '../hook-names';
 import { packageModel } from '../packages';
 import { HANDLER_ROLES, hookRoles } from '../facts/function-body';
 import { runAutoload } from './autoload';
@@ -13,14 +14,14 @@ import type { Scope } from './scope';
 import { allMethods, joinPrefix, joinUnknownPrefix, type TrailingSlashMode } from './url-join';
 import { addRoute, markConditional } from './add-route';
 import { jsonOfValue } from './json-value';
+import { functionShape } from './function-shape';
 import { behaviourAt } from './version-rules';
 import {
   UNDEF, asString, getProp, obj, originOf, str, truthy, unknown, unwrapPromise,
   type FnValue, type InstanceValue, type Value,
 } from './values';
 
-export const LIFECYCLE_HOOKS = ['onRequest', 'preParsing', 'preValidation', 'preHandler', 'preSerialization', 'onSend', 'onResponse', 'onTimeout', 'onError', 'onRequestAbort'];
-export const APPLICATION_HOOKS = ['onRoute', 'onRegister', 'onReady', 'onListen', 'preClose', 'onClose'];
+export { APPLICATION_HOOKS, LIFECYCLE_HOOKS };
 const SHORTHANDS = ['get', 'head', 'post', 'put', 'delete', 'options', 'patch', 'all', 'trace', 'query', 'propfind', 'proppatch', 'mkcol', 'copy', 'move', 'lock', 'unlock', 'search', 'report', 'mkcalendar'];
 const CHAINABLE = new Set([
   'withTypeProvider', 'setSerializerCompiler', 'setSchemaErrorFormatter', 'setReplySerializer',
@@ -58,7 +59,7 @@ export function callInstanceMethod(
   }
   switch (name) {
     case 'addHook':
-      addHook(interp, ctx, args, callSpan);
+      addHook(interp, ctx, args, callSpan, call, scope);
       return inst;
     case 'decorate':
     case 'decorateRequest':
@@ -66,7 +67,7 @@ export function callInstanceMethod(
       const target: DecoratorTarget = name === 'decorate' ? 'instance' : name === 'decorateRequest' ? 'request' : 'reply';
       const dn = asString(args[0] ?? UNDEF);
       if (dn === undefined) interp.linker.reportAt(callSpan, `${name}(): decorator name not known statically`);
-      else ctx.ctx.decorators.push(markConditional<Decorator>(interp, { target, name: dn, valueKind: decoratorKind(args[1] ?? UNDEF), span: callSpan, order: ctx.app.order() }));
+      else ctx.ctx.decorators.push(markConditional<Decorator>(interp, { target, name: dn, valueKind: decoratorKind(args[1] ?? UNDEF), span: callSpan, ...decoratorSpans(interp, call, scope), order: ctx.app.order() }));
       return inst;
     }
     case 'addSchema': {
@@ -272,7 +273,9 @@ function declareRoute(
     ...(opts.kind === 'obj' && (opts.props.has('validatorCompiler') || opts.partial) ? { validatorCompiler: true as const } : {}),
     hooks: routeHooks(interp, ctx, opts, span),
     body: handler.kind === 'fn' ? interp.linker.bodyFacts.get(handler.node, HANDLER_ROLES, handler.module.path) : undefined,
+    optionsAt: optionsAt(interp, call, scope, !!shorthandMethods, args, tableEntry),
   };
+  if (!fields.optionsAt) delete fields.optionsAt;
   if (handler.kind === 'fn') recordBodyUses(interp, ctx, handler, fields.body, false);
   if (behaviourAt('fastify.routes-added-at-call', app.fastifyAt)) {
     addRoute(interp, ctx, methods, shape, fields);
@@ -371,7 +374,7 @@ function routeHooks(interp: Interpreter, ctx: ContextBuilder, opts: Value, fallb
   return hooks;
 }
 
-function addHook(interp: Interpreter, ctx: ContextBuilder, args: Value[], span: Span): void {
+function addHook(interp: Interpreter, ctx: ContextBuilder, args: Value[], span: Span, call: ts.CallExpression | ts.NewExpression | undefined, scope: Scope): void {
   const name = asString(args[0] ?? UNDEF);
   const fn = args[1] ?? UNDEF;
   if (name === undefined) {
@@ -387,8 +390,11 @@ function addHook(interp: Interpreter, ctx: ContextBuilder, args: Value[], span: 
     hook.params = fn.node.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this')).length;
     hook.handlerSpan = interp.span(fn.node, fn.module);
     hook.body = interp.linker.bodyFacts.get(fn.node, hookRoles(name, kind), fn.module.path);
+    hook.fn = functionShape(interp, fn.node, fn.module);
     recordBodyUses(interp, ctx, fn, hook.body, true);
   }
+  const nameArg = argNode(call, 0);
+  if (nameArg && (ts.isStringLiteral(nameArg) || ts.isNoSubstitutionTemplateLiteral(nameArg))) hook.nameSpan = interp.span(nameArg, scope.module);
   ctx.ctx.hooks.push(markConditional(interp, hook));
 }
 
@@ -403,6 +409,39 @@ function argKind(v: Value): ArgKind {
     case 'null': case 'undef': return 'nullish';
     default: return 'unknown';
   }
+}
+
+/** The i-th argument node of a call as written (undefined for a spread or a missing one). */
+function argNode(call: ts.CallExpression | ts.NewExpression | undefined, i: number): ts.Expression | undefined {
+  const args = call?.arguments;
+  if (!args || args.slice(0, i + 1).some(ts.isSpreadElement)) return undefined;
+  return args[i];
+}
+
+/** Where a decorator's value is written, and its statement when the call stands alone. */
+function decoratorSpans(interp: Interpreter, call: ts.CallExpression | ts.NewExpression | undefined, scope: Scope): Pick<Decorator, 'valueSpan' | 'statementSpan'> {
+  const out: Pick<Decorator, 'valueSpan' | 'statementSpan'> = {};
+  const value = argNode(call, 1);
+  if (value) out.valueSpan = interp.span(value, scope.module);
+  if (call && ts.isExpressionStatement(call.parent) && ts.isPropertyAccessExpression(call.expression)) out.statementSpan = interp.span(call.parent, scope.module);
+  return out;
+}
+
+/** Where "Add hook…" can write route options: the declaration's own options literal, or before a shorthand's handler. */
+function optionsAt(interp: Interpreter, call: ts.CallExpression | ts.NewExpression | undefined, scope: Scope, shorthand: boolean, args: Value[], tableEntry: Value | undefined): Route['optionsAt'] {
+  if (tableEntry?.kind === 'obj' && tableEntry.node && tableEntry.module) {
+    const n = tableEntry.node;
+    return ts.isObjectLiteralExpression(n) && ts.isArrayLiteralExpression(n.parent) ? { object: interp.span(n, tableEntry.module) } : undefined;
+  }
+  if (!shorthand) {
+    const o = argNode(call, 0);
+    return o && ts.isObjectLiteralExpression(o) ? { object: interp.span(o, scope.module) } : undefined;
+  }
+  const second = argNode(call, 1);
+  if (!second) return undefined;
+  if (ts.isObjectLiteralExpression(second)) return { object: interp.span(second, scope.module) };
+  if (args.length === 2 && args[1]?.kind !== 'obj') return { before: interp.span(second, scope.module) };
+  return undefined;
 }
 
 function decoratorKind(v: Value): DecoratorValueKind {

@@ -1,4 +1,6 @@
-import type { Rule, RuleFinding } from './types';
+import type { Hook } from '../model';
+import { replaceSpan } from '../fixes/text-edits';
+import type { Fix, Rule, RuleFinding } from './types';
 
 /** Parameters of a hook's async form (semantics doc 4.2); one more is the `done` callback. */
 const ASYNC_PARAMS: Record<string, number> = {
@@ -17,6 +19,41 @@ export function addHookThrows(name: string, length: number): boolean {
   return length === 3;
 }
 
+/**
+ * The fixes, when the one extra parameter is the `done` callback: an async hook ends when its
+ * promise settles, so an unused `done` only goes (safe: where addHook threw, it boots; where it
+ * did not, Fastify never waited on it). A body that calls `done` is callback-style code: dropping
+ * `async` makes it one (not safe: a throw no longer rejects, a returned value is no longer a
+ * promise), offered only when the body has no `await` of its own.
+ */
+function doneFixes(hook: Hook, expected: number, source: (file: string) => string | undefined): Fix[] | undefined {
+  const fn = hook.fn;
+  if (!fn || fn.params.length !== expected + 1) return undefined;
+  const done = fn.params[expected];
+  const label = done.name ? `\`${done.name}\`` : 'done';
+  if (!done.referenced) {
+    const prev = fn.params[expected - 1];
+    const next = fn.params[expected + 1];
+    const edit = prev
+      ? replaceSpan({ ...done.span, start: prev.span.end }, '')
+      : fn.parenthesized
+        ? replaceSpan({ ...done.span, end: next?.span.start ?? afterTrailingComma(source(done.span.file), done.span.end) }, '')
+        : replaceSpan(done.span, '()');
+    return [{ title: `Remove the unused ${label} parameter`, safe: true, preferred: true, edits: [edit] }];
+  }
+  const text = source(fn.asyncSpan?.file ?? '');
+  if (!fn.asyncSpan || fn.awaits || text === undefined) return undefined;
+  let end = fn.asyncSpan.end;
+  while (end < text.length && /[ \t]/.test(text[end])) end++;
+  return [{ title: `Remove \`async\` (keep the ${label} callback)`, safe: false, edits: [replaceSpan({ ...fn.asyncSpan, end }, '')] }];
+}
+
+/** The offset after a trailing `,` (and the blanks around it) that follows `end`, else `end`. */
+function afterTrailingComma(text: string | undefined, end: number): number {
+  const m = text === undefined ? null : /^\s*,\s*/.exec(text.slice(end));
+  return m ? end + m[0].length : end;
+}
+
 export const asyncHookWithDone: Rule = {
   id: 'async-hook-with-done',
   summary: 'an `async` hook that also declares the `done` callback',
@@ -24,7 +61,7 @@ export const asyncHookWithDone: Rule = {
   wrong: "app.addHook('onRequest', async (request, reply, done) => {\n  await check(request)\n  done()\n})",
   right: "app.addHook('onRequest', async (request, reply) => {\n  await check(request)\n})",
   defaultSeverity: 'error',
-  check({ graph }) {
+  check({ graph, source }) {
     const out: RuleFinding[] = [];
     const visit = (ctx: (typeof graph.apps)[number]['root']) => {
       for (const hook of ctx.hooks) {
@@ -34,6 +71,7 @@ export const asyncHookWithDone: Rule = {
         out.push({
           message: `async '${hook.name}' hook declares ${hook.params} parameters: its async form takes ${expected}; drop \`done\` and let the promise finish the hook${throws ? ' (addHook throws FST_ERR_HOOK_INVALID_ASYNC_HANDLER at boot)' : ''}`,
           span: hook.handlerSpan ?? hook.span,
+          fixes: doneFixes(hook, expected, source),
         });
       }
       for (const child of ctx.children) visit(child);

@@ -1,4 +1,5 @@
 import type { FastifyMajor } from '../model';
+import { replaceSpan } from '../fixes/text-edits';
 import { closest, walkContexts } from './rule-utils';
 import type { Rule, RuleFinding } from './types';
 
@@ -28,6 +29,10 @@ export const unknownHook: Rule = {
           out.push({
             message: `Fastify ${app.fastifyMajor} has no '${hook.name}' hook${suggestion ? `: did you mean '${suggestion}'?` : ''} (addHook throws FST_ERR_HOOK_NOT_SUPPORTED)`,
             span: hook.span,
+            // The name literal written in the call: its text between the quotes becomes the suggestion.
+            ...(suggestion && hook.nameSpan
+              ? { fixes: [{ title: `Rename to '${suggestion}'`, safe: true, preferred: true, edits: [replaceSpan({ ...hook.nameSpan, start: hook.nameSpan.start + 1, end: hook.nameSpan.end - 1 }, suggestion)] }] }
+              : {}),
           });
         }
       });

@@ -3,11 +3,11 @@
  * folder's graph changes. The code of each diagnostic is its rule id, linking to the rules table.
  */
 import * as vscode from 'vscode';
+import { ruleHelpUri } from '../../core/rules/help-uri';
 import type { Finding } from '../../core/rules/types';
 import { locationOf, rangeOf } from '../positions';
 import type { WorkspaceIndex } from '../workspace-index';
 
-const DOCS = 'https://github.com/fastify-lens/fastify-lens/blob/main/README.md#rules';
 const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
   warning: vscode.DiagnosticSeverity.Warning,
@@ -23,7 +23,7 @@ export function registerDiagnostics(workspace: WorkspaceIndex): vscode.Disposabl
       for (const f of folder.findings) {
         const d = new vscode.Diagnostic(rangeOf(f.span), f.message, SEVERITY[f.severity]);
         d.source = 'Fastify Lens';
-        d.code = { value: f.code, target: vscode.Uri.parse(`${DOCS}`) };
+        d.code = { value: f.code, target: vscode.Uri.parse(ruleHelpUri(f.code)) };
         if (f.related?.length) d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(locationOf(r.span), r.message));
         const list = byFile.get(f.span.file);
         if (list) list.push(d);

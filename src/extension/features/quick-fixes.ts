@@ -1,0 +1,50 @@
+/**
+ * The rules' quick fixes as code actions (kind quickfix): each fix of a finding under the cursor
+ * or the diagnostic becomes one `WorkspaceEdit` (one undo step), linked to its diagnostic, the
+ * rule's preferred fix marked so. A document edited since the graph (its findings are stale)
+ * gets none: their offsets would land in the wrong place.
+ */
+import * as vscode from 'vscode';
+import type { Finding, Fix } from '../../core/rules/types';
+import { rangeOf } from '../positions';
+import type { WorkspaceIndex } from '../workspace-index';
+
+export class QuickFixProvider implements vscode.CodeActionProvider {
+  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+
+  constructor(private readonly workspace: WorkspaceIndex) {}
+
+  provideCodeActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    if (context.only && !vscode.CodeActionKind.QuickFix.intersects(context.only)) return [];
+    const found = this.workspace.documentIndex(doc.uri);
+    if (!found || !found.folder.isCurrent(doc)) return [];
+    const actions: vscode.CodeAction[] = [];
+    for (const finding of found.folder.findings) {
+      if (finding.span.file !== found.file || !finding.fixes?.length) continue;
+      const where = rangeOf(finding.span);
+      if (!where.intersection(range) && !context.diagnostics.some((d) => d.range.isEqual(where))) continue;
+      const diagnostic = context.diagnostics.find((d) => codeOf(d) === finding.code && d.range.isEqual(where));
+      for (const fix of finding.fixes) actions.push(this.action(doc, finding, fix, diagnostic));
+    }
+    return actions;
+  }
+
+  private action(doc: vscode.TextDocument, finding: Finding, fix: Fix, diagnostic: vscode.Diagnostic | undefined): vscode.CodeAction {
+    const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+    const edit = new vscode.WorkspaceEdit();
+    for (const e of fix.edits) {
+      const uri = vscode.Uri.file(e.file);
+      // The document is current (checked above): its offsets are the graph's.
+      const range = e.file === finding.span.file ? new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)) : e.range ? new vscode.Range(e.range[0], e.range[1], e.range[2], e.range[3]) : undefined;
+      if (range) edit.replace(uri, range, e.newText);
+    }
+    action.edit = edit;
+    if (diagnostic) action.diagnostics = [diagnostic];
+    action.isPreferred = !!fix.preferred;
+    return action;
+  }
+}
+
+function codeOf(d: vscode.Diagnostic): string | number | undefined {
+  return typeof d.code === 'object' ? d.code.value : d.code;
+}
