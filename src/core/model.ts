@@ -212,6 +212,35 @@ export interface Decorator {
   conditional?: boolean;
 }
 
+/**
+ * A read of a decorator-like member in code that runs in a context: `fastify.x` on the instance
+ * parameter of a plugin function the analysis ran there (nested functions included, up to where
+ * the name is shadowed), and `request.x` / `reply.x` / `this.x` in the handlers and hooks declared
+ * there (from their `BodyFacts.members`); writes are recorded as such. Type positions and Fastify's
+ * own members are not recorded. A plugin registered in several contexts records the same span in each.
+ */
+export interface DecoratorUse {
+  target: DecoratorTarget;
+  name: string;
+  /** The property name. */
+  span: Span;
+  /**
+   * An assignment (`request.user = …`, `fastify.x = …`, `delete …`), not a read: Fastify lets code
+   * add properties without decorating, so a member written somewhere may be there undecorated.
+   */
+  write?: true;
+  /**
+   * Read in an instance hook (`addHook`): the hook also runs for the routes of child contexts,
+   * with their request, reply and `this`, so a child's decorator may be there.
+   */
+  inHook?: true;
+  /**
+   * Guarded or optional: `fastify.x?.()`, `typeof fastify.x`, a condition (`if (fastify.x)`,
+   * `fastify.x || y`), under `hasDecorator`, or code that runs only under a run-time condition.
+   */
+  conditional?: true;
+}
+
 export interface SharedSchema extends SchemaValue {
   id: string;
   span: Span;
@@ -289,6 +318,8 @@ export interface Context {
   routes: Route[];
   hooks: Hook[];
   decorators: Decorator[];
+  /** Decorator reads of the code that runs in this context (fastify-plugin bodies: the registering one's); absent when none. */
+  decoratorUses?: DecoratorUse[];
   schemas: SharedSchema[];
   errorHandlers: Span[];
   notFoundHandlers: Span[];

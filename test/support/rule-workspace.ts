@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Analyzer } from '../../src/core/analyze';
 import { createNodeHost } from '../../src/core/node-host';
+import type { WorkspaceGraph } from '../../src/core/model';
 import { cliSeverities, runRulesDetailed, type Finding } from '../../src/core/rules';
 import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from './temp-workspace';
 
@@ -11,13 +12,13 @@ import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from './temp-w
 export const V4_PACKAGE = JSON.stringify({ name: 'tmp-app', dependencies: { fastify: '^4.0.0', 'fastify-plugin': '^4.0.0' } });
 
 /** Writes a temp workspace, analyses it and runs the rules at the CLI's severities (missing-response-schema off). */
-export function check(name: string, files: Record<string, string>, pkg = FASTIFY_PACKAGE): { dir: string; findings: Finding[]; notes: { id: string; message: string }[] } {
+export function check(name: string, files: Record<string, string>, pkg = FASTIFY_PACKAGE): { dir: string; graph: WorkspaceGraph; findings: Finding[]; notes: { id: string; message: string }[] } {
   const dir = writeWorkspace(`rules-${name}`, { 'package.json': pkg, ...files });
   const analyzer = new Analyzer(dir, createNodeHost());
   const graph = analyzer.analyze();
   assertNoInternalError(graph);
   const { findings, notes } = runRulesDetailed(graph, cliSeverities(), (file) => analyzer.source(file));
-  return { dir, findings, notes };
+  return { dir, graph, findings, notes };
 }
 
 /** `code severity file:line <source text at the span>` for each finding. */

@@ -7,6 +7,7 @@ import { HANDLER_ROLES, hookRoles } from '../facts/function-body';
 import { runAutoload } from './autoload';
 import { runBootstrap } from './fastify-decorators';
 import { applyPackageModel } from './package-plugins';
+import { recordBodyUses, recordInstanceUses } from './decorator-uses';
 import type { ContextBuilder } from './context-builder';
 import type { Interpreter } from './interpreter';
 import type { Scope } from './scope';
@@ -181,6 +182,7 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
       target.ctx.encapsulatedFp = true;
     }
   }
+  recordInstanceUses(interp, target, fn);
   app.pluginStack.push(fn.node);
   try {
     const optsForPlugin = opts.kind === 'obj' ? opts : opts.kind === 'undef' ? obj() : opts;
@@ -270,12 +272,13 @@ function declareRoute(
     schema: routeSchema(interp, schemaV),
     schemaUnknown: schemaV.kind === 'obj' || schemaV.kind === 'undef' || schemaV.kind === 'null' ? undefined : (true as const),
     ...(opts.kind === 'obj' && (opts.props.has('validatorCompiler') || opts.partial) ? { validatorCompiler: true as const } : {}),
-    hooks: routeHooks(interp, opts, span),
+    hooks: routeHooks(interp, ctx, opts, span),
     ...routeConstraints(opts, ctx.app.fastifyMajor),
     body: handler.kind === 'fn' ? interp.linker.bodyFacts.get(handler.node, HANDLER_ROLES, handler.module.path) : undefined,
     optionsAt: optionsAt(interp, call, scope, !!shorthandMethods, args, tableEntry),
   };
   if (!fields.optionsAt) delete fields.optionsAt;
+  if (handler.kind === 'fn') recordBodyUses(interp, ctx, handler, fields.body, false);
   if (behaviourAt('fastify.routes-added-at-call', app.fastifyAt)) {
     addRoute(interp, ctx, methods, shape, fields);
     return;
@@ -353,7 +356,7 @@ function routeSchema(interp: Interpreter, schema: Value): RouteSchema | undefine
   return out;
 }
 
-function routeHooks(interp: Interpreter, opts: Value, fallback: Span): Route['hooks'] {
+function routeHooks(interp: Interpreter, ctx: ContextBuilder, opts: Value, fallback: Span): Route['hooks'] {
   if (opts.kind !== 'obj') return [];
   const hooks: Route['hooks'] = [];
   for (const name of LIFECYCLE_HOOKS) {
@@ -362,7 +365,11 @@ function routeHooks(interp: Interpreter, opts: Value, fallback: Span): Route['ho
     const fns = v.kind === 'arr' ? v.items : [v];
     for (const f of fns) {
       const hook: RouteHook = { name, span: valueSpan(interp, f) ?? fallback };
-      if (f.kind === 'fn') hook.body = interp.linker.bodyFacts.get(f.node, hookRoles(name, 'lifecycle'), f.module.path);
+      if (f.kind === 'fn') {
+        hook.body = interp.linker.bodyFacts.get(f.node, hookRoles(name, 'lifecycle'), f.module.path);
+        // A route-level hook runs for this route only, bound to its instance: like the handler.
+        recordBodyUses(interp, ctx, f, hook.body, false);
+      }
       hooks.push(hook);
     }
   }
@@ -386,6 +393,7 @@ function addHook(interp: Interpreter, ctx: ContextBuilder, args: Value[], span: 
     hook.handlerSpan = interp.span(fn.node, fn.module);
     hook.body = interp.linker.bodyFacts.get(fn.node, hookRoles(name, kind), fn.module.path);
     hook.fn = functionShape(interp, fn.node, fn.module);
+    recordBodyUses(interp, ctx, fn, hook.body, true);
   }
   const nameArg = argNode(call, 0);
   if (nameArg && (ts.isStringLiteral(nameArg) || ts.isNoSubstitutionTemplateLiteral(nameArg))) hook.nameSpan = interp.span(nameArg, scope.module);

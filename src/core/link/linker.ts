@@ -8,6 +8,7 @@ import type { ModuleKind, Resolver } from '../workspace/resolve';
 import { innermostProject, type Project, type WorkspaceScan } from '../workspace/scan';
 import { packageValue, pathOfFileUrl } from './builtins';
 import { AppBuilder } from './context-builder';
+import { recordRootUses } from './decorator-uses';
 import { jsonModuleValue, jsonOfValue } from './json-value';
 import { Interpreter } from './interpreter';
 import { registerPlugin } from './instance-api';
@@ -345,6 +346,7 @@ export class Linker {
     const enclosing: ts.Node[] = [];
     for (let n: ts.Node | undefined = call.parent; n; n = n.parent) if (ts.isFunctionLike(n)) enclosing.push(n);
     this.apps.push({ builder, enclosing });
+    recordRootUses(this.interp, builder.root, call, module);
     return { kind: 'instance', ctx: builder.root };
   }
 

@@ -2,6 +2,7 @@ import type { Span, WorkspaceGraph } from '../model';
 import { asyncHandlerSendAndReturn } from './async-handler-send-and-return';
 import { asyncHookWithDone } from './async-hook-with-done';
 import { blockingCallInHandler } from './blocking-call-in-handler';
+import { decoratorNotInScope } from './decorator-not-in-scope';
 import { decoratorReferenceType } from './decorator-reference-type';
 import { duplicateDecorator } from './duplicate-decorator';
 import { duplicateRoute } from './duplicate-route';
@@ -25,6 +26,7 @@ export const RULES: readonly Rule[] = [
   asyncHookWithDone,
   decoratorReferenceType,
   duplicateDecorator,
+  decoratorNotInScope,
   missingPluginDependency,
   unknownSchemaRef,
   invalidJsonSchema,

@@ -1,19 +1,7 @@
-import type { Context, DecoratorTarget, MergedPlugin } from '../model';
+import { isBuiltinMember } from '../fastify-members';
+import type { Context, MergedPlugin } from '../model';
 import { contextPaths, silencedByUncertainty, walkContexts } from './rule-utils';
 import type { Rule, RuleFinding } from './types';
-
-/** What `hasDecorator` / `hasRequestDecorator` / `hasReplyDecorator` find without any decorator (`name in instance`): Fastify 3–5 built-ins and Object.prototype. */
-const BUILTIN: Record<DecoratorTarget, ReadonlySet<string>> = {
-  instance: new Set(
-    ('addConstraintStrategy addContentTypeParser addHook addHttpMethod addSchema addresses after all childLoggerFactory close decorate decorateReply decorateRequest defaultTextParser delete errorHandler findRoute genReqId get getDecorator getDefaultJsonParser getDefaultRoute getSchema getSchemas hasConstraintStrategy hasContentTypeParser hasDecorator hasPlugin hasReplyDecorator hasRequestDecorator hasRoute head initialConfig inject listen listeningOrigin log onClose options patch pluginName post prefix printPlugins printRoutes put query ready register removeAllContentTypeParsers removeContentTypeParser route routing serializerCompiler server setChildLoggerFactory setDefaultRoute setErrorHandler setGenReqId setNotFoundHandler setReplySerializer setSchemaController setSchemaErrorFormatter setSerializerCompiler setValidatorCompiler supportedMethods then trace validatorCompiler version withTypeProvider').split(' '),
-  ),
-  request: new Set(
-    ('body compileValidationSchema connection constructor context getDecorator getValidationFunction headers host hostname id ip is404 log mediaType method originalUrl params port protocol query raw routeConfig routeOptions routeSchema routerMethod routerPath server setDecorator signal socket url validateInput').split(' '),
-  ),
-  reply: new Set(
-    ('callNotFound code compileSerializationSchema constructor context elapsedTime getDecorator getHeader getHeaders getResponseTime getSerializationFunction hasHeader hasTrailer header headers hijack log mediaType raw redirect removeHeader removeTrailer request routeOptions send sent serialize serializeInput serializer server status statusCode then trailer type writeEarlyHints').split(' '),
-  ),
-};
 
 const TARGET_OF = { fastify: 'instance', request: 'request', reply: 'reply' } as const;
 
@@ -66,7 +54,7 @@ export const missingPluginDependency: Rule = {
           for (const key of ['fastify', 'request', 'reply'] as const) {
             const target = TARGET_OF[key];
             for (const name of meta.decorators?.[key] ?? []) {
-              if (BUILTIN[target].has(name) || name in Object.prototype) continue;
+              if (isBuiltinMember(target, name)) continue;
               if (chain.some((c) => c.decorators.some((d) => d.target === target && d.name === name && d.order < plugin.order))) continue;
               const what = target === 'instance' ? 'instance' : target;
               out.push({

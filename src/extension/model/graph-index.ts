@@ -2,6 +2,7 @@
  * Look-ups over one workspace folder's graph, built once per new graph so that tree, CodeLens,
  * hover and search callbacks never walk the whole graph. Pure: no `vscode` import.
  */
+import { visibleDecorators } from '../../core/decorator-visibility';
 import type { AppGraph, Context, Decorator, DecoratorTarget, Hook, Route, Span, WorkspaceGraph } from '../../core/model';
 
 export interface RouteEntry {
@@ -176,8 +177,7 @@ export class GraphIndex {
 
   /** Decorations of `name` visible from a context: its own and its ancestors'. */
   visibleDecorators(app: AppGraph, ctx: Context, name: string, target?: DecoratorTarget): DecoratorEntry[] {
-    const chain = new Set(this.chain(app, ctx).map((c) => c.id));
-    return this.decorators(name, target).filter((d) => d.app.id === app.id && chain.has(d.context.id));
+    return visibleDecorators(this.chain(app, ctx), name, target).map((v) => ({ app, ...v }));
   }
 }
 

@@ -1,4 +1,5 @@
 /** Titles of CodeLens and hover texts, from the graph. Pure. */
+import { visibilityAcross } from '../../core/decorator-visibility';
 import type { DecoratorTarget } from '../../core/model';
 import type { DecoratorEntry, GraphIndex, RouteEntry, TestCallEntry } from './graph-index';
 import { schemaPartNames } from './routes-tree';
@@ -39,11 +40,11 @@ export function decoratorHover(index: GraphIndex, file: string, offset: number, 
   const lines = [`**${name}** — Fastify decorator`, ''];
   for (const d of all) lines.push(`- \`${DECORATE_FN[d.decorator.target]}('${name}')\` (${d.decorator.valueKind}) in ${contextLabel(d)} — ${where(root, d.decorator.span)}`);
   if (here.length) {
-    const visibleIn = here.filter((h) => index.visibleDecorators(h.app, h.context, name, target).length > 0);
+    const { visible } = visibilityAcross(here.map((h) => index.chain(h.app, h.context)), name, target);
     lines.push('');
-    if (visibleIn.length === here.length) lines.push(`Visible here (in ${here.length === 1 ? 'this context' : `all ${here.length} registrations of this plugin`}).`);
-    else if (!visibleIn.length) lines.push(`**Not visible here**: decorated only in contexts this code does not inherit from (encapsulation). Wrap the declaring plugin with \`fastify-plugin\` or decorate in a parent context.`);
-    else lines.push(`Visible in ${visibleIn.length} of the ${here.length} registrations of this plugin.`);
+    if (visible.length === here.length) lines.push(`Visible here (in ${here.length === 1 ? 'this context' : `all ${here.length} registrations of this plugin`}).`);
+    else if (!visible.length) lines.push(`**Not visible here**: decorated only in contexts this code does not inherit from (encapsulation). Wrap the declaring plugin with \`fastify-plugin\` or decorate in a parent context.`);
+    else lines.push(`Visible in ${visible.length} of the ${here.length} registrations of this plugin.`);
   }
   return lines.join('\n');
 }
