@@ -92,6 +92,8 @@ export function buildWorkspace({ files = 2000, seed = 1 } = {}) {
 
   // The autoloaded route folders fill the rest.
   const folders = [''];
+  const indexed = new Set();
+  const filled = new Set();
   let n = sources();
   while (n < files) {
     const parent = pick(folders);
@@ -101,11 +103,14 @@ export function buildWorkspace({ files = 2000, seed = 1 } = {}) {
       folder = `${parent ? parent + '/' : ''}${pick(WORDS)}-${folders.length}`;
       folders.push(folder);
     }
+    // autoload loads only the index file of a folder that has one: such a folder gets nothing else.
+    if (indexed.has(folder)) continue;
     const base = `routes/${folder ? folder + '/' : ''}`;
     const ts = rand() < 0.3;
-    const name = folder && !out.has(`${base}index.js`) && !out.has(`${base}index.ts`) && rand() < 0.15 ? 'index' : `${pick(WORDS)}-${n}`;
+    const name = folder && !filled.has(folder) && rand() < 0.15 ? 'index' : `${pick(WORDS)}-${n}`;
     const file = `${base}${name}.${ts ? 'ts' : 'js'}`;
     if (out.has(file)) continue;
+    (name === 'index' ? indexed : filled).add(folder);
     const lib = posix.relative(posix.dirname(file), `lib/crud-${ts ? 'ts-' : ''}${n % LIBS}`);
     out.set(file, ts ? tsRouteFile(n, rand, lib) : jsRouteFile(n, rand, lib));
     if (!ts) edits.routeFiles.push({ file, baseLine: `const BASE = '/r${n}'`, index: name === 'index' });
