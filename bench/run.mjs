@@ -1,72 +1,180 @@
-// npm run bench: generated ~2,000-file fastify-cli workspace; cold `fastify-lens routes` vs the
-// parse floor, each a fresh process, interleaved, medians and their ratio from the same run.
+// npm run bench: generated Fastify workspaces of about 200, 2,000 and 10,000 source files
+// (bench/generate.mjs). Per size, fresh processes interleaved round by round after a warm-up:
+// the parse floor (bench/floor.mjs), the cold index = graph + rules (bench/cold.mjs), the boot of
+// the same app with real fastify (bench/boot.mjs) and `tsc --noEmit` on it; medians and ratios from
+// the same run. Then, once per size: the retained heap of the analyser and of the floor, and the
+// incremental updates (bench/incremental.mjs: ≥ 50 edits of six kinds in one process, p50/p95, and
+// a check that the incremental graph equals a fresh full analysis).
+// Flags: --sizes 200,2000 | --size 200, --rounds N (default 5), --edits N (default 54),
+// --smoke (1 round, no warm-up, 12 edits: the CI check), --json (one JSON object).
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildCore } from './core.mjs';
 import { generateWorkspace, GENERATOR_VERSION } from './generate.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const rounds = Number(args[args.indexOf('--rounds') + 1]) || 7;
-const files = Number(args[args.indexOf('--files') + 1]) || 2000;
+const flag = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const smoke = args.includes('--smoke');
 const asJson = args.includes('--json');
-const ws = join(root, 'bench', '.work', `ws-${files}`);
+const sizes = (flag('--sizes') ?? flag('--size') ?? '200,2000,10000').split(',').map(Number);
+const rounds = smoke ? 1 : Number(flag('--rounds')) || 5;
+const edits = Number(flag('--edits')) || (smoke ? 12 : 54);
+if (sizes.some((s) => !Number.isInteger(s) || s < 50)) fail(`--sizes takes whole numbers of files (at least 50), not '${sizes}'`);
 
-const COMMANDS = {
-  floor: ['bench/floor.mjs', ws],
-  routes: ['bin/fastify-lens.js', 'routes', ws, '--json'],
+function fail(message) {
+  console.error(`bench: ${message}`);
+  process.exit(1);
+}
+
+const log = (s) => {
+  if (!asJson) process.stderr.write(`${s}\n`);
 };
-
-const stamp = join(ws, '.generator');
-if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== String(GENERATOR_VERSION)) {
-  generateWorkspace(ws, { files });
-  writeFileSync(stamp, String(GENERATOR_VERSION));
-}
-
-function time(name) {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, COMMANDS[name], { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) {
-    console.error(`${name} failed (${r.status}): ${r.stderr}`);
-    process.exit(1);
-  }
-  return { ms, stdout: r.stdout };
-}
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+const round = (x, digits = 0) => (x === null ? null : Number(x.toFixed(digits)));
 
-time('floor'); // warm the OS file cache once before measuring
-const samples = { floor: [], routes: [] };
-let routes = 0;
-let parsed = 0;
-for (let i = 0; i < rounds; i++) {
-  const f = time('floor');
-  samples.floor.push(f.ms);
-  parsed = Number(f.stdout.trim());
-  const r = time('routes');
-  samples.routes.push(r.ms);
-  routes = JSON.parse(r.stdout).routes.length;
+/** Runs node with `argv`; wall time of the whole process (start-up included), stdout. */
+function run(argv, { env, allowFailure = false } = {}) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, argv, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0 && !allowFailure) fail(`${argv.join(' ')} failed (${r.status ?? r.signal}):\n${r.stderr}${r.stdout.slice(0, 2000)}`);
+  return { ms, stdout: r.stdout, status: r.status };
 }
-const result = {
+
+/** The workspace of one size, generated again when the generator (its version or its text) changed. */
+function workspace(size) {
+  const ws = join(root, 'bench', '.work', `ws-${size}`);
+  const stamp = join(ws, '.generator');
+  const targets = `${ws}.targets.json`;
+  const source = readFileSync(join(root, 'bench', 'generate.mjs'));
+  const version = `${GENERATOR_VERSION}:${size}:${createHash('sha256').update(source).digest('hex').slice(0, 16)}`;
+  if (!existsSync(stamp) || !existsSync(targets) || readFileSync(stamp, 'utf8') !== version) {
+    log(`generating ${size} files…`);
+    const g = generateWorkspace(ws, { files: size });
+    writeFileSync(targets, JSON.stringify(g.edits));
+    writeFileSync(stamp, version);
+  }
+  return { ws, targets };
+}
+
+function measure(size, core) {
+  const { ws, targets } = workspace(size);
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const peers = {
+    floor: () => run(['bench/floor.mjs', ws]),
+    cold: () => run(['bench/cold.mjs', core, ws]),
+    // The .ts files load through tsx's loader (as `fastify start` under ts-node/tsx would).
+    boot: () => run(['--import', 'tsx', 'bench/boot.mjs', ws], { env: { FASTIFY_AUTOLOAD_TYPESCRIPT: '1' } }),
+    tsc: () => run([tsc, '-p', join(ws, 'tsconfig.json'), '--noEmit'], { allowFailure: true }),
+  };
+  if (!smoke) for (const [name, go] of Object.entries(peers)) log(`  warm-up ${name}: ${Math.round(go().ms)} ms`);
+  const samples = { floor: [], cold: [], boot: [], tsc: [] };
+  const last = {};
+  for (let i = 0; i < rounds; i++) {
+    for (const [name, go] of Object.entries(peers)) {
+      const r = go();
+      samples[name].push(r.ms);
+      last[name] = r;
+    }
+    log(`  round ${i + 1}/${rounds}: ${Object.keys(samples).map((n) => `${n} ${Math.round(samples[n][i])} ms`).join(', ')}`);
+  }
+  const cold = JSON.parse(last.cold.stdout);
+  const boot = JSON.parse(last.boot.stdout);
+  const tscErrors = (last.tsc.stdout.match(/error TS\d+/g) ?? []).length;
+  const heap = JSON.parse(run(['--expose-gc', 'bench/cold.mjs', core, ws, '--heap']).stdout);
+  const floorHeap = JSON.parse(run(['--expose-gc', 'bench/floor.mjs', ws, '--heap']).stdout);
+  log('  incremental edits…');
+  const inc = JSON.parse(run(['bench/incremental.mjs', core, ws, targets, join(root, 'bench', '.work', `scratch-${size}`), String(edits)]).stdout);
+
+  const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+  const result = {
+    files: cold.files,
+    routes: cold.routes,
+    parseFloorMs: round(m.floor),
+    coldIndexMs: round(m.cold),
+    coldRatio: round(m.cold / m.floor, 2),
+    incrementalP50Ms: round(inc.p50Ms, 1),
+    incrementalP95Ms: round(inc.p95Ms, 1),
+    warmIndexMs: null,
+    warmRatio: null,
+    heapMb: round(heap.heapMb, 1),
+    floorHeapMb: round(floorHeap.heapMb, 1),
+    bootMs: round(m.boot),
+    bootRatio: round(m.cold / m.boot, 2),
+    tscMs: round(m.tsc),
+  };
+  const checks = {
+    floorFiles: Number(last.floor.stdout.trim()),
+    findings: cold.findings,
+    failedRules: cold.failedRules,
+    bootRoutes: boot.routes,
+    bootRoutesEqual: boot.routes === cold.routes,
+    tscExit: last.tsc.status,
+    tscErrors,
+    incrementalEdits: inc.edits,
+    incrementalKinds: inc.kinds,
+    incrementalRoutes: inc.routes,
+    incrementalEqualsFull: inc.equalsFull,
+    ...(inc.equalsFull ? {} : { incrementalDifference: inc.difference, incrementalBrokenKinds: inc.brokenKinds }),
+  };
+  return { result, checks };
+}
+
+const core = await buildCore();
+const out = {
   node: process.version,
   cpus: cpus().length,
-  files: parsed,
-  routes,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  platform: `${process.platform} ${process.arch}`,
+  totalMemMb: Math.round(totalmem() / 1048576),
+  loadAverage1m: round(loadavg()[0], 2),
+  generatorVersion: GENERATOR_VERSION,
   rounds,
-  floorMs: Math.round(median(samples.floor)),
-  routesMs: Math.round(median(samples.routes)),
-  ratio: Number((median(samples.routes) / median(samples.floor)).toFixed(2)),
+  sizes: {},
+  checks: {},
 };
-if (asJson) console.log(JSON.stringify(result, null, 2));
-else {
-  console.log(`node ${result.node}, ${result.cpus} cpus, ${result.files} files, ${result.routes} routes found, median of ${rounds} interleaved runs`);
-  console.log(`parse floor (read + parse every file):   ${result.floorMs} ms`);
-  console.log(`cold fastify-lens routes --json:          ${result.routesMs} ms`);
-  console.log(`ratio (target <= 1.5):                    ${result.ratio}x`);
+for (const size of sizes) {
+  log(`size ${size}:`);
+  const { result, checks } = measure(size, core);
+  out.sizes[size] = result;
+  out.checks[size] = checks;
+}
+
+if (asJson) console.log(JSON.stringify(out, null, 2));
+else console.log(table(out));
+
+function table(o) {
+  const cols = Object.keys(o.sizes);
+  const rows = [
+    ['source files', 'files'], ['routes found', 'routes'],
+    ['parse floor (ms)', 'parseFloorMs'], ['cold index: graph + rules (ms)', 'coldIndexMs'], ['  cold / floor', 'coldRatio', 'x'],
+    ['incremental p50 (ms)', 'incrementalP50Ms'], ['incremental p95 (ms)', 'incrementalP95Ms'],
+    ['warm index (ms)', 'warmIndexMs'], ['  warm / floor', 'warmRatio', 'x'],
+    ['heap, analyser alive (MB)', 'heapMb'], ['heap, floor trees alive (MB)', 'floorHeapMb'],
+    ['boot with fastify (ms)', 'bootMs'], ['  cold index / boot', 'bootRatio', 'x'], ['tsc --noEmit (ms)', 'tscMs'],
+  ];
+  const cell = (v, unit = '') => (v === null ? 'n/a' : `${v}${unit}`);
+  const lines = [[`node ${o.node}, ${o.cpus} cpus (${o.cpuModel}), load ${o.loadAverage1m}`, ...cols.map((c) => `${c} files`)]];
+  for (const [label, key, unit] of rows) lines.push([label, ...cols.map((c) => cell(o.sizes[c][key], unit))]);
+  const width = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
+  const text = lines.map((l) => l.map((c, i) => (i ? c.padStart(width[i]) : c.padEnd(width[i]))).join('  ')).join('\n');
+  const notes = [
+    `medians of ${o.rounds} interleaved fresh processes${smoke ? ' (smoke run: no warm-up)' : ' after a warm-up'}; incremental: one process, the edit script's graph + rules times`,
+    'warm index: n/a, there is no warm (on-disk) cache yet',
+  ];
+  for (const c of cols) {
+    const k = o.checks[c];
+    notes.push(`${c}: boot served ${k.bootRoutes} routes (${k.bootRoutesEqual ? 'equal to ours' : 'NOT equal to ours'}); tsc ${k.tscErrors ? `${k.tscErrors} type errors (measured anyway)` : 'clean'}; ` +
+      `incremental graph after ${k.incrementalEdits} edits ${k.incrementalEqualsFull ? 'equals a fresh full analysis' : `DIFFERS from a fresh full analysis (kinds: ${k.incrementalBrokenKinds.map((b) => b.kind).join(', ') || 'none alone'}): ${k.incrementalDifference}`}`);
+  }
+  return `${text}\n\n${notes.join('\n')}`;
 }

@@ -1,0 +1,80 @@
+// Incremental updates in one process, as the extension's worker runs them: a cold analyze, then
+// the edit script (bench/edits.mjs) on a scratch copy of the workspace, each edit written to disk
+// and given to Analyzer.applyChanges, followed by every rule; graph + rules are timed per edit.
+// Not timed: after the first edit of each kind and after the last one, the incremental graph is
+// compared (JSON) with a fresh full analysis of the files as they are then (a kind that breaks is
+// named at once: each update relinks from the files, so a later edit can hide an earlier miss);
+// when only the final graph differs, each edit kind is replayed alone on a new copy to name the
+// kinds that break it. Prints one JSON line.
+// Usage: node bench/incremental.mjs <core.cjs> <dir> <targets.json> <scratch> [edits]
+import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { applyEdit, EDIT_KINDS, editScript } from './edits.mjs';
+
+const [bundle, dir, targetsFile, scratch, count] = process.argv.slice(2);
+const { Analyzer, createNodeHost, runRulesDetailed } = createRequire(import.meta.url)(bundle);
+const script = editScript(JSON.parse(readFileSync(targetsFile, 'utf8')), { count: Number(count) || 54 });
+
+function freshCopy() {
+  rmSync(scratch, { recursive: true, force: true });
+  cpSync(dir, scratch, { recursive: true });
+}
+
+const countRoutes = (g) => g.apps.reduce((n, a) => n + a.routes.length, 0);
+let routesBefore = 0;
+
+/** Cold analyze, then `edits` one by one; returns the per-edit times and the last graph. */
+function replay(edits, timed, checkpoint = () => {}) {
+  freshCopy();
+  const analyzer = new Analyzer(scratch, createNodeHost());
+  let graph = analyzer.analyze();
+  routesBefore = countRoutes(graph);
+  runRulesDetailed(graph, {}, (f) => analyzer.source(f));
+  const times = [];
+  for (const edit of edits) {
+    const change = applyEdit(scratch, edit);
+    const start = process.hrtime.bigint();
+    graph = analyzer.applyChanges([change]);
+    runRulesDetailed(graph, {}, (f) => analyzer.source(f));
+    if (timed) times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    checkpoint(edit, graph);
+  }
+  return { times, graph };
+}
+
+/** The first JSON path where a and b differ, for the report. */
+function firstDifference(a, b, path = '$') {
+  if (JSON.stringify(a) === JSON.stringify(b)) return undefined;
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const d = firstDifference(a[k], b[k], Array.isArray(a) ? `${path}[${k}]` : `${path}.${k}`);
+      if (d) return d;
+    }
+  }
+  return `${path}: ${JSON.stringify(a)?.slice(0, 120)} vs ${JSON.stringify(b)?.slice(0, 120)}`;
+}
+
+const differs = (graph) => firstDifference(JSON.parse(JSON.stringify(graph)), JSON.parse(JSON.stringify(new Analyzer(scratch, createNodeHost()).analyze())));
+
+const brokenKinds = [];
+const checked = new Set();
+const { times, graph } = replay(script, true, (edit, g) => {
+  if (checked.has(edit.kind)) return;
+  checked.add(edit.kind);
+  const d = differs(g);
+  if (d) brokenKinds.push({ kind: edit.kind, difference: d });
+});
+const routes = [routesBefore, countRoutes(graph)];
+const difference = differs(graph);
+if (difference && !brokenKinds.length) {
+  for (const kind of EDIT_KINDS) {
+    const d = differs(replay(script.filter((e) => e.kind === kind), false).graph);
+    if (d) brokenKinds.push({ kind, difference: d });
+  }
+}
+rmSync(scratch, { recursive: true, force: true });
+
+const sorted = [...times].sort((a, b) => a - b);
+const rank = (p) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
+const kinds = Object.fromEntries(EDIT_KINDS.map((k) => [k, script.filter((e) => e.kind === k).length]));
+console.log(JSON.stringify({ edits: times.length, kinds, p50Ms: rank(0.5), p95Ms: rank(0.95), routes, equalsFull: !difference && !brokenKinds.length, difference, brokenKinds }));

@@ -1,0 +1,76 @@
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+
+// CI's benchmark smoke test: the smallest size, one round, no timing assertions (a slow machine
+// must never fail it); what it checks is that every number is there and sane, and that the
+// benchmark's own correctness checks hold (the generated app boots to our route count, it
+// type-checks, the incremental graph equals a full analysis).
+const ROOT = path.join(__dirname, '..', '..');
+const KEYS = ['files', 'routes', 'parseFloorMs', 'coldIndexMs', 'coldRatio', 'incrementalP50Ms', 'incrementalP95Ms', 'warmIndexMs', 'warmRatio', 'heapMb', 'floorHeapMb', 'bootMs', 'bootRatio', 'tscMs'];
+
+interface Checks {
+  floorFiles: number;
+  failedRules: number;
+  bootRoutes: number;
+  tscExit: number;
+  tscErrors: number;
+  incrementalKinds: Record<string, number>;
+  incrementalRoutes: [number, number];
+  incrementalEqualsFull: boolean;
+  incrementalDifference?: string;
+}
+interface BenchOutput {
+  node: string;
+  cpus: number;
+  sizes: Record<string, Record<string, number | null>>;
+  checks: Record<string, Checks>;
+}
+
+describe('npm run bench (smoke: 200 files, one round)', function () {
+  this.timeout(240000);
+  let out: BenchOutput;
+  before(async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['bench/run.mjs', '--size', '200', '--smoke', '--json'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+    out = JSON.parse(stdout);
+  });
+
+  it('machine info at the top level, one entry per size with exactly the issue\'s keys', () => {
+    assert.match(out.node, /^v\d+\./);
+    assert.ok(out.cpus >= 1);
+    assert.deepEqual(Object.keys(out.sizes), ['200']);
+    assert.deepEqual(Object.keys(out.sizes['200']), KEYS);
+  });
+
+  it('sane values: counts and times positive, ratios consistent, warm index null (no warm cache yet)', () => {
+    const s = out.sizes['200'] as Record<string, number>;
+    assert.equal(s.files, 200);
+    assert.equal(out.checks['200'].floorFiles, s.files, 'the floor parses the files the analyser reads');
+    assert.ok(s.routes > s.files, `routes: ${s.routes}`);
+    for (const k of ['parseFloorMs', 'coldIndexMs', 'coldRatio', 'incrementalP50Ms', 'incrementalP95Ms', 'heapMb', 'floorHeapMb', 'bootMs', 'bootRatio', 'tscMs']) {
+      assert.ok(typeof s[k] === 'number' && Number.isFinite(s[k]) && s[k] > 0, `${k}: ${s[k]}`);
+    }
+    assert.ok(s.incrementalP95Ms >= s.incrementalP50Ms);
+    assert.ok(Math.abs(s.coldRatio - s.coldIndexMs / s.parseFloorMs) < 0.05);
+    assert.ok(Math.abs(s.bootRatio - s.coldIndexMs / s.bootMs) < 0.05);
+    assert.equal(out.sizes['200'].warmIndexMs, null);
+    assert.equal(out.sizes['200'].warmRatio, null);
+  });
+
+  it('the generated app boots with real fastify to our route count and type-checks cleanly', () => {
+    const c = out.checks['200'];
+    assert.equal(c.bootRoutes, out.sizes['200'].routes);
+    assert.equal(c.tscErrors, 0);
+    assert.equal(c.tscExit, 0);
+    assert.equal(c.failedRules, 0);
+  });
+
+  it('every edit kind ran, changed the routes, and the incremental graph equals a fresh full analysis', () => {
+    const c = out.checks['200'];
+    assert.deepEqual(Object.keys(c.incrementalKinds), ['route-added', 'url-changed', 'prefix-changed', 'decorator-removed', 'file-added', 'file-deleted']);
+    for (const [kind, n] of Object.entries(c.incrementalKinds)) assert.ok(n >= 1, kind);
+    assert.notEqual(c.incrementalRoutes[0], c.incrementalRoutes[1]);
+    assert.equal(c.incrementalEqualsFull, true, c.incrementalDifference);
+  });
+});
