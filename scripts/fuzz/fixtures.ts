@@ -13,12 +13,15 @@ export interface FixtureFile {
   text: string;
 }
 
-/** Every file of every fixture, in a fixed order (fixture, then path), read as the Host reads them (UTF-8). */
-export function fixtureFiles(only?: string[]): FixtureFile[] {
+/**
+ * Every file of every fixture (each folder of `dir` is one), in a fixed order (fixture, then
+ * path), read as the Host reads them (UTF-8).
+ */
+export function fixtureFiles(dir = FIXTURES_DIR, only?: string[]): FixtureFile[] {
   const out: FixtureFile[] = [];
-  for (const fixture of fs.readdirSync(FIXTURES_DIR).sort()) {
+  for (const fixture of fs.readdirSync(dir).sort()) {
     if (only?.length && !only.includes(fixture)) continue;
-    const root = fs.realpathSync(path.join(FIXTURES_DIR, fixture));
+    const root = fs.realpathSync(path.join(dir, fixture));
     if (!fs.statSync(root).isDirectory()) continue;
     const walk = (dir: string) => {
       for (const d of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {

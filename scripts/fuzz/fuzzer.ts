@@ -16,6 +16,8 @@ export interface FuzzOptions {
   only?: number[];
   /** Only these fixture folders. */
   fixtures?: string[];
+  /** The folder whose sub-folders are the fixtures. Default test/fixtures. */
+  fixturesDir?: string;
   /** Time budget of one run (analysis, rules, checks), ms. Default 5000. */
   budgetMs?: number;
   /** Where the mutated text of a failed run is saved. Default test/.tmp/fuzz-failures. */
@@ -144,7 +146,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const log = options.log ?? (() => undefined);
   const budgetMs = options.budgetMs ?? 5000;
   const failuresDir = options.failuresDir ?? path.join(__dirname, '..', '..', 'test', '.tmp', 'fuzz-failures');
-  const files = fixtureFiles(options.fixtures);
+  const files = fixtureFiles(options.fixturesDir, options.fixtures);
   if (!files.length) throw new Error(`no fixture files${options.fixtures ? ` in ${options.fixtures.join(', ')}` : ''}`);
   const first = options.first ?? 0;
   const indexes = options.only ?? Array.from({ length: options.count }, (_, i) => first + i);
