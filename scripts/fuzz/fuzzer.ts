@@ -73,7 +73,6 @@ class AnalysisThread {
     // The worker's entry is TypeScript: tsx's require hook compiles it (and src/core) in the thread.
     const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(WORKER)})`, { eval: true, resourceLimits: { maxOldGenerationSizeMb: 2048, stackSizeMb: 4 } });
     this.worker = worker;
-    worker.unref();
     return new Promise<void>((resolve, reject) => {
       const onMessage = (m: FromWorker) => {
         if (m.type !== 'ready') return;

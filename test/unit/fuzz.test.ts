@@ -8,6 +8,7 @@ import { runRulesDetailed } from '../../src/core/rules/index';
 import { fixtureFiles } from '../../scripts/fuzz/fixtures';
 import { formatFailure, formatSummary, fuzz, planRun } from '../../scripts/fuzz/fuzzer';
 import { graphProblems } from '../../scripts/fuzz/graph-checks';
+import { analyzeInChild } from '../support/child-analysis';
 import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
 
 /**
@@ -111,6 +112,21 @@ describe('mutation fuzzer', function () {
       const g = new Analyzer(dir, createNodeHost()).analyze();
       assertNoInternalError(g);
       assert.deepEqual(g.apps.flatMap((a) => a.routes.filter((r) => !r.implicitHead).map((r) => r.url)).sort(), ['/legacy', '/still']);
+    });
+
+    it('a factory registered as a plugin on the app it builds (twice) is a register cycle, not an exponential walk', async () => {
+      // seed 102 run 119 (env-config-packages/app.js, register-self twice): 129 s before, bounded
+      // only by the analysis budget, because each call of the factory made a new app with a
+      // register-cycle stack of its own. Analysed in a child with a time limit: a hang fails by name.
+      const dir = writeWorkspace('fuzz-factory-cycle', {
+        'package.json': FASTIFY_PACKAGE,
+        'app.js': "const Fastify = require('fastify')\nfunction build () {\n  const app = Fastify()\n  app.register(require('./app'))\n  app.register(require('./app.js'), { prefix: '/again' })\n  app.get('/', async () => 'home')\n  return app\n}\nmodule.exports = build\n",
+      });
+      const g = await analyzeInChild(dir, 20_000);
+      assertNoInternalError(g);
+      assert.deepEqual(g.apps.map((a) => a.routes.filter((r) => !r.implicitHead).map((r) => r.url)), [['/']]);
+      assert.ok(g.unresolved.some((u) => u.reason.startsWith("register cycle: plugin 'build'")), g.unresolved.map((u) => u.reason).join('\n'));
+      assert.ok(!g.unresolved.some((u) => /budget/.test(u.reason)), 'ends well before the analysis budget');
     });
   });
 });

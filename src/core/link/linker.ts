@@ -44,6 +44,12 @@ export class Linker {
   private readonly appsByCallSite = new Map<ts.Node, AppBuilder>();
   private readonly registeredPlugins = new Set<ts.Node>();
   private readonly factoryModules = new Set<ModuleRecord>();
+  /**
+   * Plugin functions and autoload folders being interpreted, to stop register cycles. One stack
+   * for every app: a plugin that builds a new app and registers itself on it (a factory
+   * registered as a plugin) is a cycle too, which per-app stacks would follow exponentially.
+   */
+  readonly pluginStack: (ts.Node | string)[] = [];
   private steps = 0;
   private budgetReported = false;
   private readonly budget: number;
