@@ -79,7 +79,7 @@ export function runAutoload(interp: Interpreter, ctx: ContextBuilder, optsV: Val
     return;
   }
   const key = `autoload:${real}`;
-  if (ctx.app.pluginStack.includes(key)) {
+  if (linker.pluginStack.includes(key)) {
     linker.reportAt(span, `register cycle: @fastify/autoload of ${linker.rel(dir)} is reached again from inside it; stopped following it`);
     return;
   }
@@ -91,13 +91,13 @@ export function runAutoload(interp: Interpreter, ctx: ContextBuilder, optsV: Val
     linker.reportAt(span, `@fastify/autoload: ${(err as Error).message}`);
     return;
   }
-  ctx.app.pluginStack.push(key);
+  linker.pluginStack.push(key);
   try {
     interp.load(() => {
       for (const node of tree) registerNode(interp, ctx, node, opts, span, scope);
     });
   } finally {
-    ctx.app.pluginStack.pop();
+    linker.pluginStack.pop();
   }
 }
 

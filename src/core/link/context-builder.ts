@@ -1,4 +1,3 @@
-import type { ts } from 'ts-morph';
 import type { AppGraph, Context, ContextKind, FastifyMajor, Route, ServerOptions, Span } from '../model';
 import type { VersionLike } from './version-rules';
 import type { Value } from './values';
@@ -11,8 +10,6 @@ export class AppBuilder {
   private nextOrder = 0;
   private nextRouteId = 0;
   private readonly registered = new Set<string>();
-  /** Plugin functions and autoload folders being interpreted, to stop register cycles. */
-  readonly pluginStack: (ts.Node | string)[] = [];
 
   constructor(
     readonly kind: AppGraph['kind'],

@@ -152,7 +152,7 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
   const fn: FnValue = plugin;
   const app = ctx.app;
   const name = pluginName(fn, nameHint);
-  if (app.pluginStack.includes(fn.node)) {
+  if (linker.pluginStack.includes(fn.node)) {
     linker.reportAt(span, `register cycle: plugin '${name}' registers itself again; stopped following it`);
     return;
   }
@@ -183,12 +183,12 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
     }
   }
   recordInstanceUses(interp, target, fn);
-  app.pluginStack.push(fn.node);
+  linker.pluginStack.push(fn.node);
   try {
     const optsForPlugin = opts.kind === 'obj' ? opts : opts.kind === 'undef' ? obj() : opts;
     interp.load(() => interp.callFunction(fn, [{ kind: 'instance', ctx: target }, optsForPlugin, unknown('done')]));
   } finally {
-    app.pluginStack.pop();
+    linker.pluginStack.pop();
   }
 }
 

@@ -48,6 +48,12 @@ export class Linker {
   private readonly appsByCallSite = new Map<ts.Node, AppBuilder>();
   private readonly registeredPlugins = new Set<ts.Node>();
   private readonly factoryModules = new Set<ModuleRecord>();
+  /**
+   * Plugin functions and autoload folders being interpreted, to stop register cycles. One stack
+   * for every app: a plugin that builds a new app and registers itself on it (a factory
+   * registered as a plugin) is a cycle too, which per-app stacks would follow exponentially.
+   */
+  readonly pluginStack: (ts.Node | string)[] = [];
   private steps = 0;
   private budgetReported = false;
   private readonly budget: number;
@@ -167,12 +173,12 @@ export class Linker {
   private declareImportsAndExports(m: ModuleRecord, st: ts.Statement): void {
     const scope = m.scope;
     if (ts.isImportDeclaration(st)) {
-      const spec = (st.moduleSpecifier as ts.StringLiteral).text;
+      const spec = stringSpecifier(st.moduleSpecifier);
       // Imports bind lazily; a factory nobody calls must still be found (analyze.ts, step 2).
       if (spec === 'fastify') this.factoryModules.add(m);
       const clause = st.importClause;
       if (!clause || clause.isTypeOnly) return;
-      const target = () => this.importTarget(m, spec, st);
+      const target = () => (spec === undefined ? NO_SPECIFIER : this.importTarget(m, spec, st));
       if (clause.name) scope.declareLive(clause.name.text, () => exportOf(target(), 'default'));
       const nb = clause.namedBindings;
       if (nb && ts.isNamespaceImport(nb)) scope.declareLive(nb.name.text, () => namespaceOf(target()));
@@ -186,8 +192,8 @@ export class Linker {
       return;
     }
     if (ts.isImportEqualsDeclaration(st) && ts.isExternalModuleReference(st.moduleReference)) {
-      const spec = (st.moduleReference.expression as ts.StringLiteral).text;
-      scope.declareLive(st.name.text, () => namespaceOf(this.importTarget(m, spec, st)));
+      const spec = stringSpecifier(st.moduleReference.expression);
+      scope.declareLive(st.name.text, () => namespaceOf(spec === undefined ? NO_SPECIFIER : this.importTarget(m, spec, st)));
       return;
     }
     if (ts.isExportDeclaration(st)) {
@@ -380,6 +386,14 @@ export class Linker {
 }
 
 type ImportTarget = { kind: 'module'; module: ModuleRecord } | { kind: 'value'; value: Value; json?: boolean };
+
+/** What an import binds when broken code leaves it without a module name (`import { a, ( } from 'x'` parses so). */
+const NO_SPECIFIER: ImportTarget = { kind: 'value', value: unknown('import without a module name (a syntax error)') };
+
+/** The module name of an import, or undefined when the parser found something else than a string there. */
+function stringSpecifier(e: ts.Expression): string | undefined {
+  return ts.isStringLiteral(e) ? e.text : undefined;
+}
 
 /** Whether an import declaration of this file runs as `import` or (compiled TypeScript / CommonJS) as `require`. */
 function staticImportKind(m: ModuleRecord): ModuleKind {
