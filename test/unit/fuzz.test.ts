@@ -128,5 +128,20 @@ describe('mutation fuzzer', function () {
       assert.ok(g.unresolved.some((u) => u.reason.startsWith("register cycle: plugin 'build'")), g.unresolved.map((u) => u.reason).join('\n'));
       assert.ok(!g.unresolved.some((u) => /budget/.test(u.reason)), 'ends well before the analysis budget');
     });
+
+    it('a loop that never ends inside a function that calls itself stops at its total iteration cap, not the analysis budget', async () => {
+      // seed 102 run 10460 (fs-walk/server.js, a token deleted: `for (const  of readdirSync(…))`
+      // parses as a C-style for whose condition is always true, around a recursive walk()): 5.7 s
+      // before, 2,000 iterations at every level of the recursion until the analysis budget.
+      const dir = writeWorkspace('fuzz-recursive-loop', {
+        'package.json': FASTIFY_PACKAGE,
+        'server.js': "const fs = require('node:fs')\nconst app = require('fastify')()\nfunction walk (dir) {\n  for (const  of fs.readdirSync(dir)) {\n    walk(dir + '/x')\n    app.get('/w', async () => 1)\n  }\n}\nwalk(__dirname)\napp.get('/after', async () => 1)\n",
+      });
+      const g = await analyzeInChild(dir, 20_000);
+      assertNoInternalError(g);
+      assert.ok(g.unresolved.some((u) => /^loop stopped after 10000 iterations over all its runs/.test(u.reason)), g.unresolved.map((u) => u.reason).join('\n'));
+      assert.ok(!g.unresolved.some((u) => /budget/.test(u.reason)), 'ends well before the analysis budget');
+      assert.ok(g.apps[0].routes.some((r) => r.url === '/after'), 'the code after the walk is still analysed');
+    });
   });
 });

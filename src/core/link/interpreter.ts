@@ -21,6 +21,12 @@ type Completion = undefined | { type: 'return'; value: Value } | { type: 'break'
 const MAX_CALL_DEPTH = 60;
 const MAX_PLUGIN_DEPTH = 100;
 const MAX_LOOP_ITERATIONS = 2000;
+/**
+ * Iterations one loop may run over the whole analysis, all its runs together: a loop that calls
+ * the function it is in (a recursive walk whose loop never ends, as half-typed code makes one)
+ * would otherwise run MAX_LOOP_ITERATIONS at every level of the recursion.
+ */
+const MAX_LOOP_ITERATIONS_TOTAL = 10000;
 const MAX_WALK_RECURSION = 16;
 
 /**
@@ -119,6 +125,9 @@ export class Interpreter {
 
   /** >0 while executing a branch that may not run (unknown condition): returns do not end the block. */
   private uncertain = 0;
+  /** Iterations each loop statement ran so far, over all its runs (MAX_LOOP_ITERATIONS_TOTAL). */
+  private readonly loopIterations = new Map<ts.Node, number>();
+  private readonly loopsStopped = new Set<ts.Node>();
 
   /** True while the code being followed runs only under a condition known at run time. */
   get conditional(): boolean {
@@ -278,10 +287,17 @@ export class Interpreter {
       this.uncertain--;
       return c === 'break' ? undefined : c;
     }
-    for (const item of items.slice(0, MAX_LOOP_ITERATIONS)) {
-      const c = run(item);
-      if (c === 'break') break;
-      if (c) return c;
+    const allowed = this.loopAllowance(st, scope);
+    let i = 0;
+    try {
+      for (const item of items.slice(0, allowed)) {
+        i++;
+        const c = run(item);
+        if (c === 'break') break;
+        if (c) return c;
+      }
+    } finally {
+      this.loopSpend(st, i);
     }
     return undefined;
   }
@@ -289,12 +305,19 @@ export class Interpreter {
   private execForIn(st: ts.ForInStatement, scope: Scope): Completion {
     const o = this.eval(st.expression, scope);
     const keys = o.kind === 'obj' && !o.partial ? [...o.props.keys()] : o.kind === 'arr' && !o.partial ? o.items.map((_, i) => String(i)) : undefined;
-    for (const k of (keys ?? ['']).slice(0, MAX_LOOP_ITERATIONS)) {
-      const s = new Scope(scope, scope.module);
-      this.bindForInitializer(st.initializer, keys ? str(k) : unknown('key'), s);
-      const c = this.loopBody(st.statement, s);
-      if (c === 'break') break;
-      if (c) return c;
+    const allowed = this.loopAllowance(st, scope);
+    let i = 0;
+    try {
+      for (const k of (keys ?? ['']).slice(0, allowed)) {
+        i++;
+        const s = new Scope(scope, scope.module);
+        this.bindForInitializer(st.initializer, keys ? str(k) : unknown('key'), s);
+        const c = this.loopBody(st.statement, s);
+        if (c === 'break') break;
+        if (c) return c;
+      }
+    } finally {
+      this.loopSpend(st, i);
     }
     return undefined;
   }
@@ -323,18 +346,38 @@ export class Interpreter {
 
   /** Runs a loop while its condition is known true (bounded); an unknown condition runs the body once, as a maybe. */
   private loop(test: (i: number) => boolean | undefined, body: ts.Statement, scope: Scope, step?: () => void): Completion {
-    for (let i = 0; i < MAX_LOOP_ITERATIONS; i++) {
-      const cond = test(i);
-      if (cond === false) break;
-      if (cond === undefined) this.uncertain++;
-      const c = this.loopBody(body, new Scope(scope, scope.module));
-      if (cond === undefined) this.uncertain--;
-      if (c === 'break') break;
-      if (c) return c;
-      if (cond === undefined) break;
-      step?.();
+    const allowed = this.loopAllowance(body.parent, scope);
+    let i = 0;
+    try {
+      for (; i < allowed; i++) {
+        const cond = test(i);
+        if (cond === false) break;
+        if (cond === undefined) this.uncertain++;
+        const c = this.loopBody(body, new Scope(scope, scope.module));
+        if (cond === undefined) this.uncertain--;
+        if (c === 'break') break;
+        if (c) return c;
+        if (cond === undefined) break;
+        step?.();
+      }
+    } finally {
+      this.loopSpend(body.parent, i);
     }
     return undefined;
+  }
+
+  /** How many iterations a loop may run now: MAX_LOOP_ITERATIONS, less what its earlier runs spent of its total. */
+  private loopAllowance(loop: ts.Node, scope: Scope): number {
+    const left = MAX_LOOP_ITERATIONS_TOTAL - (this.loopIterations.get(loop) ?? 0);
+    if (left <= 0 && !this.loopsStopped.has(loop)) {
+      this.loopsStopped.add(loop);
+      this.linker.reportAt(this.span(loop, scope.module), `loop stopped after ${MAX_LOOP_ITERATIONS_TOTAL} iterations over all its runs (a loop the analysis cannot bound, in a function that calls itself): what later runs declare is not seen`);
+    }
+    return Math.max(0, Math.min(MAX_LOOP_ITERATIONS, left));
+  }
+
+  private loopSpend(loop: ts.Node, iterations: number): void {
+    this.loopIterations.set(loop, (this.loopIterations.get(loop) ?? 0) + iterations);
   }
 
   private execSwitch(st: ts.SwitchStatement, scope: Scope): Completion {
