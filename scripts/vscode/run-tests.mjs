@@ -132,9 +132,16 @@ async function runScenario(s, extensionsDir) {
       if (Date.now() > deadline) throw new Error(`no results from the harness within 240 s (see ${path.relative(ROOT, dir)}/code-server.log and the profile's exthost log)`);
       for (const req of fs.readdirSync(SHOTS).filter((f) => f.endsWith('.request'))) {
         const name = req.slice(0, -'.request'.length);
+        // A request may name a key to press first (the quick-fix menu opens only on a real key press).
+        const key = fs.readFileSync(path.join(SHOTS, req), 'utf8').trim();
         fs.rmSync(path.join(SHOTS, req));
         if (!widened) widened = await widenSidebar(page);
+        if (key) {
+          await page.keyboard.press(key);
+          await new Promise((r) => setTimeout(r, 1500));
+        }
         await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+        if (key) await page.keyboard.press('Escape');
         fs.writeFileSync(path.join(SHOTS, `${name}.done`), '');
         log(`screenshot ${name}.png`);
       }

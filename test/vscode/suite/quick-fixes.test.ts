@@ -77,6 +77,12 @@ describe('Fastify Lens quick fixes and Add hook', function () {
       // (vscode.executeCodeActionProvider does not hand back `diagnostics` in VS Code 1.96, so the link is not asserted here.)
       assert.deepEqual(rename.edit?.get(doc.uri).map((e) => [doc.getText(e.range), e.newText]), [['onRequests', 'onRequest']]);
 
+      // What users see: the quick-fix menu on the diagnostic (Ctrl+. in the browser).
+      await vscode.window.showTextDocument(doc);
+      editor.selection = new vscode.Selection(current.range.start, current.range.start);
+      await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+      await screenshot('quick-fix-menu', 'Control+.');
+
       // Auto Fix (the editor's command for the preferred quick fix at the cursor) applies it.
       const before = doc.getText();
       await vscode.window.showTextDocument(doc);

@@ -50,12 +50,13 @@ export async function eventually<T>(fn: () => T | Promise<T>, ms = 20_000): Prom
 }
 
 /** Asks the runner (outside VS Code) for a browser screenshot of the workbench, and waits for it. */
-export async function screenshot(name: string): Promise<void> {
+/** Asks the runner for a screenshot of the browser page; `key` (e.g. 'Control+.') is pressed first and Escape after. */
+export async function screenshot(name: string, key = ''): Promise<void> {
   const dir = harness().shots;
   if (!dir) return; // no browser around this VS Code (an Electron run)
   fs.mkdirSync(dir, { recursive: true });
   const done = path.join(dir, `${name}.done`);
-  fs.writeFileSync(path.join(dir, `${name}.request`), '');
+  fs.writeFileSync(path.join(dir, `${name}.request`), key);
   const end = Date.now() + 30_000;
   while (!fs.existsSync(done)) {
     if (Date.now() > end) throw new Error(`screenshot ${name} was not taken`);
