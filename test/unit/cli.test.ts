@@ -106,14 +106,14 @@ describe('fastify-lens check (built bundle)', () => {
     assert.equal(r.status, 1, r.stderr);
     assert.deepEqual(r.stdout.trimEnd().split('\n'), [
       'src/app.js:3:7 error duplicate-route GET /a is already declared at line 2: Fastify throws FST_ERR_DUPLICATED_ROUTE at boot',
-      "src/app.js:4:5 error unknown-hook Fastify 5 has no 'onRequests' hook: did you mean 'onRequest'? (addHook throws FST_ERR_HOOK_NOT_SUPPORTED)",
+      "src/app.js:4:13 error unknown-hook Fastify 5 has no 'onRequests' hook: did you mean 'onRequest'? (addHook throws FST_ERR_HOOK_NOT_SUPPORTED)",
       '2 problems (2 errors)',
     ]);
     const j = run('check', ws, '--format', 'json');
     assert.equal(j.status, 1, j.stderr);
     const { diagnostics } = JSON.parse(j.stdout);
     assert.deepEqual(diagnostics.map((d: Record<string, unknown>) => Object.keys(d)), [['code', 'severity', 'message', 'file', 'line', 'column'], ['code', 'severity', 'message', 'file', 'line', 'column']]);
-    assert.deepEqual(diagnostics.map((d: { code: string; file: string; line: number; column: number }) => `${d.code} ${d.file}:${d.line}:${d.column}`), ['duplicate-route src/app.js:3:7', 'unknown-hook src/app.js:4:5']);
+    assert.deepEqual(diagnostics.map((d: { code: string; file: string; line: number; column: number }) => `${d.code} ${d.file}:${d.line}:${d.column}`), ['duplicate-route src/app.js:3:7', 'unknown-hook src/app.js:4:13']);
   });
 
   it('exit 0 with no findings; 2 on bad usage', () => {

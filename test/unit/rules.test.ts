@@ -82,7 +82,7 @@ describe('rules', () => {
   describe('unknown-hook', () => {
     it('reports the name and suggests the closest; Fastify 5 rejects it at boot', () => {
       const { dir, findings } = check('hook', { 'app.js': appJs('fastify', ["app.addHook('onRequests', async () => {})"]) });
-      assert.deepEqual(shown(dir, findings), ["unknown-hook error app.js:4 addHook('onRequests', async () => {})"]);
+      assert.deepEqual(shown(dir, findings), ["unknown-hook error app.js:4 'onRequests'"]);
       assert.match(findings[0].message, /did you mean 'onRequest'\?/);
       assert.equal(boot(dir), 'FST_ERR_HOOK_NOT_SUPPORTED');
     });
