@@ -123,7 +123,7 @@ describe('fastify-lens check --format sarif', () => {
     return ajv.compile(schema);
   }
 
-  it('is a valid SARIF 2.1.0 log: rules with help anchors in the README, results with levels and 1-based regions, fixes whose replacements give the fixed text', () => {
+  it('is a valid SARIF 2.1.0 log: rules with help anchors in docs/rules.md, results with levels and 1-based regions, fixes whose replacements give the fixed text', () => {
     const dir = workspace('sarif');
     const r = run('check', dir, '--format', 'sarif');
     assert.equal(r.status, 1);
@@ -133,8 +133,8 @@ describe('fastify-lens check --format sarif', () => {
     const runLog = log.runs[0];
     assert.equal(log.version, '2.1.0');
     assert.deepEqual(runLog.tool.driver.rules.map((x: { id: string }) => x.id), RULES.map((x) => x.id));
-    const readme = read(ROOT, 'README.md');
-    for (const rule of runLog.tool.driver.rules) assert.ok(readme.includes(`<a id="${rule.helpUri.split('#')[1]}"></a>`), `README anchor for ${rule.id}`);
+    const doc = read(ROOT, 'docs/rules.md');
+    for (const rule of runLog.tool.driver.rules) assert.ok(doc.includes(`<a id="${rule.helpUri.split('#')[1]}"></a>`), `docs/rules.md anchor for ${rule.id}`);
     const results = runLog.results as { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: Record<string, number> } }[]; fixes?: { description: { text: string }; artifactChanges: { artifactLocation: { uri: string }; replacements: { deletedRegion: Record<string, number>; insertedContent: { text: string } }[] }[] }[] }[];
     assert.deepEqual(results.map((x) => `${x.ruleId} ${x.level} ${x.locations[0].physicalLocation.artifactLocation.uri}:${x.locations[0].physicalLocation.region.startLine}:${x.locations[0].physicalLocation.region.startColumn}`), [
       'unknown-hook error app.js:5:15',

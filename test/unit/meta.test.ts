@@ -48,6 +48,13 @@ describe('the house keeps its lists in step', () => {
   });
 });
 
+describe('docs/rules.md', () => {
+  it('is what the registry renders (npm run docs:rules rewrites it)', () => {
+    const { renderRulesDoc, RULES_DOC } = require('../../scripts/docs/rules-doc') as typeof import('../../scripts/docs/rules-doc');
+    assert.equal(fs.readFileSync(RULES_DOC, 'utf8'), renderRulesDoc(), 'docs/rules.md is out of date: run npm run docs:rules');
+  });
+});
+
 describe('the README lists the rules', () => {
   it('the Rules table has exactly the registry\'s rules, with their default severities', () => {
     const { RULES } = require('../../src/core/rules') as typeof import('../../src/core/rules');

@@ -1,6 +1,6 @@
-/** Where a rule is documented: its row of the README's Rules table (each row has an anchor `rule-<id>`). */
-export const README_URL = 'https://github.com/fastify-lens/fastify-lens/blob/main/README.md';
+/** Where a rule is documented: its section of docs/rules.md (written from the registry; each has an anchor `<id>`). */
+export const RULES_DOC_URL = 'https://github.com/fastify-lens/fastify-lens/blob/main/docs/rules.md';
 
 export function ruleHelpUri(id: string): string {
-  return `${README_URL}#rule-${id}`;
+  return `${RULES_DOC_URL}#${id}`;
 }

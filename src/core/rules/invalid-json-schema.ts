@@ -25,7 +25,7 @@ const BOOT = 'FST_ERR_SCH_VALIDATION_BUILD when the app gets ready: it does not 
  */
 export const invalidJsonSchema: Rule = {
   id: 'invalid-json-schema',
-  summary: 'A request or shared schema that Ajv rejects as Fastify configures it (strict mode: unknown keywords and formats, bad `type`, `required` not an array, invalid `pattern`…)',
+  summary: 'a request or shared schema that Ajv rejects as Fastify configures it (strict mode: unknown keywords and formats, bad `type`, `required` not an array, invalid `pattern`…)',
   why: 'Fastify compiles request schemas with Ajv in strict mode when the app gets ready; a schema Ajv rejects stops the app with FST_ERR_SCH_VALIDATION_BUILD.',
   wrong: "app.post('/users', { schema: { body: { type: 'object', properties: { name: { type: 'string', example: 'Ada' } } } } }, create)",
   right: "app.post('/users', { schema: { body: { type: 'object', properties: { name: { type: 'string', examples: ['Ada'] } } } } }, create)",

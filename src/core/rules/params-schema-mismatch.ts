@@ -23,7 +23,7 @@ const COMBINING = ['$ref', 'allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else
  */
 export const paramsSchemaMismatch: Rule = {
   id: 'params-schema-mismatch',
-  summary: 'A params schema whose `properties`/`required` name parameters the URL does not have, or that removes a URL parameter (`additionalProperties: false`)',
+  summary: 'a params schema whose `properties`/`required` name parameters the URL does not have, or that removes a URL parameter (`additionalProperties: false`)',
   why: 'request.params holds exactly the URL\'s parameters: a required name the URL never gives makes every request fail with 400, and with additionalProperties: false Fastify\'s Ajv removes the parameters the schema does not list.',
   wrong: "app.get('/users/:id', { schema: { params: { type: 'object', properties: { userId: { type: 'integer' } }, required: ['userId'] } } }, get)",
   right: "app.get('/users/:id', { schema: { params: { type: 'object', properties: { id: { type: 'integer' } }, required: ['id'] } } }, get)",
