@@ -4,20 +4,9 @@
 // buildWorkspace). `applyEdit` performs one on disk and returns the Analyzer change for it.
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { INSERT_MARKER } from './generate.mjs';
+import { INSERT_MARKER, prng } from './generate.mjs';
 
 export const EDIT_KINDS = ['route-added', 'url-changed', 'prefix-changed', 'decorator-removed', 'file-added', 'file-deleted'];
-
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffled(xs, rand) {
   const a = [...xs];

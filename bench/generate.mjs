@@ -16,7 +16,7 @@ export const GENERATOR_VERSION = 3;
 /** Every source line the edit script may touch ends with this marker or is listed in `edits`. */
 export const INSERT_MARKER = '  // bench:insert';
 
-function prng(seed) {
+export function prng(seed) {
   // mulberry32: small, fast, deterministic
   let a = seed >>> 0;
   return () => {

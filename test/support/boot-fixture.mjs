@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
+import { routerCatcher } from './router-of.mjs';
 
 const dir = resolve(process.argv[2] ?? '');
 const manifest = JSON.parse(readFileSync(join(dir, 'fixture.json'), 'utf8'));
@@ -62,22 +63,7 @@ const require = createRequire(join(dir, 'package.json'));
  * prototype is wrapped before any instance exists. Null on Fastify 4 and 5.
  */
 let routerOf = null;
-if (require('fastify/package.json').version.startsWith('3.')) {
-  const Router = createRequire(require.resolve('fastify'))('find-my-way');
-  const prettyPrint = Router.prototype.prettyPrint;
-  let caught;
-  Router.prototype.prettyPrint = function (...args) {
-    if (caught !== undefined) return (caught = this), '';
-    return prettyPrint.apply(this, args);
-  };
-  routerOf = (app) => {
-    caught = null;
-    app.printRoutes();
-    const router = caught;
-    caught = undefined;
-    return router;
-  };
-}
+if (require('fastify/package.json').version.startsWith('3.')) routerOf = routerCatcher(require);
 
 const TARGETS = { decorate: 'instance', decorateRequest: 'request', decorateReply: 'reply' };
 

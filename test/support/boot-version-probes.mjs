@@ -10,27 +10,13 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { routerCatcher } from './router-of.mjs';
 
 const dir = resolve(process.argv[2] ?? '');
 const entries = process.argv.slice(3);
 const require = createRequire(join(dir, 'package.json'));
 
-// printRoutes is bound to the router's prettyPrint when an instance is built (Fastify 3, 4, 5):
-// wrapping the prototype first lets printRoutes() hand the router over.
-const Router = createRequire(require.resolve('fastify'))('find-my-way');
-const prettyPrint = Router.prototype.prettyPrint;
-let caught;
-Router.prototype.prettyPrint = function (...args) {
-  if (caught !== undefined) return (caught = this), '';
-  return prettyPrint.apply(this, args);
-};
-function routerOf(app) {
-  caught = null;
-  app.printRoutes();
-  const router = caught;
-  caught = undefined;
-  return router;
-}
+const routerOf = routerCatcher(require);
 
 const apps = new Map();
 let current = null;
