@@ -1,11 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { analyzeWorkspace } from '../../src/core/analyze';
-import type { AppGraph, Context, WorkspaceGraph } from '../../src/core/model';
 import { createNodeHost } from '../../src/core/node-host';
 import { PACKAGE_MODELS, packageModel } from '../../src/core/packages';
+import { analysePackageCase, bootPackageCases, type PackageCase, type Seen } from '../support/package-boot';
 import { writeWorkspace } from '../support/temp-workspace';
 
 /**
@@ -14,13 +11,7 @@ import { writeWorkspace } from '../support/temp-workspace';
  * generated workspace the analyser reads; decorators, hooks and routes (with where they land: the
  * registering context or one below it) must be the same.
  */
-interface Case {
-  id: string;
-  registers: { pkg: string; export?: string; opts?: string }[];
-  stub?: 'mysql2';
-}
-
-const CASES: Case[] = [
+const CASES: PackageCase[] = [
   { id: 'sensible', registers: [{ pkg: '@fastify/sensible' }] },
   { id: 'jwt', registers: [{ pkg: '@fastify/jwt', opts: "{ secret: 'x' }" }] },
   { id: 'jwt namespace', registers: [{ pkg: '@fastify/jwt', opts: "{ secret: 'x', namespace: 'security', decoratorName: 'account', jwtSign: 'signIt' }" }] },
@@ -64,79 +55,18 @@ const CASES: Case[] = [
   { id: 'fastify-metrics', registers: [{ pkg: 'fastify-metrics', opts: "{ endpoint: '/metrics', clearRegisterOnInit: true }" }] },
 ];
 
-interface Seen {
-  decorators: string[];
-  hooks: string[];
-  routes: string[];
-}
-interface Booted {
-  id: string;
-  error?: string;
-  decorators: { target: string; name: string; where: string }[];
-  hooks: { name: string; where: string }[];
-  routes: { method: string; url: string; where: string }[];
-}
-
-const ROOT = path.join(__dirname, '..', '..');
-
-function bootAll(): Promise<Map<string, Seen>> {
-  const file = path.join(ROOT, 'test', '.tmp', 'package-model-cases.json');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(CASES));
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [path.join(ROOT, 'test', 'support', 'boot-packages.mjs'), file], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`booting the packages failed: ${stderr || err.message}`));
-      const out = new Map<string, Seen>();
-      for (const b of JSON.parse(stdout.trim().split('\n').pop()!) as Booted[]) {
-        if (b.error) {
-          out.set(b.id, { decorators: [`boot error: ${b.error}`], hooks: [], routes: [] });
-          continue;
-        }
-        out.set(b.id, {
-          // Symbol-keyed decorators are the package's internals, not names an app can use.
-          decorators: b.decorators.filter((d) => !d.name.startsWith('Symbol(')).map((d) => `${d.target}.${d.name}@${d.where}`).sort(),
-          hooks: b.hooks.map((h) => `${h.name}@${h.where}`).sort(),
-          routes: b.routes.map((r) => `${r.method} ${r.url}@${r.where}`),
-        });
-      }
-      resolve(out);
-    });
-  });
-}
-
-function analyseCase(c: Case): { graph: WorkspaceGraph; app: AppGraph; seen: Seen } {
-  const deps = Object.fromEntries([['fastify', '^5.0.0'], ...c.registers.map((r) => [r.pkg, '*'])]);
-  const lines = ["const fastify = require('fastify')", 'const app = fastify()'];
-  for (const r of c.registers) lines.push(`app.register(require('${r.pkg}')${r.export ? `.${r.export}` : ''}, ${r.opts ?? '{}'})`);
-  lines.push('module.exports = app');
-  const dir = writeWorkspace(`package-model-${c.id.replace(/\W+/g, '-')}`, { 'package.json': JSON.stringify({ name: 'pm', dependencies: deps }), 'app.js': lines.join('\n') + '\n' });
-  const graph = analyzeWorkspace(dir, createNodeHost());
-  const app = graph.apps[0];
-  const decorators: string[] = [];
-  const hooks: string[] = [];
-  const walk = (ctx: Context, where: string) => {
-    for (const d of ctx.decorators) decorators.push(`${d.target}.${d.name}@${where}`);
-    for (const h of ctx.hooks) hooks.push(`${h.name}@${where}`);
-    for (const ch of ctx.children) walk(ch, 'child');
-  };
-  walk(app.root, 'root');
-  const routes: string[] = [];
-  for (const r of app.routes) for (const m of r.methods) routes.push(`${m} ${r.url}@${r.contextId === app.root.id ? 'root' : 'child'}`);
-  return { graph, app, seen: { decorators: decorators.sort(), hooks: hooks.sort(), routes } };
-}
-
 describe('package models equal the real packages (booted with fastify 5)', function () {
   this.timeout(60_000);
   let booted: Map<string, Seen>;
   before(async () => {
-    booted = await bootAll();
+    booted = await bootPackageCases(CASES, { fastify: 5 });
   });
 
   for (const c of CASES) {
     it(c.id, () => {
       const real = booted.get(c.id);
       assert.ok(real, `no boot result for ${c.id}`);
-      const { graph, app, seen } = analyseCase(c);
+      const { graph, app, seen } = analysePackageCase(c, '^5.0.0');
       assert.deepEqual(seen.decorators, real.decorators, 'decorators (target.name@context)');
       assert.deepEqual(seen.hooks, real.hooks, 'hooks (name@context)');
       assert.deepEqual(seen.routes, real.routes, 'routes in onRoute order');
@@ -148,23 +78,9 @@ describe('package models equal the real packages (booted with fastify 5)', funct
 });
 
 describe('package models: names, unknown options', () => {
-  it('the Fastify 3 era unscoped names map to the models of their scoped packages', () => {
-    const pairs: [string, string][] = [
-      ['fastify-jwt', '@fastify/jwt'], ['fastify-cookie', '@fastify/cookie'],
-      ['fastify-session', '@fastify/session'], ['fastify-secure-session', '@fastify/secure-session'],
-      ['fastify-static', '@fastify/static'], ['fastify-multipart', '@fastify/multipart'], ['fastify-formbody', '@fastify/formbody'],
-      ['fastify-helmet', '@fastify/helmet'], ['fastify-rate-limit', '@fastify/rate-limit'], ['fastify-env', '@fastify/env'],
-      ['fastify-postgres', '@fastify/postgres'], ['fastify-mysql', '@fastify/mysql'], ['fastify-mongodb', '@fastify/mongodb'],
-      ['fastify-redis', '@fastify/redis'], ['fastify-auth', '@fastify/auth'], ['fastify-websocket', '@fastify/websocket'],
-      ['under-pressure', '@fastify/under-pressure'], ['fastify-compress', '@fastify/compress'], ['fastify-etag', '@fastify/etag'],
-      ['fastify-awilix', '@fastify/awilix'], ['point-of-view', '@fastify/view'], ['fastify-accepts', '@fastify/accepts'],
-      ['fastify-circuit-breaker', '@fastify/circuit-breaker'], ['fastify-caching', '@fastify/caching'],
-    ];
-    for (const [old, scoped] of pairs) assert.equal(packageModel(old), packageModel(scoped), old);
+  it('no name in two models; fastify-swagger 4 has its own model', () => {
+    // The other Fastify 3 era unscoped names: test/unit/package-models-v3.test.ts boots each.
     assert.ok(packageModel('fastify-swagger') && packageModel('fastify-swagger') !== packageModel('@fastify/swagger'), 'fastify-swagger 4 has its own model (exposeRoute)');
-    // Checked by booting test/fixtures/v3-app with the real packages.
-    assert.ok(packageModel('fastify-cors') && packageModel('fastify-cors') !== packageModel('@fastify/cors'), 'fastify-cors 6 has its own model (no hook option)');
-    assert.ok(packageModel('fastify-sensible') && packageModel('fastify-sensible') !== packageModel('@fastify/sensible'), 'fastify-sensible 3 has its own model (http-errors 1.x)');
     assert.equal(new Set(PACKAGE_MODELS.flatMap((m) => m.names)).size, PACKAGE_MODELS.flatMap((m) => m.names).length, 'no name in two models');
   });
 

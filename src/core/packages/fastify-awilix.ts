@@ -1,4 +1,4 @@
-import { dec, hooks, when, type OptObject, type PackageModel } from './types';
+import { dec, hooks, isUnknown, when, type OptObject, type PackageModel } from './types';
 
 /**
  * @fastify/awilix (lib/fastifyAwilixPlugin.js): fastify-plugin; `awilixManager`, `diContainer`,
@@ -6,7 +6,7 @@ import { dec, hooks, when, type OptObject, type PackageModel } from './types';
  * `disposeOnClose: false`, onResponse with `disposeOnResponse` (default true).
  */
 export const fastifyAwilix: PackageModel = {
-  names: ['@fastify/awilix', 'fastify-awilix'],
+  names: ['@fastify/awilix'],
   wrapped: true,
   adds: (o) => {
     const flag = (k: string, dflt: boolean) => {
@@ -29,3 +29,23 @@ function either(o: OptObject): boolean | { unknown: string } {
   if (a === false && b === false) return false;
   return { unknown: 'options asyncInit/eagerInject' };
 }
+
+/**
+ * fastify-awilix 1 (Fastify 3; 1.2.0, lib/fastifyAwilixPlugin.js): no `awilixManager`, no onReady
+ * hook; onClose and onResponse unless `disposeOnClose`/`disposeOnResponse` is anything but true or
+ * undefined.
+ */
+export const fastifyAwilix1: PackageModel = {
+  names: ['fastify-awilix'],
+  wrapped: true,
+  adds: (o) => {
+    const flag = (k: string) => {
+      const v = o.get(k);
+      return v === undefined || v === true ? true : isUnknown(v) ? { unknown: `option ${k}` } : false;
+    };
+    return {
+      decorators: [...dec('instance', 'diContainer'), ...dec('request', 'diScope')],
+      hooks: [...hooks('onRequest'), ...when(flag('disposeOnClose'), hooks('onClose')), ...when(flag('disposeOnResponse'), hooks('onResponse'))],
+    };
+  },
+};

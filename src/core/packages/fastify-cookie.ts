@@ -1,11 +1,11 @@
-import { dec, isUnknown, optSet, when, type PackageModel, type PkgHook } from './types';
+import { dec, hooks, isUnknown, optSet, when, type PackageModel, type PkgHook } from './types';
 
 /**
  * @fastify/cookie (index.js): fastify-plugin. Signing decorators only with a `secret`; the parsing
  * hook is `hook` (default 'onRequest', none when false), the onSend writer always.
  */
 export const fastifyCookie: PackageModel = {
-  names: ['@fastify/cookie', 'fastify-cookie'],
+  names: ['@fastify/cookie'],
   wrapped: true,
   adds: (o) => {
     const secret = optSet(o, 'secret');
@@ -22,5 +22,23 @@ export const fastifyCookie: PackageModel = {
       hooks: [...parse, { name: 'onSend' }],
       notes: isUnknown(hook) ? ['the cookie parsing hook (option hook) is not known statically'] : [],
     };
+  },
+};
+
+/**
+ * fastify-cookie 5 (Fastify 3; 5.7.0 re-exports 5.6.1, plugin.js): `unsignCookie` on the instance,
+ * request and reply whatever the options (no `signCookie`, no `serializeCookie`), the parsing hook
+ * always onRequest (no `hook` option), no onSend hook.
+ */
+export const fastifyCookie5: PackageModel = {
+  names: ['fastify-cookie'],
+  wrapped: true,
+  adds: {
+    decorators: [
+      ...dec('instance', 'parseCookie', 'unsignCookie'),
+      ...dec('request', 'cookies', 'unsignCookie'),
+      ...dec('reply', 'setCookie', 'cookie', 'clearCookie', 'unsignCookie'),
+    ],
+    hooks: hooks('onRequest'),
   },
 };

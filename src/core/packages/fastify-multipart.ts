@@ -1,4 +1,4 @@
-import { dec, hooks, type PackageModel, type PkgHook } from './types';
+import { dec, hooks, isUnknown, type PackageModel, type PkgHook } from './types';
 
 /**
  * @fastify/multipart 9 (index.js): fastify-plugin; a `multipart/form-data` parser, request
@@ -6,7 +6,7 @@ import { dec, hooks, type PackageModel, type PkgHook } from './types';
  * hook (and `sharedSchemaId` a schema when true).
  */
 export const fastifyMultipart: PackageModel = {
-  names: ['@fastify/multipart', 'fastify-multipart'],
+  names: ['@fastify/multipart'],
   wrapped: true,
   adds: (o) => {
     const attach = o.get('attachFieldsToBody');
@@ -21,6 +21,37 @@ export const fastifyMultipart: PackageModel = {
       hooks: [...pre, ...hooks('onResponse', 'onRequest')],
       contentTypeParsers: ['multipart/form-data'],
       schemas: attach === true && typeof id === 'string' ? [id] : [],
+    };
+  },
+};
+
+/**
+ * fastify-multipart 5 (Fastify 3; 5.4.0 re-exports 5.3.1, index.js): the legacy `request.multipart`
+ * and no `formData`/`savedRequestFiles`; the parser is for `multipart`; `addToBody: true` and
+ * `attachFieldsToBody: true` each add a preValidation hook (and `sharedSchemaId` a schema).
+ */
+export const fastifyMultipart5: PackageModel = {
+  names: ['fastify-multipart'],
+  wrapped: true,
+  adds: (o) => {
+    const id = o.get('sharedSchemaId');
+    const pre: PkgHook[] = [];
+    const schemas: string[] = [];
+    for (const key of ['addToBody', 'attachFieldsToBody']) {
+      const v = o.get(key);
+      if (v === true) {
+        pre.push({ name: 'preValidation' });
+        if (typeof id === 'string') schemas.push(id);
+      } else if (isUnknown(v)) pre.push({ name: 'preValidation', conditional: true });
+    }
+    return {
+      decorators: [
+        ...dec('instance', 'multipartErrors'),
+        ...dec('request', 'parts', 'isMultipart', 'tmpUploads', 'multipart', 'file', 'files', 'saveRequestFiles', 'cleanRequestFiles'),
+      ],
+      hooks: [...pre, ...hooks('onResponse')],
+      contentTypeParsers: ['multipart'],
+      schemas,
     };
   },
 };

@@ -1,4 +1,4 @@
-import { fastifyCookie } from './fastify-cookie';
+import { fastifyCookie, fastifyCookie5 } from './fastify-cookie';
 import { dec, hooks, isObject, optString, type OptObject, type PackageModel, type PkgDecorator, type PkgScope } from './types';
 
 /**
@@ -7,7 +7,7 @@ import { dec, hooks, isObject, optString, type OptObject, type PackageModel, typ
  * @fastify/cookie (with a secret) unless already registered, and its onRequest/onSend hooks.
  */
 export const fastifySecureSession: PackageModel = {
-  names: ['@fastify/secure-session', 'fastify-secure-session'],
+  names: ['@fastify/secure-session'],
   wrapped: true,
   adds: (o) => {
     const raw = o.get('0') !== undefined ? listOf(o) : [o];
@@ -16,6 +16,23 @@ export const fastifySecureSession: PackageModel = {
     const cookie = (fastifyCookie.adds as (o: OptObject) => PkgScope)({ kind: 'object', get: (k) => (k === 'secret' ? 'x' : undefined) });
     return {
       decorators: [...sessions, ...dec('instance', 'decodeSecureSession', 'createSecureSession', 'encodeSecureSession'), ...(cookie.decorators ?? [])],
+      hooks: [...(cookie.hooks ?? []), ...hooks('onRequest', 'onSend')],
+    };
+  },
+};
+
+/**
+ * fastify-secure-session 3 (Fastify 3; 3.2.0 re-exports 3.1.0): one session, always
+ * `request.session` (no `sessionName`, no array of sessions), and it registers fastify-cookie 5
+ * every time.
+ */
+export const fastifySecureSession3: PackageModel = {
+  names: ['fastify-secure-session'],
+  wrapped: true,
+  adds: () => {
+    const cookie = fastifyCookie5.adds as PkgScope;
+    return {
+      decorators: [...dec('request', 'session'), ...dec('instance', 'decodeSecureSession', 'createSecureSession', 'encodeSecureSession'), ...(cookie.decorators ?? [])],
       hooks: [...(cookie.hooks ?? []), ...hooks('onRequest', 'onSend')],
     };
   },

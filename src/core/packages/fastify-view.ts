@@ -6,7 +6,7 @@ import { dec, hooks, optString, type PackageModel } from './types';
  * onRequest hook, and an internal symbol decorator for the cache.
  */
 export const fastifyView: PackageModel = {
-  names: ['@fastify/view', 'point-of-view'],
+  names: ['@fastify/view'],
   wrapped: true,
   adds: (o) => {
     const name = optString(o, 'propertyName', 'view');
@@ -15,5 +15,15 @@ export const fastifyView: PackageModel = {
       decorators: [{ target: 'instance', name }, { target: 'reply', name }, { target: 'reply', name: asyncName }, ...dec('reply', 'locals')],
       hooks: hooks('onRequest'),
     };
+  },
+};
+
+/** point-of-view 5 (Fastify 3; 5.3.0): `propertyName` (default 'view') on the instance and the reply only; no hook. */
+export const pointOfView5: PackageModel = {
+  names: ['point-of-view'],
+  wrapped: true,
+  adds: (o) => {
+    const name = optString(o, 'propertyName', 'view');
+    return { decorators: [{ target: 'instance', name }, { target: 'reply', name }] };
   },
 };
