@@ -46,7 +46,7 @@ function strip(e: (TextEdit & { at: number }) | undefined): TextEdit | undefined
 /**
  * The params schema that fits `url` (find-my-way's parameters): every URL parameter in
  * `properties` (the existing schema's own property schema kept, or the one of a property whose
- * name is a likely typo of it, else `{ type: 'string' }`; `'*'` for the wildcard), all of them
+ * name is a likely typo of it or that is the only one left for the only parameter left, else `{ type: 'string' }`; `'*'` for the wildcard), all of them
  * `required` but an optional last one; the existing schema's other keywords kept
  * (`additionalProperties`, `description`…). Undefined when the router rejects the URL.
  */
@@ -58,12 +58,14 @@ export function paramsSchemaForUrl(url: string, existing?: unknown): JsonObject 
   const names = params.map((p) => p.name);
   const unused = Object.keys(old).filter((k) => !names.includes(k));
   const properties: JsonObject = {};
+  const missing = params.filter((p) => !(p.name in old));
   for (const p of params) {
     if (p.name in old) properties[p.name] = old[p.name];
     else {
-      const typo = closest(p.name, unused);
-      properties[p.name] = typo !== undefined && !(typo in properties) ? old[typo] : { type: 'string' };
-      if (typo !== undefined) unused.splice(unused.indexOf(typo), 1);
+      // A likely typo, or the one property left for the one parameter left (a rename): its schema carries over.
+      const renamed = closest(p.name, unused) ?? (missing.length === 1 && unused.length === 1 ? unused[0] : undefined);
+      properties[p.name] = renamed !== undefined ? old[renamed] : { type: 'string' };
+      if (renamed !== undefined) unused.splice(unused.indexOf(renamed), 1);
     }
   }
   const required = params.filter((p) => !p.optional).map((p) => p.name);

@@ -57,7 +57,7 @@ export type GenericKey = 'Body' | 'Querystring' | 'Reply';
  * route has no such generic or key.
  */
 export function schemaFromGeneric(sf: ts.SourceFile, route: Route, key: GenericKey): JsonSchema | undefined {
-  const call = nodeAtSpan(sf, route.span, ts.isCallExpression) ?? enclosingCall(sf, route.span);
+  const call = routeCall(sf, route.span) ?? enclosingCall(sf, route.span);
   const arg = call?.typeArguments?.[0];
   if (!arg) return undefined;
   const conv = new TypeConverter(sf);
@@ -72,6 +72,24 @@ export function schemaFromGeneric(sf: ts.SourceFile, route: Route, key: GenericK
     }
   }
   return conv.schema(member.type);
+}
+
+/** The call a route's span stands for: it starts at the call, or at the method name (`app.get(…)` from `get`). */
+function routeCall(sf: ts.SourceFile, span: Span): ts.CallExpression | undefined {
+  let found: ts.CallExpression | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found || n.getEnd() < span.end || n.pos > span.start) return;
+    if (ts.isCallExpression(n) && n.getEnd() === span.end) {
+      const e = n.expression;
+      if (n.getStart(sf) === span.start || (ts.isPropertyAccessExpression(e) && e.name.getStart(sf) === span.start)) {
+        found = n;
+        return;
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found;
 }
 
 /** A route table entry's span is its object: the `app.route<…>(…)` call holding it. */
