@@ -8,7 +8,8 @@
 import type { Route, SchemaPart } from '../model';
 import type { Fix } from '../rules/types';
 import { addSchemaPart, paramsSchemaForUrl, withinRoute } from './route-schema';
-import { parsedSource, schemaFromGeneric, schemaFromReads, schemaFromReturns, type GenericKey, type JsonSchema } from './schema-skeleton';
+import { parsedSource } from './parsed-source';
+import { schemaFromGeneric, schemaFromReads, schemaFromReturns, type GenericKey, type JsonSchema } from './schema-skeleton';
 import { jsLiteral, preferredQuote, replaceSpan } from './text-edits';
 
 /** `Add schema.params from the URL` for a route whose handler reads params without a params schema. */

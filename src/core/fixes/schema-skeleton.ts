@@ -10,42 +10,13 @@
  * - the object literal the handler returns: literal values give their types, nested objects and
  *   arrays are followed, anything else is `{}`; a spread or computed key adds
  *   `additionalProperties: true` so fast-json-stringify still sends those fields.
- * Pure: works on the analysed text (parsed with the bundled TypeScript's parser, once per text).
+ * Pure: works on the analysed text parsed with the bundled TypeScript's parser (parsed-source.ts).
  */
 import { ts } from 'ts-morph';
 import type { MemberUse, Route, Span } from '../model';
+import { nodeAtSpan, skipOuter } from './parsed-source';
 
 export type JsonSchema = Record<string, unknown>;
-
-/** The parsed text of a file, kept for the text it was parsed from (the rules ask once per route). */
-const PARSED = new Map<string, { text: string; sf: ts.SourceFile }>();
-const MAX_PARSED = 64;
-
-export function parsedSource(file: string, text: string): ts.SourceFile {
-  const hit = PARSED.get(file);
-  if (hit && hit.text === text) return hit.sf;
-  if (PARSED.size >= MAX_PARSED) PARSED.clear();
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
-  PARSED.set(file, { text, sf });
-  return sf;
-}
-
-function scriptKind(file: string): ts.ScriptKind {
-  if (/\.[cm]?tsx?$/.test(file)) return file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
-  return file.endsWith('x') ? ts.ScriptKind.JSX : ts.ScriptKind.JS;
-}
-
-/** The node that starts at `span.start` and ends at `span.end` and passes `test` (the outermost such). */
-export function nodeAtSpan<T extends ts.Node>(sf: ts.SourceFile, span: Pick<Span, 'start' | 'end'>, test: (n: ts.Node) => n is T): T | undefined {
-  let found: T | undefined;
-  const visit = (n: ts.Node): void => {
-    if (found || n.getEnd() < span.start || n.pos > span.end) return;
-    if (n.getStart(sf) === span.start && n.getEnd() === span.end && test(n)) found = n;
-    else ts.forEachChild(n, visit);
-  };
-  visit(sf);
-  return found;
-}
 
 /** Keys of the route generic (`RouteGenericInterface`) the skeletons use. */
 export type GenericKey = 'Body' | 'Querystring' | 'Reply';
@@ -365,10 +336,3 @@ const COMPARISONS = new Set([
   ts.SyntaxKind.InstanceOfKeyword,
   ts.SyntaxKind.InKeyword,
 ]);
-
-function skipOuter(e: ts.Expression): ts.Expression {
-  for (;;) {
-    if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e) || ts.isTypeAssertionExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
-    else return e;
-  }
-}
