@@ -101,6 +101,13 @@ export interface MemberUse {
   call?: { args: ('number' | 'string' | 'object' | 'function' | 'other')[]; argSpans: Span[]; span: Span };
   /** Present when the member is assigned (`reply.sent = true`): the assignment's span. */
   write?: { span: Span };
+  /**
+   * The sub-properties read from the member's value, each as a path of names: `request.body.user.name`
+   * gives [['user', 'name']], `const { name, age } = request.body` gives [['name'], ['age']]. A
+   * called last name is a method of the value, not a property (`request.body.items.map(…)` gives
+   * [['items']]). Absent when none (the value used as a whole, or through a computed key).
+   */
+  reads?: string[][];
 }
 
 export interface Route {

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { FastifyCodeLensProvider } from './features/code-lens';
 import { AddHookActionProvider } from './features/add-hook';
+import { DecoratorDeclarationActionProvider } from './features/decorator-declaration';
 import { DecoratorDefinitionProvider } from './features/definition';
 import { registerDiagnostics } from './features/diagnostics';
 import { FastifyHoverProvider } from './features/hover';
@@ -49,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): FastifyLensApi {
     vscode.languages.registerWorkspaceSymbolProvider(new RouteSymbolProvider(workspace)),
     vscode.languages.registerCodeActionsProvider(SELECTOR, new QuickFixProvider(workspace), QuickFixProvider.metadata),
     vscode.languages.registerCodeActionsProvider(SELECTOR, new AddHookActionProvider(workspace), AddHookActionProvider.metadata),
+    vscode.languages.registerCodeActionsProvider(SELECTOR, new DecoratorDeclarationActionProvider(workspace), DecoratorDeclarationActionProvider.metadata),
   );
   log.info(`Fastify Lens ${context.extension.packageJSON.version} activated in ${Date.now() - started} ms (workspace trusted: ${vscode.workspace.isTrusted}; nothing in it is run either way)`);
   return {

@@ -11,13 +11,13 @@ import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from './temp-w
 
 export const V4_PACKAGE = JSON.stringify({ name: 'tmp-app', dependencies: { fastify: '^4.0.0', 'fastify-plugin': '^4.0.0' } });
 
-/** Writes a temp workspace, analyses it and runs the rules at the CLI's severities (missing-response-schema off). */
-export function check(name: string, files: Record<string, string>, pkg = FASTIFY_PACKAGE): { dir: string; graph: WorkspaceGraph; findings: Finding[]; notes: { id: string; message: string }[] } {
+/** Writes a temp workspace, analyses it and runs the rules at the CLI's severities (missing-response-schema off) or the given ones. */
+export function check(name: string, files: Record<string, string>, pkg = FASTIFY_PACKAGE, severities = cliSeverities()): { dir: string; graph: WorkspaceGraph; findings: Finding[]; notes: { id: string; message: string }[] } {
   const dir = writeWorkspace(`rules-${name}`, { 'package.json': pkg, ...files });
   const analyzer = new Analyzer(dir, createNodeHost());
   const graph = analyzer.analyze();
   assertNoInternalError(graph);
-  const { findings, notes } = runRulesDetailed(graph, cliSeverities(), (file) => analyzer.source(file));
+  const { findings, notes } = runRulesDetailed(graph, severities, (file) => analyzer.source(file));
   return { dir, graph, findings, notes };
 }
 

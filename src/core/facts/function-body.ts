@@ -71,6 +71,8 @@ export function functionBodyFacts(fn: ts.FunctionLikeDeclaration, roles: BodyRol
     const p = access.parent;
     if (p && ts.isCallExpression(p) && p.expression === access) use.call = { args: p.arguments.map(argKind), argSpans: p.arguments.map(span), span: span(p) };
     if (p && ts.isBinaryExpression(p) && p.left === access && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) use.write = { span: span(p) };
+    const reads = use.call || use.write ? [] : subReads(access);
+    if (reads.length) use.reads = reads;
     facts.members.push(use);
   };
   /** Members read by an object pattern from the request, the reply or `this`. */
@@ -79,7 +81,12 @@ export function functionBodyFacts(fn: ts.FunctionLikeDeclaration, roles: BodyRol
       if (el.dotDotDotToken) continue;
       const key = el.propertyName ?? el.name;
       const name = ts.isIdentifier(key) || ts.isStringLiteralLike(key) ? key.text : undefined;
-      if (name !== undefined) facts.members.push({ on, name, span: span(key) });
+      if (name === undefined) continue;
+      const use: MemberUse = { on, name, span: span(key) };
+      const reads: string[][] = [];
+      if (ts.isObjectBindingPattern(el.name)) patternPaths(el.name, [], reads);
+      if (reads.length) use.reads = reads;
+      facts.members.push(use);
     }
   };
 
@@ -320,6 +327,47 @@ function requiredModule(e: ts.Expression): string | undefined {
   if (!ts.isCallExpression(e) || !ts.isIdentifier(e.expression) || e.expression.text !== 'require' || e.arguments.length !== 1) return undefined;
   const a = e.arguments[0];
   return ts.isStringLiteralLike(a) ? a.text.replace(/^node:/, '') : undefined;
+}
+
+/**
+ * The property paths read from the value of `access` (see `MemberUse.reads`): the chain of
+ * accesses on it (a called last name left out), then an object pattern it initialises.
+ */
+function subReads(access: ts.Node): string[][] {
+  const path: string[] = [];
+  let top = access;
+  for (;;) {
+    let p = top.parent;
+    while (p && (ts.isParenthesizedExpression(p) || ts.isNonNullExpression(p) || ts.isAsExpression(p) || ts.isSatisfiesExpression(p))) {
+      top = p;
+      p = p.parent;
+    }
+    const a = p && accessName(p);
+    if (!a || a.object !== top) break;
+    if (p.parent && ts.isCallExpression(p.parent) && p.parent.expression === p) break;
+    path.push(a.name);
+    top = p;
+  }
+  const decl = top.parent;
+  if (decl && ts.isVariableDeclaration(decl) && decl.initializer === top && ts.isObjectBindingPattern(decl.name)) {
+    const out: string[][] = [];
+    patternPaths(decl.name, path, out);
+    if (out.length) return out;
+  }
+  return path.length ? [path] : [];
+}
+
+/** The property paths an object pattern reads, after `prefix`; a rest element reads nothing named. */
+function patternPaths(pattern: ts.ObjectBindingPattern, prefix: string[], out: string[][]): void {
+  for (const el of pattern.elements) {
+    if (el.dotDotDotToken) continue;
+    const key = el.propertyName ?? el.name;
+    const name = ts.isIdentifier(key) || ts.isStringLiteralLike(key) || ts.isNumericLiteral(key) ? key.text : undefined;
+    if (name === undefined) continue;
+    const before = out.length;
+    if (ts.isObjectBindingPattern(el.name)) patternPaths(el.name, [...prefix, name], out);
+    if (out.length === before) out.push([...prefix, name]);
+  }
 }
 
 /** `x.name`, `x?.name`, `x['name']`: the object, the name and the node that writes the name. */

@@ -141,3 +141,54 @@ function stripComments(text: string): string {
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * An edit adding `property` (`key: value`, no trailing comma) as the first property of the object
+ * literal at `[start, end)` of `text`: on its own line, indented like the next key, when the object
+ * spans lines; inline otherwise (`{ property }` for an empty object). Undefined when the text there
+ * is not an object literal any more (the text moved since the graph). `at` is where `property`
+ * itself starts in the text after the edit.
+ */
+export function insertFirstProperty(text: string, file: string, start: number, end: number, property: string): (TextEdit & { at: number }) | undefined {
+  if (text[start] !== '{' || text[end - 1] !== '}') return undefined;
+  const inner = text.slice(start + 1, end - 1);
+  if (!inner.trim()) return { file, start, end, newText: `{ ${property} }`, at: start + 2 };
+  const multiLine = /^[ \t]*\r?\n/.exec(inner);
+  if (multiLine) {
+    const firstKey = start + 1 + multiLine[0].length;
+    const indent = indentationAt(text, firstKey);
+    const prefix = `${lineBreak(text)}${indent}`;
+    return { file, start: start + 1, end: start + 1, newText: `${prefix}${property},`, at: start + 1 + prefix.length };
+  }
+  return { file, start: start + 1, end: start + 1, newText: /^\s/.test(inner) ? ` ${property},` : ` ${property}, `, at: start + 2 };
+}
+
+/** A property key as JavaScript writes it: bare when it is an identifier or a plain number, else quoted. */
+export function propertyKey(key: string, quote = "'"): string {
+  if (/^[A-Za-z_$][\w$]*$/.test(key) || /^(0|[1-9]\d*)$/.test(key)) return key;
+  return quoteString(key, quote);
+}
+
+/** A string literal in the given quote. */
+export function quoteString(s: string, quote = "'"): string {
+  return quote + s.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r') + quote;
+}
+
+/** The quote the file's strings mostly use (single unless double quotes are the majority). */
+export function preferredQuote(text: string): "'" | '"' {
+  const single = (text.match(/'/g) ?? []).length;
+  const double = (text.match(/"/g) ?? []).length;
+  return double > single ? '"' : "'";
+}
+
+/** Plain JSON data written as a one-line JavaScript literal: `{ type: 'object', properties: { id: { type: 'string' } } }`. */
+export function jsLiteral(value: unknown, quote = "'"): string {
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return quoteString(value, quote);
+  if (Array.isArray(value)) return `[${value.map((v) => jsLiteral(v, quote)).join(', ')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    return entries.length ? `{ ${entries.map(([k, v]) => `${propertyKey(k, quote)}: ${jsLiteral(v, quote)}`).join(', ')} }` : '{}';
+  }
+  return 'undefined';
+}

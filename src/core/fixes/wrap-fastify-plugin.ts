@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import type { Span } from '../model';
 import type { Fix, TextEdit } from '../rules/types';
+import { scriptKind } from './parsed-source';
 import { addImport } from './text-edits';
 
 /**
@@ -33,11 +34,6 @@ export function wrapWithFastifyPlugin(file: string, text: string, pluginSpan: Sp
     edits.push({ file, start: end, end, newText: ')' });
   }
   return { title, edits, safe: false };
-}
-
-function scriptKind(file: string): ts.ScriptKind {
-  if (/\.[cm]?tsx?$/.test(file)) return file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
-  return file.endsWith('x') ? ts.ScriptKind.JSX : ts.ScriptKind.JS;
 }
 
 function findFunction(sf: ts.SourceFile, span: Span): ts.FunctionLikeDeclaration | undefined {

@@ -1,6 +1,7 @@
+import { addResponseSchemaFix } from '../fixes/schema-fixes';
 import type { Rule, RuleFinding } from './types';
 
-/** A route of the app's own code without `schema.response` (package routes and the HEAD twins of GETs are left out). Off in `fastify-lens check` unless asked (`--rule missing-response-schema=hint`). */
+/** A route of the app's own code without `schema.response` (package routes and the HEAD twins of GETs are left out). Off in `fastify-lens check` unless asked (`--rule missing-response-schema=hint`). Fix (not safe: the schema filters and coerces what is sent): a 200 schema from the route's Reply type, else from the object literal the handler returns. */
 export const missingResponseSchema: Rule = {
   id: 'missing-response-schema',
   summary: 'a route without a response schema (slower serialisation, fields not filtered)',
@@ -9,12 +10,13 @@ export const missingResponseSchema: Rule = {
   right: "app.get('/users/:id', {\n  schema: { response: { 200: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } } } },\n}, async (request) => db.user(request.params.id))",
   defaultSeverity: 'hint',
   cliDefaultSeverity: 'off',
-  check({ graph }) {
+  check({ graph, source }) {
     const out: RuleFinding[] = [];
     for (const app of graph.apps) {
       for (const route of app.routes) {
         if (route.implicitHead || route.package || route.schema?.response) continue;
-        out.push({ message: `${route.methods.join(', ')} ${route.url} has no response schema: it is serialised with JSON.stringify and every field is sent; add schema.response`, span: route.span });
+        const fix = addResponseSchemaFix(route, source);
+        out.push({ message: `${route.methods.join(', ')} ${route.url} has no response schema: it is serialised with JSON.stringify and every field is sent; add schema.response`, span: route.span, ...(fix ? { fixes: [fix] } : {}) });
       }
     }
     return out;

@@ -1,6 +1,7 @@
 import type { Hook, RouteSchema, Span } from '../model';
+import { addInputSchemaFix, addParamsSchemaFix } from '../fixes/schema-fixes';
 import { walkContexts } from './rule-utils';
-import type { Rule, RuleFinding } from './types';
+import type { Fix, Rule, RuleFinding } from './types';
 
 /** The request property a handler reads, and the schema part that validates it. */
 const PARTS: { member: string; part: keyof Pick<RouteSchema, 'body' | 'querystring' | 'params'> }[] = [
@@ -9,7 +10,12 @@ const PARTS: { member: string; part: keyof Pick<RouteSchema, 'body' | 'querystri
   { member: 'params', part: 'params' },
 ];
 
-/** A route whose handler reads `request.body` / `.query` / `.params` with no matching schema part. Off in `fastify-lens check` unless asked. */
+/**
+ * A route whose handler reads `request.body` / `.query` / `.params` with no matching schema part.
+ * Off in `fastify-lens check` unless asked. Fixes (not safe: validation turns bad input into 400s):
+ * a params schema from the URL; body and querystring skeletons from the route's TypeScript
+ * generic, else from the properties the handler reads.
+ */
 export const missingSchema: Rule = {
   id: 'missing-schema',
   summary: 'a handler reads `request.body`, `request.query` or `request.params` with no matching schema part',
@@ -18,7 +24,7 @@ export const missingSchema: Rule = {
   right: "app.post('/users', {\n  schema: { body: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } },\n}, async (request) => db.insert(request.body))",
   defaultSeverity: 'hint',
   cliDefaultSeverity: 'off',
-  check({ graph, note }) {
+  check({ graph, note, source }) {
     const out: RuleFinding[] = [];
     for (const app of graph.apps) {
       const routes = app.routes.filter((r) => !r.implicitHead && !r.package && r.body);
@@ -47,10 +53,13 @@ export const missingSchema: Rule = {
         if (!missing.length) continue;
         const reads = missing.map((m) => `request.${m.member} (line ${m.span.line})`).join(', ');
         const parts = missing.map((m) => `schema.${m.part}`).join(', ');
+        const text = source(route.span.file);
+        const fixes = text === undefined ? [] : missing.map((m) => (m.part === 'params' ? addParamsSchemaFix(route, text) : addInputSchemaFix(route, text, m.part as 'body' | 'querystring'))).filter((f): f is Fix => !!f);
         out.push({
           message: `${route.methods.join(', ')} ${route.url}: the handler reads ${reads} but the route has no ${parts}: that input is not validated; add ${missing.length > 1 ? 'them' : 'it'}`,
           span: route.span,
           related: missing.map((m) => ({ message: `request.${m.member} read here`, span: m.span })),
+          ...(fixes.length ? { fixes } : {}),
         });
       }
     }

@@ -1,5 +1,6 @@
 import type { AppGraph, Route } from '../model';
 import { asFastifyCompiles, isObject, validatorUnknown } from './ajv-config';
+import { rewriteParamsSchemaFix } from '../fixes/schema-fixes';
 import { closest, contextPaths, silencedByUncertainty } from './rule-utils';
 import type { Rule, RuleFinding } from './types';
 import { urlParams, type UrlParam } from './url-params';
@@ -16,6 +17,8 @@ const COMBINING = ['$ref', 'allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else
  *   Ajv (`removeAdditional: true`) deletes it, so the handler never sees it;
  * - `properties` names a parameter the URL does not have (not required, no `default`): it never applies.
  *
+ * Fix (not safe: the URL may be the typo): the params schema rewritten to fit the URL.
+ *
  * Silent (noted) for a URL or schema not known statically, a schema that combines others (`$ref`,
  * `allOf`, `if`…) or has `patternProperties`, and wherever invalid-json-schema is silent about the
  * validator (Fastify 3, custom compilers, `ajv.plugins`…); the removal case only with Ajv's default
@@ -28,7 +31,7 @@ export const paramsSchemaMismatch: Rule = {
   wrong: "app.get('/users/:id', { schema: { params: { type: 'object', properties: { userId: { type: 'integer' } }, required: ['userId'] } } }, get)",
   right: "app.get('/users/:id', { schema: { params: { type: 'object', properties: { id: { type: 'integer' } }, required: ['id'] } } }, get)",
   defaultSeverity: 'warning',
-  check({ graph, note }) {
+  check({ graph, note, source }) {
     const out: RuleFinding[] = [];
     for (const app of graph.apps) {
       if (!app.routes.some((r) => r.schema?.params)) continue;
@@ -43,7 +46,7 @@ export const paramsSchemaMismatch: Rule = {
       for (const route of app.routes) {
         if (route.implicitHead || route.package || !route.schema?.params) continue;
         if (route.validatorCompiler || paths.get(route.contextId)?.some((c) => c.customValidation)) continue;
-        for (const f of checkRoute(app, route, note)) {
+        for (const f of checkRoute(app, route, note, source)) {
           const key = `${f.span.file}:${f.span.start}:${f.message}`;
           if (!seen.has(key)) out.push(f);
           seen.add(key);
@@ -54,7 +57,7 @@ export const paramsSchemaMismatch: Rule = {
   },
 };
 
-function checkRoute(app: AppGraph, route: Route, note: (m: string) => void): RuleFinding[] {
+function checkRoute(app: AppGraph, route: Route, note: (m: string) => void, source: (file: string) => string | undefined): RuleFinding[] {
   const part = route.schema!.params!;
   const where = `${route.methods.join(',')} ${route.url} (${route.span.file}:${route.span.line})`;
   if (!route.urlKnown) return [];
@@ -101,6 +104,11 @@ function checkRoute(app: AppGraph, route: Route, note: (m: string) => void): Rul
       if (p.name in properties) continue;
       out.push({ message: `the URL parameter ${display(p)} is not in the params schema's properties and additionalProperties is false: Fastify's Ajv removes it (removeAdditional), so request.params${p.name === '*' ? "['*']" : `.${p.name}`} is undefined in the handler`, span });
     }
+  }
+  if (out.length) {
+    const text = source(span.file);
+    const fix = text === undefined ? undefined : rewriteParamsSchemaFix(route, part, schema, text);
+    if (fix) for (const f of out) f.fixes = [fix];
   }
   return out;
 }

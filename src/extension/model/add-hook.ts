@@ -5,7 +5,7 @@
  */
 import { LIFECYCLE_HOOKS } from '../../core/hook-names';
 import type { Route } from '../../core/model';
-import { indentationAt, lineBreak } from '../../core/fixes/text-edits';
+import { insertFirstProperty } from '../../core/fixes/text-edits';
 import type { GraphIndex, RouteEntry } from './graph-index';
 
 /** The parameters of each request/reply hook's async form (semantics doc 4.2). */
@@ -69,17 +69,6 @@ export function addHookEdit(text: string, route: Route, hook: string): OffsetEdi
     const newText = `{ ${option} }, `;
     return { start: at.before.start, end: at.before.start, newText, bodyAt: at.before.start + 2 + body };
   }
-  const { start, end } = at.object;
-  if (text[start] !== '{' || text[end - 1] !== '}') return undefined; // the text moved since the graph
-  const inner = text.slice(start + 1, end - 1);
-  if (!inner.trim()) return { start, end, newText: `{ ${option} }`, bodyAt: start + 2 + body };
-  const multiLine = /^[ \t]*\r?\n/.exec(inner);
-  if (multiLine) {
-    const firstKey = start + 1 + multiLine[0].length;
-    const indent = indentationAt(text, firstKey);
-    const newText = `${lineBreak(text)}${indent}${option},`;
-    return { start: start + 1, end: start + 1, newText, bodyAt: start + 1 + newText.length - 3 };
-  }
-  const newText = /^\s/.test(inner) ? ` ${option},` : ` ${option}, `;
-  return { start: start + 1, end: start + 1, newText, bodyAt: start + 2 + body };
+  const edit = insertFirstProperty(text, at.object.file, at.object.start, at.object.end, option);
+  return edit && { start: edit.start, end: edit.end, newText: edit.newText, bodyAt: edit.at + body };
 }

@@ -169,6 +169,11 @@ export class GraphIndex {
     return candidates.filter((c) => !c.body).map((c) => ({ app: c.app, context: c.context }));
   }
 
+  /** The decorations declared in `file` (a plugin registered twice gives its calls twice). */
+  decoratorsIn(file: string): DecoratorEntry[] {
+    return [...this.decoratorsByName.values()].flat().filter((d) => d.decorator.span.file === file);
+  }
+
   /** Every decoration of `name`, optionally for one target (instance, request, reply). */
   decorators(name: string, target?: DecoratorTarget): DecoratorEntry[] {
     const all = this.decoratorsByName.get(name) ?? [];
