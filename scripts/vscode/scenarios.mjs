@@ -17,7 +17,7 @@ export const SCENARIOS = [
   { name: 'cli-app', folders: ['cli-autoload-js'], suite: 'cli-app.test.ts' },
   { name: 'multi-root', folders: ['multi-app', 'test-links', 'fp-decorators', 'broken', '@plain'], suite: 'multi-root.test.ts' },
   { name: 'no-fastify', folders: ['@plain'], suite: 'no-fastify.test.ts' },
-  { name: 'quick-fixes', folders: ['cli-autoload-js'], suite: 'quick-fixes.test.ts' },
+  { name: 'quick-fixes', folders: ['cli-autoload-js', 'cli-autoload-ts'], suite: 'quick-fixes.test.ts' },
 ];
 
 /**

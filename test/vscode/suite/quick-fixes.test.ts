@@ -1,7 +1,8 @@
 /**
- * Scenario "quick-fixes": a copy of the fastify-cli fixture (test/fixtures/cli-autoload-js). A
- * rule finding is typed in; its quick fix is listed, applied and undone in the real editor; "Add
- * hook…" writes a hook into a route's options.
+ * Scenario "quick-fixes": copies of the fastify-cli fixtures (test/fixtures/cli-autoload-js and
+ * cli-autoload-ts). A rule finding is typed in; its quick fix is listed, applied and undone in the
+ * real editor; "Add hook…" writes a hook into a route's options; "Add type declaration" merges a
+ * decorator into Fastify's interfaces in a TypeScript file.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -152,6 +153,33 @@ describe('Fastify Lens quick fixes and Add hook', function () {
       // The command with the hook given, on the options object it has now: the new hook goes first.
       assert.equal(await vscode.commands.executeCommand<boolean>('fastifyLens.addHook', doc.uri, cursor, 'preHandler'), true);
       assert.match(doc.getText(), /fastify\.get\('\/', \{ preHandler: async \(request, reply\) => \{\}, onRequest: async \(request, reply\) => \{\} \}, async/);
+    } finally {
+      await restore(doc, original);
+    }
+  });
+
+  it('Add type declaration on a decorateRequest call of a TypeScript file: merged into the file\'s own declare module block', async () => {
+    const api = await lens();
+    const doc = await vscode.workspace.openTextDocument(fileIn('src/plugins/support.ts', 'cli-autoload-ts'));
+    await vscode.window.showTextDocument(doc);
+    const original = doc.getText();
+    try {
+      const add = new vscode.WorkspaceEdit();
+      add.insert(doc.uri, doc.positionAt(original.indexOf('})\ndeclare')), "  fastify.decorateRequest('requestedAt', 0)\n");
+      assert.ok(await vscode.workspace.applyEdit(add));
+      const at = doc.positionAt(doc.getText().indexOf("'requestedAt'") + 2);
+      const action = await eventually(async () => {
+        await api.whenIdle();
+        const actions = await codeActions(doc.uri, new vscode.Range(at, at), vscode.CodeActionKind.Refactor.value);
+        const found = actions.find((a) => a.title.startsWith("Add type declaration for 'requestedAt'"));
+        assert.ok(found, actions.map((a) => a.title).join(' | '));
+        return found;
+      });
+      assert.equal(action.title, "Add type declaration for 'requestedAt' (FastifyRequest)");
+      assert.ok(action.edit && (await vscode.workspace.applyEdit(action.edit)));
+      const text = doc.getText();
+      assert.match(text, /declare module 'fastify' \{[\s\S]*interface FastifyInstance \{ someSupport\(\): string \}[\s\S]*interface FastifyRequest \{[\s\S]*requestedAt: number/);
+      assert.equal(text.match(/declare module 'fastify'/g)?.length, 1, 'the existing block is extended, not repeated');
     } finally {
       await restore(doc, original);
     }
