@@ -1,6 +1,6 @@
 import type { AppGraph, Context, SharedSchema } from '../model';
 import { refId, refsIn, requestSchemas, SchemaCompiler, validatorUnknown } from './ajv-config';
-import { contextPaths, silencedByUncertainty, walkContexts } from './rule-utils';
+import { contextPaths, customValidator, silencedByUncertainty, walkContexts } from './rule-utils';
 import type { Rule, RuleFinding } from './types';
 
 const BOOT = 'FST_ERR_SCH_VALIDATION_BUILD when the app gets ready: it does not start';
@@ -60,8 +60,9 @@ function checkApp(app: AppGraph, out: RuleFinding[], note: (m: string) => void):
     const schemas = requestSchemas(app, route.schema);
     if (!schemas.length) continue;
     const where = `${route.methods.join(',')} ${route.url} (${route.span.file}:${route.span.line})`;
-    if (route.validatorCompiler || chain.some((c) => c.customValidation)) {
-      note(`${where} not checked: a custom validator compiler`);
+    const custom = customValidator(route, chain);
+    if (custom) {
+      note(`${where} not checked: ${custom}`);
       continue;
     }
     setUp.add(route.contextId);

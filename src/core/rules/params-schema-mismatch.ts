@@ -1,7 +1,7 @@
 import type { AppGraph, Route } from '../model';
 import { asFastifyCompiles, isObject, validatorUnknown } from './ajv-config';
 import { rewriteParamsSchemaFix } from '../fixes/schema-fixes';
-import { closest, contextPaths, silencedByUncertainty } from './rule-utils';
+import { closest, contextPaths, customValidator, silencedByUncertainty } from './rule-utils';
 import type { Rule, RuleFinding } from './types';
 import { urlParams, type UrlParam } from './url-params';
 
@@ -45,7 +45,7 @@ export const paramsSchemaMismatch: Rule = {
       const seen = new Set<string>();
       for (const route of app.routes) {
         if (route.implicitHead || route.package || !route.schema?.params) continue;
-        if (route.validatorCompiler || paths.get(route.contextId)?.some((c) => c.customValidation)) continue;
+        if (customValidator(route, paths.get(route.contextId))) continue;
         for (const f of checkRoute(app, route, note, source)) {
           const key = `${f.span.file}:${f.span.start}:${f.message}`;
           if (!seen.has(key)) out.push(f);

@@ -121,3 +121,14 @@ export function once(): (span: Span) => boolean {
 export function roleText(role: string): string {
   return role === 'handler' ? 'handler' : `'${role}' hook`;
 }
+
+/**
+ * Why Fastify's default validator (Ajv, with the shared schemas of the route's contexts) is not
+ * what compiles a route's request schemas, if it is not: the route's own `validatorCompiler`, or
+ * `setValidatorCompiler()` / `setSchemaController()` in its context or a parent (`chain`).
+ */
+export function customValidator(route: Route, chain: readonly Context[] | undefined): string | undefined {
+  if (route.validatorCompiler) return 'the route sets its own validatorCompiler';
+  if (chain?.some((c) => c.customValidation)) return 'a custom validator compiler (setValidatorCompiler or setSchemaController) in its context';
+  return undefined;
+}

@@ -1,5 +1,5 @@
 import type { Context as Ctx } from '../model';
-import { contextPaths, silencedByUncertainty } from './rule-utils';
+import { contextPaths, customValidator, silencedByUncertainty } from './rule-utils';
 import type { Rule, RuleFinding } from './types';
 
 const PARTS = ['body', 'querystring', 'params', 'headers'] as const;
@@ -25,11 +25,23 @@ export const unknownSchemaRef: Rule = {
     const out: RuleFinding[] = [];
     for (const app of graph.apps) {
       if (silencedByUncertainty(graph, app, note, 'the $id a route refers to')) continue;
+      // Schemas Fastify's Ajv does not compile (or compiles with schemas of its own) resolve $refs their own way.
+      const v = app.serverOptions.validation;
+      const setup = v?.unknown ?? (v?.ajvCustomOptions && 'schemas' in v.ajvCustomOptions ? 'ajv.customOptions.schemas adds schemas of its own' : undefined);
+      if (setup) {
+        note(`app ${app.id} not checked: ${setup}`);
+        continue;
+      }
       const paths = contextPaths(app);
       for (const route of app.routes) {
         if (route.implicitHead || route.package || !route.schema) continue;
         const chain = paths.get(route.contextId);
         if (!chain) continue;
+        const custom = customValidator(route, chain);
+        if (custom) {
+          if (PARTS.some((p) => route.schema?.[p]?.ref)) note(`${route.methods.join(',')} ${route.url} (${route.span.file}:${route.span.line}) not checked: ${custom}`);
+          continue;
+        }
         for (const part of PARTS) {
           const ref = route.schema[part]?.ref;
           if (!ref) continue;
