@@ -45,6 +45,11 @@ export class Linker {
   private readonly jsonModules = new Map<string, Value>();
   private readonly projectsByFile = new Map<string, Project | undefined>();
   readonly apps: AppRecord[] = [];
+  /**
+   * The Host for what the analysed app itself lists and stats (`fs.*`, awilix and
+   * fastify-decorators globs): may be any file, so the Analyzer passes one that is not cached.
+   */
+  appFsHost: Host;
   private readonly appsByCallSite = new Map<ts.Node, AppBuilder>();
   private readonly registeredPlugins = new Set<ts.Node>();
   private readonly factoryModules = new Set<ModuleRecord>();
@@ -68,6 +73,7 @@ export class Linker {
   ) {
     this.budget = options.budget ?? 20_000_000;
     this.maxFileBytes = options.maxFileBytes ?? 4 * 1024 * 1024;
+    this.appFsHost = host;
     for (const f of scan.files) this.projectsByFile.set(f.path, f.project);
   }
 
