@@ -1,4 +1,5 @@
 import * as posix from 'node:path/posix';
+import { BodyFactsCache } from './facts/function-body';
 import { ParseCache } from './facts/parse';
 import type { Host } from './host';
 import { Linker, type LinkOptions } from './link/linker';
@@ -32,6 +33,8 @@ export interface FileChange {
 export class Analyzer {
   private scan: WorkspaceScan | undefined;
   private readonly parseCache = new ParseCache();
+  /** Handler and hook body facts by function node, kept across updates (see `BodyFactsCache`). */
+  private readonly bodyFacts = new BodyFactsCache();
   private readonly overlay = new Map<string, string>();
 
   readonly root: string;
@@ -134,7 +137,7 @@ export class Analyzer {
 
   private link(scan: WorkspaceScan): WorkspaceGraph {
     const host = this.overlayHost();
-    const linker = new Linker(host, scan, createResolver(host, scan), this.parseCache, this.options);
+    const linker = new Linker(host, scan, createResolver(host, scan), this.parseCache, this.options, this.bodyFacts);
     linker.appFsHost = this.overlayHost(this.liveHost);
     for (const u of scan.unresolved) linker.unresolved.push(u);
     findRoots(linker, scan);

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Analyzer } from '../../src/core/analyze';
 import type { Host } from '../../src/core/host';
-import type { WorkspaceGraph } from '../../src/core/model';
+import type { Context, Hook, WorkspaceGraph } from '../../src/core/model';
 import { createNodeHost } from '../../src/core/node-host';
 import { CachedHost } from '../../src/core/workspace/cached-host';
 import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
@@ -149,5 +149,34 @@ describe('incremental updates: disk reads cached across updates', () => {
     const g = analyzer.update(path.join(dir, 'other.js'), 'module.exports = 2\n');
     assert.deepEqual(urls(g), ['/one.html', '/two.html']);
     assertEqualsFresh(dir, g);
+  });
+});
+
+describe('incremental updates: per-file facts kept across updates', () => {
+  it("an unchanged file's handler and hook facts and test calls are reused; the changed file's are read again", () => {
+    const dir = writeWorkspace('incremental-facts', {
+      'package.json': FASTIFY_PACKAGE,
+      'app.js': "const fastify = require('fastify')\nmodule.exports = function build () { const app = fastify(); app.register(require('./users')); app.register(require('./items')); return app }\n",
+      'users.js': "module.exports = async function (f) { f.addHook('onRequest', async (request) => { request.log.info('u') }); f.get('/users', async (request) => request.query) }\n",
+      'items.js': "module.exports = async function (f) { f.get('/items', async (request, reply) => reply.send([])) }\n",
+      'test/users.test.js': "const build = require('../app')\nit('lists', async () => { await build().inject('/users') })\n",
+    });
+    const analyzer = new Analyzer(dir, createNodeHost());
+    const first = analyzer.analyze();
+    const route = (g: WorkspaceGraph, url: string) => g.apps[0].routes.find((r) => r.url === url && !r.implicitHead)!;
+    const hooks = (c: Context): Hook[] => [...c.hooks, ...c.children.flatMap(hooks)];
+    const hook = (g: WorkspaceGraph) => hooks(g.apps[0].root).find((h) => h.name === 'onRequest')!;
+    assert.ok(route(first, '/users').body && hook(first).body && first.testCalls.length === 1);
+
+    const items = path.join(dir, 'items.js');
+    const text = "module.exports = async function (f) { f.get('/items', async (request, reply) => { reply.send([]); return 1 }) }\n";
+    fs.writeFileSync(items, text);
+    const next = analyzer.update(items, text);
+    assert.equal(route(next, '/users').body, route(first, '/users').body, 'the same facts object: not walked again');
+    assert.equal(hook(next).body, hook(first).body);
+    assert.notEqual(route(next, '/items').body, route(first, '/items').body);
+    assert.equal(route(next, '/items').body?.returnsAfterSend.length, 1, "the changed handler's facts are its new ones");
+    assert.equal(next.testCalls[0].span, first.testCalls[0].span, 'the test file was not searched again');
+    assertEqualsFresh(dir, next);
   });
 });

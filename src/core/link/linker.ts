@@ -36,8 +36,6 @@ interface AppRecord {
  */
 export class Linker {
   readonly interp = new Interpreter(this);
-  /** Handler and hook body facts, one walk per function node for this analysis. */
-  readonly bodyFacts = new BodyFactsCache();
   readonly unresolved: Unresolved[] = [];
   private readonly unresolvedKeys = new Set<string>();
   private readonly modules = new Map<string, ModuleRecord | null>();
@@ -70,6 +68,8 @@ export class Linker {
     readonly resolver: Resolver,
     readonly parseCache: ParseCache,
     options: LinkOptions = {},
+    /** Handler and hook body facts, one walk per function node: the Analyzer keeps one across updates (nodes of an unchanged file are the same, a re-parsed file's are new). */
+    readonly bodyFacts = new BodyFactsCache(),
   ) {
     this.budget = options.budget ?? 20_000_000;
     this.maxFileBytes = options.maxFileBytes ?? 4 * 1024 * 1024;
