@@ -1,13 +1,15 @@
 import * as posix from 'node:path/posix';
+import { BodyFactsCache } from './facts/function-body';
 import { ParseCache } from './facts/parse';
 import type { Host } from './host';
 import { Linker, type LinkOptions } from './link/linker';
 import { findRoots } from './link/roots';
 import type { AppGraph, WorkspaceGraph } from './model';
 import { collectTestCalls } from './tests/test-calls';
+import { CachedHost } from './workspace/cached-host';
 import { excludingHost } from './workspace/exclude';
 import { createResolver } from './workspace/resolve';
-import { innermostProject, scanWorkspace, type WorkspaceScan } from './workspace/scan';
+import { innermostProject, isSourceFile, scanWorkspace, type WorkspaceScan } from './workspace/scan';
 
 export interface AnalyzeOptions extends LinkOptions {
   /** Extra folder names to skip while scanning. */
@@ -31,11 +33,16 @@ export interface FileChange {
 export class Analyzer {
   private scan: WorkspaceScan | undefined;
   private readonly parseCache = new ParseCache();
+  /** Handler and hook body facts by function node, kept across updates (see `BodyFactsCache`). */
+  private readonly bodyFacts = new BodyFactsCache();
   private readonly overlay = new Map<string, string>();
 
   readonly root: string;
 
-  private readonly host: Host;
+  /** The disk as the analysis reads it, remembered across updates (see `applyChanges`). */
+  private readonly host: CachedHost;
+  /** The disk read live: for what the analysed app itself lists or stats (`fs.*`, awilix and fastify-decorators globs), which may be any file, not only those the editor reports. */
+  private readonly liveHost: Host;
 
   constructor(
     root: string,
@@ -44,7 +51,8 @@ export class Analyzer {
   ) {
     // Module paths are absolute; a relative root would give every file two identities.
     this.root = posix.resolve(root);
-    this.host = excludingHost(host, this.root, options.excludeGlobs ?? []);
+    this.liveHost = excludingHost(host, this.root, options.excludeGlobs ?? []);
+    this.host = new CachedHost(this.liveHost);
   }
 
   analyze(): WorkspaceGraph {
@@ -58,16 +66,20 @@ export class Analyzer {
   }
 
   /**
-   * Several changes, one new graph. A file the scan did not know, or a known one gone from
-   * disk, makes a new scan (parses stay cached).
+   * Several changes, one new graph. Every change on disk since the last graph must be given here
+   * (or to `rescan()`): what was read from disk is remembered, and only the changed paths (with
+   * the listings of the folders above them) are read again. A source file the scan did not know,
+   * or a known one gone from disk, makes a new scan (parses stay cached).
    */
   applyChanges(changes: FileChange[]): WorkspaceGraph {
     const scan = (this.scan ??= this.scanNow());
     const known = new Set(scan.files.map((f) => f.path));
+    this.host.invalidate(changes.map((c) => c.file));
     let rescan = false;
     for (const c of changes) {
       if (c.text !== undefined) this.overlay.set(c.file, c.text);
       else this.overlay.delete(c.file);
+      if (!isSourceFile(c.file) && !known.has(c.file)) continue; // data (a JSON module): read again, no new scan
       const exists = c.text !== undefined || this.host.stat(c.file) === 'file';
       if (exists !== known.has(c.file)) rescan = true;
     }
@@ -75,8 +87,9 @@ export class Analyzer {
     return this.link(this.scan);
   }
 
-  /** A deleted or renamed file, or a new folder: scan again (parses stay cached). */
+  /** A deleted or renamed file, or a new folder: scan again, everything read from disk again (parses stay cached). */
   rescan(): WorkspaceGraph {
+    this.host.clear();
     this.scan = this.scanNow();
     return this.link(this.scan);
   }
@@ -106,8 +119,7 @@ export class Analyzer {
     return this.parseCache.parses;
   }
 
-  private overlayHost(): Host {
-    const base = this.host;
+  private overlayHost(base: Host = this.host): Host {
     const overlay = this.overlay;
     if (overlay.size === 0) return base;
     return {
@@ -125,7 +137,8 @@ export class Analyzer {
 
   private link(scan: WorkspaceScan): WorkspaceGraph {
     const host = this.overlayHost();
-    const linker = new Linker(host, scan, createResolver(host, scan), this.parseCache, this.options);
+    const linker = new Linker(host, scan, createResolver(host, scan), this.parseCache, this.options, this.bodyFacts);
+    linker.appFsHost = this.overlayHost(this.liveHost);
     for (const u of scan.unresolved) linker.unresolved.push(u);
     findRoots(linker, scan);
     const apps = linker.apps

@@ -11,6 +11,9 @@ import { readSettings } from './settings';
 /** Files that change projects, versions or module resolution: a full re-index. */
 const PROJECT_FILE = /(^|\/)(package\.json|tsconfig[^/]*\.json|jsconfig\.json|package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|pnpm-workspace\.yaml|\.env(\.example|\.sample|\.dist)?)$/;
 
+/** Data files a module may import (`require('./schema.json')`): the analyser caches what it read, so the watcher sends their changes on disk too. */
+const DATA_FILE = /\.json$/i;
+
 export class WorkspaceIndex implements vscode.Disposable {
   private readonly folders = new Map<string, FolderIndex>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -151,7 +154,7 @@ export class WorkspaceIndex implements vscode.Disposable {
       index.reindex();
       return;
     }
-    if (!SOURCE.test(file)) return;
+    if (!SOURCE.test(file) && !DATA_FILE.test(file)) return;
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (open?.isDirty) return; // the editor's text wins until it is saved or closed
     index.edit(file, undefined, readSettings(uri).debounceMs);

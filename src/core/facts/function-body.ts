@@ -35,12 +35,16 @@ type Binding =
 
 type Names = Map<string, Binding>;
 
-/** Facts per function node and roles, for one analysis: a handler shared by many routes is walked once. */
+/**
+ * Facts per function node and roles: a handler shared by many routes is walked once. The facts
+ * read only the function's own syntax tree (and its file's imports), so they hold for as long as
+ * the node lives: the Analyzer keeps one cache across updates, and a re-parsed file has new nodes.
+ */
 export class BodyFactsCache {
   private readonly byNode = new WeakMap<ts.Node, Map<string, BodyFacts>>();
 
   get(fn: ts.FunctionLikeDeclaration, roles: BodyRoles, file: string): BodyFacts {
-    const key = `${roles.request ?? ''}:${roles.reply ?? ''}`;
+    const key = `${roles.request ?? ''}:${roles.reply ?? ''}:${file}`;
     let m = this.byNode.get(fn);
     if (!m) this.byNode.set(fn, (m = new Map()));
     let facts = m.get(key);

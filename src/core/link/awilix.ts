@@ -622,7 +622,7 @@ function registerDescriptor(
  * first from the pattern's static base, each folder's entries in the Host's order. Absolute paths.
  */
 function listGlob(interp: Interpreter, cwd: string, pattern: string): string[] {
-  const host = interp.linker.host;
+  const host = interp.linker.appFsHost;
   let glob = pattern.replace(/\\/g, '/');
   while (glob.startsWith('./')) glob = glob.slice(2);
   const parts = glob.split('/');

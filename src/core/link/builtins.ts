@@ -298,7 +298,7 @@ const MAX_WALK_ENTRIES = 20_000;
 
 /** The few file-system reads apps do while wiring plugins, answered from the Host. */
 function fsFunction(interp: Interpreter, name: string, args: Value[], scope: Scope, call: ts.Node | undefined): Value {
-  const host = interp.linker.host;
+  const host = interp.linker.appFsHost;
   const [, op, style = 'sync'] = name.split('.');
   const raw = asString(args[0] ?? UNDEF);
   const cb = style === 'callback' ? args.slice(1).reverse().find((a) => a.kind === 'fn') : undefined;
@@ -329,7 +329,7 @@ function fsFunction(interp: Interpreter, name: string, args: Value[], scope: Sco
 
 /** A readdir result as Node 20 gives it: names (relative with '/' when recursive) or Dirents. */
 function listDirectory(interp: Interpreter, abs: string, given: string, withFileTypes: boolean, recursive: boolean, promiseOrder: boolean): Value {
-  const host = interp.linker.host;
+  const host = interp.linker.appFsHost;
   const first = host.readDirectory(abs);
   if (!first) return unknown(`folder ${interp.linker.rel(abs)} could not be read (readdir throws at run time)`);
   const out: Value[] = [];
@@ -371,11 +371,11 @@ function direntValue(e: DirEntry, parentPath: string): Value {
 function statValue(interp: Interpreter, op: string, abs: string, given: string): Value {
   let kind: DirEntry['kind'] | undefined;
   if (op === 'lstat') {
-    const parent = interp.linker.host.readDirectory(posix.dirname(abs));
+    const parent = interp.linker.appFsHost.readDirectory(posix.dirname(abs));
     kind = parent?.find((e) => e.name === posix.basename(abs))?.kind;
-    if (!kind && interp.linker.host.stat(abs)) return unknown(`lstat of ${given} known only at run time`);
+    if (!kind && interp.linker.appFsHost.stat(abs)) return unknown(`lstat of ${given} known only at run time`);
   } else {
-    kind = interp.linker.host.stat(abs);
+    kind = interp.linker.appFsHost.stat(abs);
   }
   if (!kind) return unknown(`${op} of a missing path throws (${given})`);
   const s = obj();

@@ -264,7 +264,7 @@ function findMethod(interp: Interpreter, cls: ClassValue, name: string): FnValue
 /** `directory` (+ `mask`): the files the walk finds, each module's default export. */
 function loadDirectory(interp: Interpreter, opts: ObjValue, span: Span): Value[] {
   const linker = interp.linker;
-  const host = linker.host;
+  const host = linker.appFsHost;
   const raw = asString(getProp(opts, 'directory'));
   if (raw === undefined) {
     linker.reportAt(span, `${PKG}: the controllers directory is not known statically`);

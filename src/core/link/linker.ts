@@ -36,8 +36,6 @@ interface AppRecord {
  */
 export class Linker {
   readonly interp = new Interpreter(this);
-  /** Handler and hook body facts, one walk per function node for this analysis. */
-  readonly bodyFacts = new BodyFactsCache();
   readonly unresolved: Unresolved[] = [];
   private readonly unresolvedKeys = new Set<string>();
   private readonly modules = new Map<string, ModuleRecord | null>();
@@ -45,6 +43,11 @@ export class Linker {
   private readonly jsonModules = new Map<string, Value>();
   private readonly projectsByFile = new Map<string, Project | undefined>();
   readonly apps: AppRecord[] = [];
+  /**
+   * The Host for what the analysed app itself lists and stats (`fs.*`, awilix and
+   * fastify-decorators globs): may be any file, so the Analyzer passes one that is not cached.
+   */
+  appFsHost: Host;
   private readonly appsByCallSite = new Map<ts.Node, AppBuilder>();
   private readonly registeredPlugins = new Set<ts.Node>();
   private readonly factoryModules = new Set<ModuleRecord>();
@@ -65,9 +68,12 @@ export class Linker {
     readonly resolver: Resolver,
     readonly parseCache: ParseCache,
     options: LinkOptions = {},
+    /** Handler and hook body facts, one walk per function node: the Analyzer keeps one across updates (nodes of an unchanged file are the same, a re-parsed file's are new). */
+    readonly bodyFacts = new BodyFactsCache(),
   ) {
     this.budget = options.budget ?? 20_000_000;
     this.maxFileBytes = options.maxFileBytes ?? 4 * 1024 * 1024;
+    this.appFsHost = host;
     for (const f of scan.files) this.projectsByFile.set(f.path, f.project);
   }
 

@@ -82,16 +82,46 @@ function guarded(linker: Linker, file: string, fn: () => void): void {
 }
 
 function runUncalledFactories(linker: Linker, m: ModuleRecord): void {
+  // In document order; a factory run skips the calls inside its own call (as a walk that does not descend there).
+  let skipUntil = -1;
+  for (const { call, outermostFn } of factoryCallCandidates(m.sf)) {
+    if (call.pos < skipUntil) continue;
+    if (linker.hasAppAt(call) || !isFactoryCallee(m, call.expression, outermostFn)) continue;
+    const fn = linker.interp.makeFunction(outermostFn, m.scope);
+    linker.interp.load(() => linker.interp.callFunction(fn, outermostFn.parameters.map(() => unknown('argument of an uncalled factory'))));
+    skipUntil = call.end;
+  }
+}
+
+interface FactoryCallCandidate {
+  call: ts.CallExpression;
+  /** The outermost function with a body around the call: the factory to run. */
+  outermostFn: ts.FunctionLikeDeclaration;
+}
+
+/**
+ * The calls inside a function whose callee could be the fastify factory (a name, or
+ * `require('fastify')` / `import('fastify')`), in document order: a syntactic list, found once per
+ * tree (an update re-parses only the changed file). Whether a name is the factory depends on the
+ * module's bindings, so `isFactoryCallee` decides at every link.
+ */
+const candidatesByTree = new WeakMap<ts.SourceFile, FactoryCallCandidate[]>();
+function factoryCallCandidates(sf: ts.SourceFile): FactoryCallCandidate[] {
+  const hit = candidatesByTree.get(sf);
+  if (hit) return hit;
+  const out: FactoryCallCandidate[] = [];
   const visit = (n: ts.Node, outermostFn: ts.FunctionLikeDeclaration | undefined): void => {
     if (ts.isFunctionLike(n) && 'body' in n && n.body) outermostFn ??= n as ts.FunctionLikeDeclaration;
-    if (ts.isCallExpression(n) && outermostFn && !linker.hasAppAt(n) && isFactoryCallee(m, n.expression, outermostFn)) {
-      const fn = linker.interp.makeFunction(outermostFn, m.scope);
-      linker.interp.load(() => linker.interp.callFunction(fn, outermostFn.parameters.map(() => unknown('argument of an uncalled factory'))));
-      return;
+    if (ts.isCallExpression(n) && outermostFn) {
+      let e: ts.Expression = n.expression;
+      while (ts.isParenthesizedExpression(e)) e = e.expression;
+      if (ts.isIdentifier(e) || isFastifyModuleCall(e)) out.push({ call: n, outermostFn });
     }
     ts.forEachChild(n, (c) => visit(c, outermostFn));
   };
-  visit(m.sf, undefined);
+  visit(sf, undefined);
+  candidatesByTree.set(sf, out);
+  return out;
 }
 
 /**

@@ -82,7 +82,7 @@ export function collectTestCalls(
       const text = readFile(f.path);
       // Most test files of a big workspace make no request: skip them before parsing.
       if (text === undefined || !/\.inject\b|supertest/.test(text)) continue;
-      const sites = findTestCalls(parse(f.path, text), f.path);
+      const sites = testCallSites(parse(f.path, text), f.path);
       if (!sites.length) continue;
       index ??= new RouteIndex();
       const targets = f.project ? apps.filter((a) => a.project === f.project!.dir) : apps;
@@ -92,6 +92,16 @@ export function collectTestCalls(
     }
   }
   return out;
+}
+
+/** The sites of a parsed file, found once per tree: an update re-parses only the changed file, the other trees (and their sites) are the same. */
+const sitesByTree = new WeakMap<ts.SourceFile, { file: string; sites: TestCallSite[] }>();
+function testCallSites(sf: ts.SourceFile, file: string): TestCallSite[] {
+  const hit = sitesByTree.get(sf);
+  if (hit && hit.file === file) return hit.sites;
+  const sites = findTestCalls(sf, file);
+  sitesByTree.set(sf, { file, sites });
+  return sites;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -54,6 +54,11 @@ const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', 'build', 'out', 'covera
 const SOURCE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/i;
 const DECLARATION_FILE = /\.d\.[cm]?ts$/i;
 
+/** Whether the scan takes a file of this name as source (a script, not a declaration file). */
+export function isSourceFile(name: string): boolean {
+  return SOURCE_FILE.test(name) && !DECLARATION_FILE.test(name);
+}
+
 /** Projects, tsconfig and source files of a folder; follows folder links once, never loops. */
 export function scanWorkspace(root: string, host: Host, options: ScanOptions = {}): WorkspaceScan {
   const maxFiles = options.maxFiles ?? 50_000;
@@ -86,7 +91,7 @@ export function scanWorkspace(root: string, host: Host, options: ScanOptions = {
       const p = posix.join(dir, e.name);
       if (e.kind === 'directory' || e.kind === 'symlink-directory') {
         if (!skip.has(e.name) && !e.name.startsWith('.')) walk(p, depth + 1);
-      } else if ((e.kind === 'file' || e.kind === 'symlink-file') && SOURCE_FILE.test(e.name) && !DECLARATION_FILE.test(e.name)) {
+      } else if ((e.kind === 'file' || e.kind === 'symlink-file') && isSourceFile(e.name)) {
         if (scan.files.length >= maxFiles) {
           if (!limitReported) scan.unresolved.push({ file: dir, reason: `more than ${maxFiles} source files: the rest are not analysed` });
           limitReported = true;
