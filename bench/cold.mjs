@@ -17,7 +17,7 @@ const usedMb = () => {
 const before = heap ? usedMb() : 0;
 const analyzer = new Analyzer(dir, createNodeHost());
 const graph = analyzer.analyze();
-const rules = runRulesDetailed(graph, {}, (f) => analyzer.source(f));
+const rules = runRulesDetailed(graph, {}, analyzer.sourceOf());
 const heapMb = heap ? usedMb() - before : undefined;
 const routes = graph.apps.reduce((n, a) => n + a.routes.length, 0);
 console.log(JSON.stringify({ files: graph.files, routes, findings: rules.findings.length, failedRules: rules.failed.length, heapMb }));

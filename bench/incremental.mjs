@@ -29,13 +29,13 @@ function replay(edits, timed, checkpoint = () => {}) {
   const analyzer = new Analyzer(scratch, createNodeHost());
   let graph = analyzer.analyze();
   routesBefore = countRoutes(graph);
-  runRulesDetailed(graph, {}, (f) => analyzer.source(f));
+  runRulesDetailed(graph, {}, analyzer.sourceOf());
   const times = [];
   for (const edit of edits) {
     const change = applyEdit(scratch, edit);
     const start = process.hrtime.bigint();
     graph = analyzer.applyChanges([change]);
-    runRulesDetailed(graph, {}, (f) => analyzer.source(f));
+    runRulesDetailed(graph, {}, analyzer.sourceOf());
     if (timed) times.push(Number(process.hrtime.bigint() - start) / 1e6);
     checkpoint(edit, graph);
   }

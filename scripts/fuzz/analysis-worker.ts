@@ -28,7 +28,7 @@ function check(analyzer: Analyzer, graph: WorkspaceGraph, textOf: (f: string) =>
   for (const u of graph.unresolved) {
     if (/internal error/i.test(u.reason)) problems.push({ kind: 'internal-error', detail: `${u.span ? `${u.span.file}:${u.span.line}` : (u.file ?? '?')} ${u.reason}` });
   }
-  const rules = runRulesDetailed(graph, {}, (f) => analyzer.source(f));
+  const rules = runRulesDetailed(graph, {}, analyzer.sourceOf());
   for (const f of rules.failed) problems.push({ kind: 'rule-failed', detail: `${f.id}: ${f.error}` });
   for (const p of graphProblems(graph, rules.findings, textOf)) problems.push({ kind: 'malformed', detail: p });
   return problems;

@@ -42,7 +42,7 @@ export function checkWorkspace(root: string, host: Host, severities: Record<stri
   for (let pass = 0; ; pass++) {
     const analyzer = new Analyzer(root, host);
     const graph = analyzer.analyze();
-    const source = (file: string) => analyzer.source(file);
+    const source = analyzer.sourceOf();
     const findings = runRules(graph, severities, source);
     const done = (): CheckResult => ({ graph, findings, source, applied, changedOnDisk: [...changedOnDisk].sort() });
     if (!fix || pass === MAX_PASSES) return done();

@@ -4,6 +4,7 @@ import { ParseCache } from './facts/parse';
 import type { Host } from './host';
 import { Linker, type LinkOptions } from './link/linker';
 import { findRoots } from './link/roots';
+import type { SourceOf } from './rules';
 import type { AppGraph, WorkspaceGraph } from './model';
 import { collectTestCalls } from './tests/test-calls';
 import { CachedHost } from './workspace/cached-host';
@@ -97,6 +98,11 @@ export class Analyzer {
   /** The text a parsed file was analysed from (an unsaved overlay included), if it was parsed. */
   source(file: string): string | undefined {
     return this.parseCache.peek(file)?.getFullText();
+  }
+
+  /** `source` with the parsed trees, for the rules (`runRules(graph, severities, analyzer.sourceOf())`). */
+  sourceOf(): SourceOf {
+    return Object.assign((file: string) => this.source(file), { tree: (file: string) => this.parseCache.peek(file) });
   }
 
   /** Offsets where the lines of a parsed file start (for offset → line/column), if it was parsed. */

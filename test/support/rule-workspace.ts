@@ -17,7 +17,7 @@ export function check(name: string, files: Record<string, string>, pkg = FASTIFY
   const analyzer = new Analyzer(dir, createNodeHost());
   const graph = analyzer.analyze();
   assertNoInternalError(graph);
-  const { findings, notes } = runRulesDetailed(graph, severities, (file) => analyzer.source(file));
+  const { findings, notes } = runRulesDetailed(graph, severities, analyzer.sourceOf());
   return { dir, graph, findings, notes };
 }
 

@@ -4,25 +4,37 @@
  * per route), and the node a span stands for.
  */
 import { ts } from 'ts-morph';
+import { scriptKindOf } from '../facts/parse';
 import type { Span } from '../model';
 
 const PARSED = new Map<string, { text: string; sf: ts.SourceFile }>();
 const MAX_PARSED = 64;
 
+/** The analyser's own trees, while rules run (`withTrees`): a file analysed from this text is not parsed again. */
+let analysedTree: ((file: string) => ts.SourceFile | undefined) | undefined;
+
+/** Runs `fn` (the rules) with the analyser's trees at hand for `parsedSource`. */
+export function withTrees<T>(trees: ((file: string) => ts.SourceFile | undefined) | undefined, fn: () => T): T {
+  const before = analysedTree;
+  analysedTree = trees;
+  try {
+    return fn();
+  } finally {
+    analysedTree = before;
+  }
+}
+
 export function parsedSource(file: string, text: string): ts.SourceFile {
+  const own = analysedTree?.(file);
+  if (own && own.text === text) return own;
   const hit = PARSED.get(file);
   if (hit && hit.text === text) return hit.sf;
   if (PARSED.size >= MAX_PARSED) PARSED.clear();
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindOf(file));
   PARSED.set(file, { text, sf });
   return sf;
 }
 
-/** TS, TSX, JSX or JS, from the file's extension. */
-export function scriptKind(file: string): ts.ScriptKind {
-  if (/\.[cm]?tsx?$/.test(file)) return file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
-  return file.endsWith('x') ? ts.ScriptKind.JSX : ts.ScriptKind.JS;
-}
 
 /** The outermost node that starts at `span.start`, ends at `span.end` and passes `test`. */
 export function nodeAtSpan<T extends ts.Node>(sf: ts.SourceFile, span: Pick<Span, 'start' | 'end'>, test: (n: ts.Node) => n is T): T | undefined {

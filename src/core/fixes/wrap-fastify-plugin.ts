@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { Span } from '../model';
 import type { Fix, TextEdit } from '../rules/types';
-import { scriptKind } from './parsed-source';
+import { parsedSource } from './parsed-source';
 import { addImport } from './text-edits';
 
 /**
@@ -15,7 +15,7 @@ import { addImport } from './text-edits';
  * not one of those shapes.
  */
 export function wrapWithFastifyPlugin(file: string, text: string, pluginSpan: Span, title: string): Fix | undefined {
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
+  const sf = parsedSource(file, text);
   const fn = findFunction(sf, pluginSpan);
   if (!fn) return undefined;
   const existing = existingImport(sf);

@@ -1,3 +1,5 @@
+import type { ts } from 'ts-morph';
+import { withTrees } from '../fixes/parsed-source';
 import type { Span, WorkspaceGraph } from '../model';
 import { asyncHandlerSendAndReturn } from './async-handler-send-and-return';
 import { asyncHookWithDone } from './async-hook-with-done';
@@ -65,13 +67,22 @@ export function runRules(graph: WorkspaceGraph, severities: Record<string, Sever
   return runRulesDetailed(graph, severities, source).findings;
 }
 
-/** The text a file was analysed from (`Analyzer.source`). */
-export type SourceOf = (file: string) => string | undefined;
+/**
+ * The text a file was analysed from (`Analyzer.source`); with `tree`, the analyser's own parse of
+ * that text (`Analyzer.sourceOf()`), which fixes use instead of parsing the file again.
+ */
+export type SourceOf = ((file: string) => string | undefined) & { tree?: (file: string) => ts.SourceFile | undefined };
 
 export function runRulesDetailed(graph: WorkspaceGraph, severities: Record<string, Severity> = {}, source: SourceOf = () => undefined): RunRulesResult {
   const findings: Finding[] = [];
   const failed: RunRulesResult['failed'] = [];
   const notes: RunRulesResult['notes'] = [];
+  withTrees(source.tree, () => runEach(graph, severities, source, findings, failed, notes));
+  findings.sort(compareFindings);
+  return { findings, failed, notes };
+}
+
+function runEach(graph: WorkspaceGraph, severities: Record<string, Severity>, source: SourceOf, findings: Finding[], failed: RunRulesResult['failed'], notes: RunRulesResult['notes']): void {
   for (const rule of RULES) {
     const chosen = severities[rule.id];
     if (chosen === 'off') continue;
@@ -90,8 +101,6 @@ export function runRulesDetailed(graph: WorkspaceGraph, severities: Record<strin
       failed.push({ id: rule.id, error: (e as Error)?.message ?? String(e) });
     }
   }
-  findings.sort(compareFindings);
-  return { findings, failed, notes };
 }
 
 function compareFindings(a: Finding, b: Finding): number {

@@ -29,7 +29,7 @@ function run(msg: ToWorker): FromWorker {
   }
   const a = analyzer;
   // Rules read the finished graph, here off the editor's thread; one that throws is skipped.
-  const { findings, failed, notes } = runRulesDetailed(graph, severities, (file) => a.source(file));
+  const { findings, failed, notes } = runRulesDetailed(graph, severities, a.sourceOf());
   locateSpans(graph, (file) => a.lineStarts(file));
   locateSpans(findings, (file) => a.lineStarts(file));
   const stats = { ms: Math.round(performance.now() - t0), files: graph.files, parses: a.parseCount - (msg.type === 'analyze' ? 0 : parsesBefore), full: msg.type === 'analyze' };
