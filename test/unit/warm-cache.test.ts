@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
@@ -219,7 +220,47 @@ describe('warm start from the on-disk cache', () => {
 
   it('counts lines as the TypeScript parser does', () => {
     for (const text of ['', 'a', 'a\nb', 'a\r\nb\rc\n', '\n\n', 'x\u2028y\u2029z', 'end\r', 'end\r\n']) {
-      assert.deepEqual(lineStartsOf(text), ts.computeLineStarts(text), JSON.stringify(text));
+      assert.deepEqual(lineStartsOf(text), ts.createSourceFile('x.js', text, ts.ScriptTarget.Latest).getLineStarts(), JSON.stringify(text));
+    }
+  });
+});
+
+describe('fastify-lens CLI warm start (built bundle)', () => {
+  const BIN = path.join(__dirname, '..', '..', 'bin', 'fastify-lens.js');
+  const cli = (dir: string, ...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, FASTIFY_LENS_CACHE_DIR: dir } });
+
+  it('writes the cache outside the folder, answers the same from it, and --no-cache neither reads nor writes it', () => {
+    const s = setup('cli');
+    for (const command of [['routes', '--json'], ['graph', '--json'], ['check', '--format', 'json']]) {
+      const cold = cli(s.dir, command[0], s.root, ...command.slice(1));
+      assert.equal(cold.stderr, '');
+      const files = cacheFiles(s.dir);
+      assert.equal(files.length, 1);
+      const record = JSON.parse(fs.readFileSync(files[0], 'utf8'));
+      assert.match(record.analyser, /^[0-9a-f]{64}\+ts-morph@/, 'the bundle carries the hash of its own code');
+      const warm = cli(s.dir, command[0], s.root, ...command.slice(1));
+      assert.equal(warm.stdout, cold.stdout);
+      assert.equal(warm.status, cold.status);
+      const none = path.join(TMP, 'warm-cache-dir-cli-none');
+      fs.rmSync(none, { recursive: true, force: true });
+      const uncached = spawnSync(process.execPath, [BIN, command[0], s.root, ...command.slice(1), '--no-cache'], { encoding: 'utf8', env: { ...process.env, FASTIFY_LENS_CACHE_DIR: none } });
+      assert.equal(uncached.stdout, cold.stdout);
+      assert.equal(fs.existsSync(none), false);
+    }
+    assert.deepEqual(fs.readdirSync(s.root).filter((n) => /cache|\.tmp$/.test(n)), [], 'nothing written in the workspace');
+  });
+
+  it('a cache folder it cannot write costs one line on stderr, not the result', () => {
+    const s = setup('cli-unwritable');
+    fs.mkdirSync(path.dirname(s.dir), { recursive: true });
+    fs.writeFileSync(s.dir, 'not a folder');
+    try {
+      const r = cli(s.dir, 'routes', s.root, '--json');
+      assert.equal(r.status, 0);
+      assert.ok(JSON.parse(r.stdout).routes.length > 0);
+      assert.match(r.stderr, /^fastify-lens: analysis cache not written to /m);
+    } finally {
+      fs.rmSync(s.dir, { force: true });
     }
   });
 });
