@@ -10,6 +10,7 @@ import type { WorkspaceGraph } from '../../src/core/model';
 import { createNodeHost } from '../../src/core/node-host';
 import { runRulesDetailed } from '../../src/core/rules';
 import { assertNoInternalError, writeWorkspace } from '../support/temp-workspace';
+import { startWorker } from '../support/worker-client';
 
 const TMP = path.join(__dirname, '..', '.tmp');
 
@@ -262,5 +263,41 @@ describe('fastify-lens CLI warm start (built bundle)', () => {
     } finally {
       fs.rmSync(s.dir, { force: true });
     }
+  });
+});
+
+describe('analysis worker warm start (dist/worker.js)', function () {
+  this.timeout(60_000);
+  const settings = (root: string, cacheDir?: string) => ({ root, excludeGlobs: [], entries: [], maxFileBytes: 2 * 1024 * 1024, rules: {}, ...(cacheDir ? { cacheDir } : {}) });
+
+  it('answers a reopened folder from the cache (graph, findings and ranges equal to a cold start), and the first edit after it is incremental', async () => {
+    const s = setup('worker');
+    const users = path.join(s.root, 'users.js');
+    const edit = { file: users, text: "module.exports = async function (f) {\n  f.get('/users', async () => [])\n  f.put('/users/:id', async () => null)\n}\n" };
+    const session = async (cacheDir?: string) => {
+      const { worker, ask } = startWorker();
+      try {
+        const opened = await ask({ type: 'analyze', seq: 1, settings: settings(s.root, cacheDir) });
+        const edited = await ask({ type: 'change', seq: 2, changes: [edit] });
+        assert.ok(opened.type === 'graph' && edited.type === 'graph');
+        return { opened, edited };
+      } finally {
+        await worker.terminate();
+      }
+    };
+    const cold = await session();
+    const first = await session(s.dir);
+    assert.match(first.opened.stats.cache ?? '', /^miss: cache none yet/);
+    const warm = await session(s.dir);
+    assert.equal(warm.opened.stats.cache, 'warm start from cache');
+    assert.equal(warm.opened.stats.parses, 0);
+    // Undefined-valued properties do not survive JSON: compare as JSON.
+    const json = (x: unknown) => JSON.parse(JSON.stringify(x));
+    assert.deepStrictEqual(json(warm.opened.graph), json(cold.opened.graph));
+    assert.deepStrictEqual(warm.opened.findings, json(cold.opened.findings));
+    assert.ok(warm.opened.findings.length > 0 && warm.opened.findings.every((f) => f.span.range));
+    assert.deepStrictEqual(warm.edited.graph, cold.edited.graph);
+    assert.deepStrictEqual(warm.edited.findings, cold.edited.findings);
+    assert.equal(warm.edited.stats.parses, 1, 'the worker parsed the folder after answering from the cache: the edit re-parsed one file');
   });
 });
