@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
 import { ts } from 'ts-morph';
 import { Analyzer } from '../../src/core/analyze';
 import { CachedAnalyzer, type WarmCacheSettings } from '../../src/core/cache/cached-analyzer';
@@ -57,15 +58,15 @@ function setup(name: string): Setup {
   };
 }
 
-/** A fresh full analysis, in the form a cache gives it back (JSON: properties set to undefined are absent). */
+/** A fresh full analysis. */
 function fresh(root: string): WorkspaceGraph {
   const g = new Analyzer(root, createNodeHost()).analyze();
   assertNoInternalError(g);
-  return JSON.parse(JSON.stringify(g));
+  return g;
 }
 
 const urls = (g: WorkspaceGraph) => g.apps.flatMap((a) => a.routes.filter((r) => !r.implicitHead).map((r) => `${r.methods.join()} ${r.url}`));
-const cacheFiles = (dir: string) => fs.readdirSync(dir).filter((n) => n.endsWith('.json')).map((n) => path.join(dir, n));
+const cacheFiles = (dir: string) => fs.readdirSync(dir).filter((n) => n.endsWith('.cache')).map((n) => path.join(dir, n));
 
 describe('warm start from the on-disk cache', () => {
   it('returns the graph of a fresh full analysis with zero parses, and the analysed texts', () => {
@@ -116,7 +117,7 @@ describe('warm start from the on-disk cache', () => {
       assert.equal(after.a.fromCache, false, `${kind}: served from the cache`);
       assert.match(after.a.cacheStatus, /^miss: /);
       assert.ok(after.a.parseCount > 0);
-      assert.deepStrictEqual(JSON.parse(JSON.stringify(after.graph)), fresh(s.root));
+      assert.deepStrictEqual(after.graph, fresh(s.root));
       shows?.(after.graph);
       // The cache was rewritten for the new state: the next start is warm again.
       const again = s.open();
@@ -134,23 +135,26 @@ describe('warm start from the on-disk cache', () => {
     assert.equal(s.open({ analyserVersion: 'two' }).a.fromCache, true);
   });
 
-  const DAMAGE: { kind: string; damage: (text: string) => string; logged: boolean }[] = [
+  const edit = (f: (record: Record<string, unknown>) => Record<string, unknown>) => (bytes: Buffer) => v8.serialize(f(v8.deserialize(bytes)));
+  const DAMAGE: { kind: string; damage: (bytes: Buffer) => Buffer | string; logged: boolean }[] = [
     { kind: 'corrupt', damage: () => '{"format": 1, "analyser": ', logged: true },
-    { kind: 'truncated', damage: (t) => t.slice(0, t.length >> 1), logged: true },
-    { kind: 'random bytes', damage: () => '\u0000\u00ff garbage', logged: true },
-    { kind: 'wrong shape', damage: (t) => JSON.stringify({ ...JSON.parse(t), inputs: { files: 3 } }), logged: true },
-    { kind: 'of another analyser version', damage: (t) => JSON.stringify({ ...JSON.parse(t), analyser: 'elsewhere' }), logged: false },
-    { kind: 'of another format', damage: (t) => JSON.stringify({ ...JSON.parse(t), format: 0 }), logged: false },
+    { kind: 'truncated', damage: (b) => b.subarray(0, b.length >> 1), logged: true },
+    { kind: 'random bytes', damage: () => Buffer.from([0xff, 0x0f, 0x6f, 0x22, 0x03, 0x61, 0x62, 0x63, 0x00, 0x7b, 0x01]), logged: true },
+    { kind: 'empty', damage: () => '', logged: true },
+    { kind: 'wrong shape', damage: edit((r) => ({ ...r, inputs: { files: 3 } })), logged: true },
+    { kind: 'a graph of the wrong shape', damage: edit((r) => ({ ...r, graph: { root: r.root, apps: 'none' } })), logged: true },
+    { kind: 'of another analyser version', damage: edit((r) => ({ ...r, analyser: 'elsewhere' })), logged: false },
+    { kind: 'of another format', damage: edit((r) => ({ ...r, format: 0 })), logged: false },
   ];
   for (const { kind, damage, logged } of DAMAGE) {
     it(`ignores and replaces a cache file that is ${kind}`, () => {
       const s = setup(`damaged-${kind.replace(/\W+/g, '-')}`);
       s.open();
       const [file] = cacheFiles(s.dir);
-      fs.writeFileSync(file, damage(fs.readFileSync(file, 'utf8')));
+      fs.writeFileSync(file, damage(fs.readFileSync(file)));
       const after = s.open();
       assert.equal(after.a.fromCache, false);
-      assert.deepStrictEqual(JSON.parse(JSON.stringify(after.graph)), fresh(s.root));
+      assert.deepStrictEqual(after.graph, fresh(s.root));
       assert.equal(s.logs.length, logged ? 1 : 0, s.logs.join('\n'));
       const again = s.open();
       assert.equal(again.a.fromCache, true, again.a.cacheStatus);
@@ -165,7 +169,7 @@ describe('warm start from the on-disk cache', () => {
     try {
       const first = s.open();
       assert.equal(first.a.fromCache, false);
-      assert.deepStrictEqual(JSON.parse(JSON.stringify(first.graph)), fresh(s.root));
+      assert.deepStrictEqual(first.graph, fresh(s.root));
       assert.ok(s.logs.some((l) => /^analysis cache not written to /.test(l)), s.logs.join('\n'));
       assert.equal(s.open().a.fromCache, false);
     } finally {
@@ -193,7 +197,7 @@ describe('warm start from the on-disk cache', () => {
     const warm = new CachedAnalyzer(s.root, createNodeHost(), {}, { dir: s.dir });
     warm.analyze();
     assert.equal(warm.fromCache, true);
-    assert.deepStrictEqual(warm.cachedRules('defaults'), JSON.parse(JSON.stringify(result)));
+    assert.deepStrictEqual(warm.cachedRules('defaults'), result);
     assert.equal(warm.cachedRules('other'), undefined);
   });
 
@@ -237,7 +241,7 @@ describe('fastify-lens CLI warm start (built bundle)', () => {
       assert.equal(cold.stderr, '');
       const files = cacheFiles(s.dir);
       assert.equal(files.length, 1);
-      const record = JSON.parse(fs.readFileSync(files[0], 'utf8'));
+      const record = v8.deserialize(fs.readFileSync(files[0]));
       assert.match(record.analyser, /^[0-9a-f]{64}\+ts-morph@/, 'the bundle carries the hash of its own code');
       const warm = cli(s.dir, command[0], s.root, ...command.slice(1));
       assert.equal(warm.stdout, cold.stdout);
@@ -291,10 +295,8 @@ describe('analysis worker warm start (dist/worker.js)', function () {
     const warm = await session(s.dir);
     assert.equal(warm.opened.stats.cache, 'warm start from cache');
     assert.equal(warm.opened.stats.parses, 0);
-    // Undefined-valued properties do not survive JSON: compare as JSON.
-    const json = (x: unknown) => JSON.parse(JSON.stringify(x));
-    assert.deepStrictEqual(json(warm.opened.graph), json(cold.opened.graph));
-    assert.deepStrictEqual(warm.opened.findings, json(cold.opened.findings));
+    assert.deepStrictEqual(warm.opened.graph, cold.opened.graph);
+    assert.deepStrictEqual(warm.opened.findings, cold.opened.findings);
     assert.ok(warm.opened.findings.length > 0 && warm.opened.findings.every((f) => f.span.range));
     assert.deepStrictEqual(warm.edited.graph, cold.edited.graph);
     assert.deepStrictEqual(warm.edited.findings, cold.edited.findings);

@@ -13,12 +13,13 @@ let memo: string | undefined;
 
 /**
  * The version a cache file must carry to be used: the bundle's stamp (or, from source, a hash of
- * every file of `src/core`), plus the version of an external ts-morph (the CLI's parser).
+ * every file of `src/core`), plus the version of an external ts-morph (the CLI's parser) and of
+ * Node (module resolution reads its list of builtin modules).
  */
 export function analyserVersion(): string {
   if (memo !== undefined) return memo;
   const code = typeof __FASTIFY_LENS_ANALYSER__ === 'string' ? __FASTIFY_LENS_ANALYSER__ : `source:${sourceHash(path.join(__dirname, '..'))}`;
-  memo = `${code}+ts-morph@${externalTsMorph()}`;
+  memo = `${code}+ts-morph@${externalTsMorph()}+node@${process.versions.node}`;
   return memo;
 }
 
