@@ -4,14 +4,19 @@ import { CachedAnalyzer, type WarmCacheSettings } from '../core/cache/cached-ana
 import { createNodeHost } from '../core/node-host';
 import { formatGraph } from './format-graph';
 import { formatRoutesTable, routeRows } from './format-routes';
-import { cliSeverities, getRule, type Severity } from '../core/rules';
+import type * as Rules from '../core/rules';
+import type { Severity } from '../core/rules/types';
 import { isSeverity } from '../core/rules/types';
 import { diagnosticRows, formatDiagnosticsText, relativeTo } from './format-findings';
-import { checkWorkspace } from './fix';
 import { fixedRows, formatFixedText } from './format-fixes';
-import { formatSarif } from './format-sarif';
 import { unresolvedRows } from './unresolved-rows';
 import { cliCacheDir } from './cache-dir';
+
+// Loaded on use: `routes` and `graph` answered from the warm-start cache load neither the rules
+// nor the TypeScript parser they (and the analyser) need.
+const loadRules = () => require('../core/rules') as typeof Rules;
+const fixModule = () => require('./fix') as typeof import('./fix');
+const sarifModule = () => require('./format-sarif') as typeof import('./format-sarif');
 
 const USAGE = `Usage: fastify-lens <command> [folder] [options]
 
@@ -73,7 +78,7 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
       const v = a === '--rule' ? argv[++i] : a.slice('--rule='.length);
       const m = /^([a-z0-9-]+)=(.*)$/.exec(v ?? '');
       if (!m || !isSeverity(m[2])) throw new UsageError(`--rule takes <rule id>=<error|warning|info|hint|off>${v === undefined ? '' : `, not '${v}'`}`);
-      if (!getRule(m[1])) throw new UsageError(`--rule: unknown rule '${m[1]}'`);
+      if (!loadRules().getRule(m[1])) throw new UsageError(`--rule: unknown rule '${m[1]}'`);
       rules[m[1]] = m[2];
     }
     else if (a === '--include-head') includeHead = true;
@@ -126,11 +131,11 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     const cache: WarmCacheSettings | undefined = args.cache ? { dir: cliCacheDir(), log: (line) => err(`fastify-lens: ${line}\n`) } : undefined;
     if (args.command === 'check') {
       const io = { read: readTextOrUndefined, write: (file: string, text: string) => fs.writeFileSync(file, text) };
-      const result = checkWorkspace(root, createNodeHost(), { ...cliSeverities(), ...args.rules }, args.fix ? io : undefined, cache);
+      const result = fixModule().checkWorkspace(root, createNodeHost(), { ...loadRules().cliSeverities(), ...args.rules }, args.fix ? io : undefined, cache);
       const textOf = (file: string) => result.source(file) ?? readTextOrUndefined(file);
       const rows = diagnosticRows(result.findings, root, textOf);
       const fixed = fixedRows(result.applied, root);
-      if (args.format === 'sarif') out(formatSarif(result.findings, root, textOf, readVersion()));
+      if (args.format === 'sarif') out(sarifModule().formatSarif(result.findings, root, textOf, readVersion()));
       else if (args.format === 'json') out(JSON.stringify({ ...(args.fix ? { fixed, changedOnDisk: result.changedOnDisk.map((f) => relativeTo(root, f)) } : {}), diagnostics: rows }, null, 2) + '\n');
       else out((args.fix ? formatFixedText(fixed, result.changedOnDisk.map((f) => relativeTo(root, f))) : '') + formatDiagnosticsText(rows));
       return result.findings.some((f) => f.severity === 'error') ? 1 : 0;
