@@ -1,12 +1,16 @@
 // The analyser as the benchmark entries load it: src/core bundled by esbuild the way dist/cli.js is
-// (ts-morph external), into bench/.work/core.cjs, rebuilt when a source file is newer.
+// (ts-morph external), into bench/.work/core.cjs, rebuilt when a source file is newer. The warm
+// start's entry is bench/.work/warm.cjs: `CachedAnalyzer` with the analyser and the rules loaded
+// only on a miss, stamped with its analyser version as dist/cli.js is (scripts/analyser-stamp.mjs).
 import { build } from 'esbuild';
+import { stampDefine, writeStamped } from '../scripts/analyser-stamp.mjs';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const CORE_BUNDLE = join(root, 'bench', '.work', 'core.cjs');
+export const WARM_BUNDLE = join(root, 'bench', '.work', 'warm.cjs');
 
 function newest(dir) {
   let t = 0;
@@ -17,12 +21,36 @@ function newest(dir) {
   return t;
 }
 
-export async function buildCore() {
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['ts-morph'], logLevel: 'warning' };
+
+function upToDate(bundle) {
   let built = 0;
   try {
-    built = statSync(CORE_BUNDLE).mtimeMs;
+    built = statSync(bundle).mtimeMs;
   } catch {}
-  if (built > newest(join(root, 'src', 'core'))) return CORE_BUNDLE;
+  return built > Math.max(newest(join(root, 'src', 'core')), statSync(join(root, 'scripts', 'analyser-stamp.mjs')).mtimeMs);
+}
+
+export async function buildWarm() {
+  if (upToDate(WARM_BUNDLE)) return WARM_BUNDLE;
+  const result = await build({
+    stdin: {
+      contents: [
+        "export { CachedAnalyzer } from './src/core/cache/cached-analyzer';",
+        "export { createNodeHost } from './src/core/node-host';",
+        "export const loadRules = () => require('./src/core/rules');",
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'ts',
+    },
+    ...common, define: stampDefine, write: false, outfile: WARM_BUNDLE,
+  });
+  writeStamped(result);
+  return WARM_BUNDLE;
+}
+
+export async function buildCore() {
+  if (upToDate(CORE_BUNDLE)) return CORE_BUNDLE;
   await build({
     stdin: {
       contents: [
@@ -33,8 +61,7 @@ export async function buildCore() {
       resolveDir: root,
       loader: 'ts',
     },
-    bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['ts-morph'], logLevel: 'warning',
-    outfile: CORE_BUNDLE,
+    ...common, outfile: CORE_BUNDLE,
   });
   return CORE_BUNDLE;
 }

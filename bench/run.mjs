@@ -1,6 +1,7 @@
 // npm run bench: generated Fastify workspaces of about 200, 2,000 and 10,000 source files
 // (bench/generate.mjs). Per size, fresh processes interleaved round by round after a warm-up:
-// the parse floor (bench/floor.mjs), the cold index = graph + rules (bench/cold.mjs), the boot of
+// the parse floor (bench/floor.mjs), the cold index = graph + rules (bench/cold.mjs), the warm start
+// from the on-disk cache a first run wrote (bench/warm.mjs, nothing changed), the boot of
 // the same app with real fastify (bench/boot.mjs) and `tsc --noEmit` on it; medians and ratios from
 // the same run. Then, once per size: the retained heap of the analyser and of the floor, and the
 // incremental updates (bench/incremental.mjs: ≥ 50 edits of six kinds in one process, p50/p95, and
@@ -9,11 +10,11 @@
 // --smoke (1 round, no warm-up, 12 edits: the CI check), --json (one JSON object).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildCore } from './core.mjs';
+import { buildCore, buildWarm } from './core.mjs';
 import { generateWorkspace, GENERATOR_VERSION } from './generate.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -66,24 +67,31 @@ function workspace(size) {
   return { ws, targets };
 }
 
-function measure(size, core) {
+function measure(size, core, warmBundle) {
   const { ws, targets } = workspace(size);
+  // The warm start's cache: written by a first (cold) run of bench/warm.mjs, then only read.
+  const cacheDir = join(root, 'bench', '.work', `cache-${size}`);
+  rmSync(cacheDir, { recursive: true, force: true });
+  const primed = JSON.parse(run(['bench/warm.mjs', warmBundle, ws, cacheDir]).stdout);
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const peers = {
     floor: () => run(['bench/floor.mjs', ws]),
     cold: () => run(['bench/cold.mjs', core, ws]),
+    warm: () => run(['bench/warm.mjs', warmBundle, ws, cacheDir]),
     // The .ts files load through tsx's loader (as `fastify start` under ts-node/tsx would).
     boot: () => run(['--import', 'tsx', 'bench/boot.mjs', ws], { env: { FASTIFY_AUTOLOAD_TYPESCRIPT: '1' } }),
     tsc: () => run([tsc, '-p', join(ws, 'tsconfig.json'), '--noEmit'], { allowFailure: true }),
   };
   if (!smoke) for (const [name, go] of Object.entries(peers)) log(`  warm-up ${name}: ${Math.round(go().ms)} ms`);
-  const samples = { floor: [], cold: [], boot: [], tsc: [] };
+  const samples = { floor: [], cold: [], warm: [], boot: [], tsc: [] };
   const last = {};
+  const warmRuns = [];
   for (let i = 0; i < rounds; i++) {
     for (const [name, go] of Object.entries(peers)) {
       const r = go();
       samples[name].push(r.ms);
       last[name] = r;
+      if (name === 'warm') warmRuns.push(JSON.parse(r.stdout));
     }
     log(`  round ${i + 1}/${rounds}: ${Object.keys(samples).map((n) => `${n} ${Math.round(samples[n][i])} ms`).join(', ')}`);
   }
@@ -104,8 +112,8 @@ function measure(size, core) {
     coldRatio: round(m.cold / m.floor, 2),
     incrementalP50Ms: round(inc.p50Ms, 1),
     incrementalP95Ms: round(inc.p95Ms, 1),
-    warmIndexMs: null,
-    warmRatio: null,
+    warmIndexMs: round(m.warm),
+    warmRatio: round(m.warm / m.floor, 2),
     heapMb: round(heap.heapMb, 1),
     floorHeapMb: round(floorHeap.heapMb, 1),
     bootMs: round(m.boot),
@@ -118,6 +126,10 @@ function measure(size, core) {
     failedRules: cold.failedRules,
     bootRoutes: boot.routes,
     bootRoutesEqual: boot.routes === cold.routes,
+    warmPrimedCold: !primed.fromCache,
+    warmFromCache: warmRuns.every((w) => w.fromCache && w.parses === 0),
+    warmParserLoaded: warmRuns.some((w) => w.parserLoaded),
+    warmEqualsCold: warmRuns.every((w) => w.routes === cold.routes && w.findings === cold.findings && w.files === cold.files),
     tscExit: last.tsc.status,
     tscErrors,
     incrementalEdits: inc.edits,
@@ -130,6 +142,7 @@ function measure(size, core) {
 }
 
 const core = await buildCore();
+const warmBundle = await buildWarm();
 const out = {
   node: process.version,
   cpus: cpus().length,
@@ -144,7 +157,7 @@ const out = {
 };
 for (const size of sizes) {
   log(`size ${size}:`);
-  const { result, checks } = measure(size, core);
+  const { result, checks } = measure(size, core, warmBundle);
   out.sizes[size] = result;
   out.checks[size] = checks;
 }
@@ -169,10 +182,11 @@ function table(o) {
   const text = lines.map((l) => l.map((c, i) => (i ? c.padStart(width[i]) : c.padEnd(width[i]))).join('  ')).join('\n');
   const notes = [
     `medians of ${o.rounds} interleaved fresh processes${smoke ? ' (smoke run: no warm-up)' : ' after a warm-up'}; incremental: one process, the edit script's graph + rules times`,
-    'warm index: n/a, there is no warm (on-disk) cache yet',
+    'warm index: a fresh process with the cache of a previous run, nothing changed (inputs checked, graph and findings read, nothing parsed)',
   ];
   for (const c of cols) {
     const k = o.checks[c];
+    notes.push(`${c}: warm start ${k.warmFromCache ? 'served from the cache with 0 parses' : 'NOT served from the cache'}${k.warmParserLoaded ? ' (the parser was loaded)' : ', parser not loaded'}, ${k.warmEqualsCold ? 'same routes and findings as cold' : 'DIFFERENT routes or findings from cold'}`);
     notes.push(`${c}: boot served ${k.bootRoutes} routes (${k.bootRoutesEqual ? 'equal to ours' : 'NOT equal to ours'}); tsc ${k.tscErrors ? `${k.tscErrors} type errors (measured anyway)` : 'clean'}; ` +
       `incremental graph after ${k.incrementalEdits} edits ${k.incrementalEqualsFull ? 'equals a fresh full analysis' : `DIFFERS from a fresh full analysis (kinds: ${k.incrementalBrokenKinds.map((b) => b.kind).join(', ') || 'none alone'}): ${k.incrementalDifference}`}`);
   }

@@ -4,8 +4,11 @@
 //   analyser itself, so activation stays light.
 // - dist/worker.js: the analyser in a worker thread, with ts-morph (and its TypeScript) bundled in:
 //   the .vsix carries no node_modules.
+// dist/cli.js and dist/worker.js carry a hash of their own code as the analyser version of the
+// warm-start cache (scripts/analyser-stamp.mjs).
 // `--production` minifies and drops source maps (what `npm run package` ships).
 import { build } from 'esbuild';
+import { stampDefine, writeStamped } from './analyser-stamp.mjs';
 
 const production = process.argv.includes('--production');
 const common = {
@@ -19,7 +22,7 @@ const common = {
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', external: ['ts-morph', 'vscode'], minify: false }),
+  build({ ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', external: ['ts-morph', 'vscode'], minify: false, define: stampDefine, write: false }).then(writeStamped),
   build({ ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
-  build({ ...common, entryPoints: { worker: 'src/extension/worker/analysis-worker.ts' }, outdir: 'dist', external: ['vscode'] }),
+  build({ ...common, entryPoints: { worker: 'src/extension/worker/analysis-worker.ts' }, outdir: 'dist', external: ['vscode'], define: stampDefine, write: false }).then(writeStamped),
 ]);

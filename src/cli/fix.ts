@@ -5,7 +5,7 @@
  * file whose text on disk is no longer the text analysed is never written. Passes repeat while
  * fixes apply (a bounded number of times), so the result is what a second `--fix` would leave.
  */
-import { Analyzer } from '../core/analyze';
+import { CachedAnalyzer, type WarmCacheSettings } from '../core/cache/cached-analyzer';
 import { applyEdits, chooseFixes, editsByFile, safeFixOf } from '../core/fixes/apply-fixes';
 import type { Host } from '../core/host';
 import type { WorkspaceGraph } from '../core/model';
@@ -35,15 +35,20 @@ export interface CheckResult {
   changedOnDisk: string[];
 }
 
-/** Analyses the folder and runs the rules; with `fix`, applies safe fixes first (see above). */
-export function checkWorkspace(root: string, host: Host, severities: Record<string, Severity>, fix: FileIo | undefined): CheckResult {
+/**
+ * Analyses the folder and runs the rules; with `fix`, applies safe fixes first (see above). With
+ * `cache`, the first analysis and its findings may come from the warm-start cache (and are saved).
+ */
+export function checkWorkspace(root: string, host: Host, severities: Record<string, Severity>, fix: FileIo | undefined, cache?: WarmCacheSettings): CheckResult {
+  const rulesKey = `check:${JSON.stringify(Object.entries(severities).sort(([a], [b]) => (a < b ? -1 : 1)))}`;
   const applied: AppliedFix[] = [];
   const changedOnDisk = new Set<string>();
   for (let pass = 0; ; pass++) {
-    const analyzer = new Analyzer(root, host);
+    const analyzer = new CachedAnalyzer(root, host, {}, pass === 0 ? cache : undefined);
     const graph = analyzer.analyze();
     const source = analyzer.sourceOf();
-    const findings = runRules(graph, severities, source);
+    const findings = analyzer.cachedRules<Finding[]>(rulesKey) ?? runRules(graph, severities, source);
+    analyzer.save({ key: rulesKey, result: findings });
     const done = (): CheckResult => ({ graph, findings, source, applied, changedOnDisk: [...changedOnDisk].sort() });
     if (!fix || pass === MAX_PASSES) return done();
     const candidates = findings.flatMap((finding) => {

@@ -1,16 +1,22 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyzeWorkspace } from '../core/analyze';
+import { CachedAnalyzer, type WarmCacheSettings } from '../core/cache/cached-analyzer';
 import { createNodeHost } from '../core/node-host';
 import { formatGraph } from './format-graph';
 import { formatRoutesTable, routeRows } from './format-routes';
-import { cliSeverities, getRule, type Severity } from '../core/rules';
+import type * as Rules from '../core/rules';
+import type { Severity } from '../core/rules/types';
 import { isSeverity } from '../core/rules/types';
 import { diagnosticRows, formatDiagnosticsText, relativeTo } from './format-findings';
-import { checkWorkspace } from './fix';
 import { fixedRows, formatFixedText } from './format-fixes';
-import { formatSarif } from './format-sarif';
 import { unresolvedRows } from './unresolved-rows';
+import { cliCacheDir } from './cache-dir';
+
+// Loaded on use: `routes` and `graph` answered from the warm-start cache load neither the rules
+// nor the TypeScript parser they (and the analyser) need.
+const loadRules = () => require('../core/rules') as typeof Rules;
+const fixModule = () => require('./fix') as typeof import('./fix');
+const sarifModule = () => require('./format-sarif') as typeof import('./format-sarif');
 
 const USAGE = `Usage: fastify-lens <command> [folder] [options]
 
@@ -27,6 +33,9 @@ Options:
                     or sarif (SARIF 2.1.0, with the quick fixes as SARIF fixes)
   --fix             check: apply the safe quick fixes to the files, analyse again, print what
                     changed and what is left (a file changed since it was analysed is not written)
+  --no-cache        analyse from scratch, neither reading nor writing the warm-start cache
+                    (kept in $XDG_CACHE_HOME/fastify-lens or ~/.cache/fastify-lens, never in the
+                    folder; FASTIFY_LENS_CACHE_DIR overrides)
   --rule <id>=<s>   check: severity of one rule (error, warning, info, hint, off), repeatable;
                     missing-response-schema is off in check unless asked this way
   -h, --help        show this help
@@ -44,6 +53,7 @@ interface Args {
   format: 'text' | 'json' | 'sarif';
   fix: boolean;
   includeHead: boolean;
+  cache: boolean;
   rules: Record<string, Severity>;
 }
 
@@ -52,6 +62,7 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   let json = false;
   let includeHead = false;
   let fix = false;
+  let cache = true;
   let format: string | undefined;
   const rules: Record<string, Severity> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -67,11 +78,12 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
       const v = a === '--rule' ? argv[++i] : a.slice('--rule='.length);
       const m = /^([a-z0-9-]+)=(.*)$/.exec(v ?? '');
       if (!m || !isSeverity(m[2])) throw new UsageError(`--rule takes <rule id>=<error|warning|info|hint|off>${v === undefined ? '' : `, not '${v}'`}`);
-      if (!getRule(m[1])) throw new UsageError(`--rule: unknown rule '${m[1]}'`);
+      if (!loadRules().getRule(m[1])) throw new UsageError(`--rule: unknown rule '${m[1]}'`);
       rules[m[1]] = m[2];
     }
     else if (a === '--include-head') includeHead = true;
     else if (a === '--fix') fix = true;
+    else if (a === '--no-cache') cache = false;
     else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
     else positional.push(a);
   }
@@ -82,7 +94,7 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   if (format !== undefined && command !== 'check') throw new UsageError('--format is an option of check (use --json)');
   if (Object.keys(rules).length && command !== 'check') throw new UsageError('--rule is an option of check');
   if (fix && command !== 'check') throw new UsageError('--fix is an option of check');
-  return { command, folder: folder ?? '.', json, includeHead, fix, format: format === 'json' || format === 'sarif' ? format : json ? 'json' : 'text', rules };
+  return { command, folder: folder ?? '.', json, includeHead, fix, cache, format: format === 'json' || format === 'sarif' ? format : json ? 'json' : 'text', rules };
 }
 
 export function main(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
@@ -116,18 +128,21 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
   }
   try {
     const root = fs.realpathSync(folder);
+    const cache: WarmCacheSettings | undefined = args.cache ? { dir: cliCacheDir(), log: (line) => err(`fastify-lens: ${line}\n`) } : undefined;
     if (args.command === 'check') {
       const io = { read: readTextOrUndefined, write: (file: string, text: string) => fs.writeFileSync(file, text) };
-      const result = checkWorkspace(root, createNodeHost(), { ...cliSeverities(), ...args.rules }, args.fix ? io : undefined);
+      const result = fixModule().checkWorkspace(root, createNodeHost(), { ...loadRules().cliSeverities(), ...args.rules }, args.fix ? io : undefined, cache);
       const textOf = (file: string) => result.source(file) ?? readTextOrUndefined(file);
       const rows = diagnosticRows(result.findings, root, textOf);
       const fixed = fixedRows(result.applied, root);
-      if (args.format === 'sarif') out(formatSarif(result.findings, root, textOf, readVersion()));
+      if (args.format === 'sarif') out(sarifModule().formatSarif(result.findings, root, textOf, readVersion()));
       else if (args.format === 'json') out(JSON.stringify({ ...(args.fix ? { fixed, changedOnDisk: result.changedOnDisk.map((f) => relativeTo(root, f)) } : {}), diagnostics: rows }, null, 2) + '\n');
       else out((args.fix ? formatFixedText(fixed, result.changedOnDisk.map((f) => relativeTo(root, f))) : '') + formatDiagnosticsText(rows));
       return result.findings.some((f) => f.severity === 'error') ? 1 : 0;
     }
-    const graph = analyzeWorkspace(root, createNodeHost());
+    const analyzer = new CachedAnalyzer(root, createNodeHost(), {}, cache);
+    const graph = analyzer.analyze();
+    analyzer.save();
     if (args.command === 'routes') {
       const rows = routeRows(graph, { includeHead: args.includeHead });
       out(args.json ? JSON.stringify({ routes: rows, unresolved: unresolvedRows(graph) }, null, 2) + '\n' : formatRoutesTable(rows, { unresolved: graph.unresolved.length, folder: args.folder }));

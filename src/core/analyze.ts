@@ -1,4 +1,5 @@
 import * as posix from 'node:path/posix';
+import type { ts } from 'ts-morph';
 import { BodyFactsCache } from './facts/function-body';
 import { ParseCache } from './facts/parse';
 import type { Host } from './host';
@@ -102,7 +103,12 @@ export class Analyzer {
 
   /** `source` with the parsed trees, for the rules (`runRules(graph, severities, analyzer.sourceOf())`). */
   sourceOf(): SourceOf {
-    return Object.assign((file: string) => this.source(file), { tree: (file: string) => this.parseCache.peek(file) });
+    return Object.assign((file: string) => this.source(file), { tree: (file: string) => this.tree(file) });
+  }
+
+  /** The tree a file was parsed into, if it was parsed. */
+  tree(file: string): ts.SourceFile | undefined {
+    return this.parseCache.peek(file);
   }
 
   /** Offsets where the lines of a parsed file start (for offset → line/column), if it was parsed. */

@@ -35,7 +35,10 @@ export interface FastifyLensApi {
 export function activate(context: vscode.ExtensionContext): FastifyLensApi {
   const log = vscode.window.createOutputChannel('Fastify Lens', { log: true });
   const started = Date.now();
-  const workspace = new WorkspaceIndex(path.join(context.extensionPath, 'dist', 'worker.js'), log);
+  // The warm-start cache lives in the extension's storage (this workspace's, else the global one),
+  // never in the workspace; the worker writes it atomically and ignores it when stale or corrupt.
+  const cacheDir = path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'analysis-cache');
+  const workspace = new WorkspaceIndex(path.join(context.extensionPath, 'dist', 'worker.js'), log, cacheDir);
   const views = new FastifyViews(workspace, context.workspaceState);
   context.subscriptions.push(
     log,

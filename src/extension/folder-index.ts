@@ -46,6 +46,8 @@ export class FolderIndex implements vscode.Disposable {
     readonly folder: vscode.WorkspaceFolder,
     private readonly workerFile: string,
     private readonly log: vscode.LogOutputChannel,
+    /** Folder of the warm-start cache (the extension's storage, never the workspace); undefined: none. */
+    private readonly cacheDir?: string,
   ) {
     const fsPath = folder.uri.fsPath;
     let real = fsPath;
@@ -138,6 +140,7 @@ export class FolderIndex implements vscode.Disposable {
         entries: settings.entryFiles.map((f) => toPosix(path.resolve(this.root, f))),
         maxFileBytes: settings.maxFileBytes,
         rules: settings.rules,
+        ...(this.cacheDir ? { cacheDir: this.cacheDir } : {}),
       };
       this.inFlightFull = true;
       this.send({ type: 'analyze', seq: ++this.seq, settings: workerSettings });
@@ -224,7 +227,8 @@ export class FolderIndex implements vscode.Disposable {
     const what = stats.full ? 'indexed' : 'updated';
     this.log.info(
       `[${this.folder.name}] ${what} in ${stats.ms} ms: ${g.files} source files, ${stats.parses} parsed, ${g.apps.length} app${g.apps.length === 1 ? '' : 's'}, ` +
-        `${routes} routes, ${this.index!.contextCount} contexts, ${g.unresolved.length} unresolved`,
+        `${routes} routes, ${this.index!.contextCount} contexts, ${g.unresolved.length} unresolved` +
+        (stats.cache ? ` (cache: ${stats.cache})` : ''),
     );
     if (!stats.full) return;
     for (const u of g.unresolved) {

@@ -24,6 +24,8 @@ export class WorkspaceIndex implements vscode.Disposable {
   constructor(
     private readonly workerFile: string,
     readonly log: vscode.LogOutputChannel,
+    /** Folder of the warm-start cache files (the extension's storage folder). */
+    private readonly cacheDir?: string,
   ) {
     const d = this.disposables;
     d.push(vscode.workspace.onDidChangeWorkspaceFolders(() => this.detect()));
@@ -68,7 +70,7 @@ export class WorkspaceIndex implements vscode.Disposable {
           this.log.info(`[${folder.name}] no package.json depends on fastify: not indexed`);
           continue;
         }
-        const index = new FolderIndex(folder, this.workerFile, this.log);
+        const index = new FolderIndex(folder, this.workerFile, this.log, this.cacheDir);
         index.onDidChange(() => this.changed.fire());
         this.folders.set(key, index);
         this.log.info(`[${folder.name}] Fastify project found: indexing ${index.root}`);

@@ -28,3 +28,6 @@ export function assertNoInternalError(graph: { unresolved: { reason: string; fil
     throw new Error(`${what} hit internal errors:\n${internal.map((u) => `  ${where(u)}  ${u.reason}`).join('\n')}`);
   }
 }
+
+/** The environment for running the CLI in tests: its warm-start cache under test/.tmp, never the user's. */
+export const CLI_ENV = { ...process.env, FASTIFY_LENS_CACHE_DIR: path.join(ROOT, 'cli-cache') };

@@ -1,29 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { Severity } from '../../src/core/rules/types';
-import type { FromWorker, ToWorker } from '../../src/extension/worker/protocol';
 import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
-
-const WORKER = path.join(__dirname, '..', '..', 'dist', 'worker.js');
-
-/** The built worker bundle, as the extension starts it: messages in, graphs out. */
-function startWorker() {
-  const worker = new Worker(WORKER);
-  const ask = (msg: ToWorker) =>
-    new Promise<FromWorker>((resolve, reject) => {
-      const onMessage = (m: FromWorker) => {
-        if (m.seq !== msg.seq) return;
-        worker.off('message', onMessage);
-        resolve(m);
-      };
-      worker.on('message', onMessage);
-      worker.once('error', reject);
-      worker.postMessage(msg);
-    });
-  return { worker, ask };
-}
+import { startWorker } from '../support/worker-client';
 
 describe('analysis worker (dist/worker.js)', function () {
   this.timeout(60_000);

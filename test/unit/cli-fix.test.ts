@@ -9,11 +9,11 @@ import { applyEdits, chooseFixes, editsConflict } from '../../src/core/fixes/app
 import { createNodeHost } from '../../src/core/node-host';
 import { cliSeverities, RULES, type Fix, type TextEdit } from '../../src/core/rules';
 import { boot } from '../support/rule-workspace';
-import { FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
+import { CLI_ENV, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
 
 const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'fastify-lens.js');
-const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: CLI_ENV });
 
 const APP = [
   "const fastify = require('fastify')",

@@ -2,10 +2,10 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
+import { assertNoInternalError, CLI_ENV, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'fastify-lens.js');
-const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: CLI_ENV });
 
 describe('fastify-lens CLI (built bundle)', () => {
   let dir: string;

@@ -3,16 +3,18 @@
  * graphs that come back. One Analyzer per worker (one worker per workspace folder).
  */
 import { parentPort } from 'node:worker_threads';
-import { Analyzer } from '../../core/analyze';
+import { CachedAnalyzer } from '../../core/cache/cached-analyzer';
 import type { WorkspaceGraph } from '../../core/model';
 import { createNodeHost } from '../../core/node-host';
-import { runRulesDetailed } from '../../core/rules';
+import { runRulesDetailed, type RunRulesResult } from '../../core/rules';
 import type { Severity } from '../../core/rules/types';
 import { locateSpans } from './locate-spans';
 import type { FromWorker, ToWorker } from './protocol';
 
-let analyzer: Analyzer | undefined;
+let analyzer: CachedAnalyzer | undefined;
 let severities: Record<string, Severity> = {};
+/** Cache problems of the current full analysis (a folder it cannot write…), for the log. */
+let cacheProblems: string[] = [];
 
 function run(msg: ToWorker): FromWorker {
   const t0 = performance.now();
@@ -21,7 +23,9 @@ function run(msg: ToWorker): FromWorker {
   if (msg.type === 'analyze') {
     const s = msg.settings;
     severities = s.rules;
-    analyzer = new Analyzer(s.root, createNodeHost(), { excludeGlobs: s.excludeGlobs, entries: s.entries, maxFileBytes: s.maxFileBytes });
+    cacheProblems = [];
+    const cache = s.cacheDir ? { dir: s.cacheDir, log: (line: string) => cacheProblems.push(line) } : undefined;
+    analyzer = new CachedAnalyzer(s.root, createNodeHost(), { excludeGlobs: s.excludeGlobs, entries: s.entries, maxFileBytes: s.maxFileBytes }, cache);
     graph = analyzer.analyze();
   } else {
     if (!analyzer) return { type: 'failed', seq: msg.seq, message: 'change before the first analysis' };
@@ -29,10 +33,14 @@ function run(msg: ToWorker): FromWorker {
   }
   const a = analyzer;
   // Rules read the finished graph, here off the editor's thread; one that throws is skipped.
-  const { findings, failed, notes } = runRulesDetailed(graph, severities, a.sourceOf());
+  const rulesKey = `worker:${JSON.stringify(Object.entries(severities).sort(([x], [y]) => (x < y ? -1 : 1)))}`;
+  const rules = (msg.type === 'analyze' ? a.cachedRules<RunRulesResult>(rulesKey) : undefined) ?? runRulesDetailed(graph, severities, a.sourceOf());
+  const { findings, failed, notes } = rules;
+  // Written before locateSpans adds ranges to the graph (the cache keeps the core's graph).
+  if (msg.type === 'analyze') a.save({ key: rulesKey, result: rules });
   locateSpans(graph, (file) => a.lineStarts(file));
   locateSpans(findings, (file) => a.lineStarts(file));
-  const stats = { ms: Math.round(performance.now() - t0), files: graph.files, parses: a.parseCount - (msg.type === 'analyze' ? 0 : parsesBefore), full: msg.type === 'analyze' };
+  const stats = { ms: Math.round(performance.now() - t0), files: graph.files, parses: a.parseCount - (msg.type === 'analyze' ? 0 : parsesBefore), full: msg.type === 'analyze', ...(msg.type === 'analyze' && msg.settings.cacheDir ? { cache: [a.cacheStatus, ...cacheProblems].join('; ') } : {}) };
   return { type: 'graph', seq: msg.seq, graph, findings, failedRules: failed.map((f) => `${f.id}: ${f.error}`), ruleNotes: notes.map((n) => `${n.id}: ${n.message}`), stats };
 }
 
@@ -44,4 +52,14 @@ parentPort?.on('message', (msg: ToWorker) => {
     reply = { type: 'failed', seq: msg.seq, message: (err as Error)?.stack ?? String(err) };
   }
   parentPort?.postMessage(reply);
+  // After a warm start nothing is parsed yet: parse and link now, while the editor shows the
+  // cached graph, so that the first edit is an incremental update and not a full analysis.
+  const warm = analyzer;
+  if (msg.type === 'analyze' && warm?.fromCache) setImmediate(() => {
+    try {
+      if (warm === analyzer && warm.fromCache) warm.prepare();
+    } catch {
+      // the next change runs the full analysis itself and reports any failure
+    }
+  });
 });

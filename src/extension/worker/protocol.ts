@@ -13,6 +13,11 @@ export interface WorkerSettings {
   /** Absolute entry files. */
   entries: string[];
   maxFileBytes: number;
+  /**
+   * Folder of the warm-start cache (the extension's storage folder, never inside the workspace);
+   * absent: no cache.
+   */
+  cacheDir?: string;
   /** Severity per rule id, from `fastifyLens.rules` (missing: the rule's default). */
   rules: Record<string, Severity>;
 }
@@ -33,6 +38,8 @@ export interface AnalysisStats {
   parses: number;
   /** True for a full analysis from a new scan; false for an update. */
   full: boolean;
+  /** Full analyses with a cache folder: what happened with the cache (warm start, or why not; problems). */
+  cache?: string;
 }
 
 export type FromWorker =
