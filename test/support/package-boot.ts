@@ -20,6 +20,8 @@ export interface PackageCase {
    * `range` for it (default '*'): an npm alias of an older major boots as its real name and version.
    */
   registers: { pkg: string; export?: string; opts?: string; as?: string; range?: string }[];
+  /** More files of the analysed workspace (relative paths), e.g. a static root both sides read: see caseWorkspaceName. */
+  files?: Record<string, string>;
   /** 'mysql2': the mysql plugin's mysql2 pool answers without a server (it runs `SELECT NOW()` at register). */
   stub?: 'mysql2';
 }
@@ -104,14 +106,18 @@ export async function bootPackageCases(cases: PackageCase[], opts: { fastify: 3 
   return out;
 }
 
+/** The workspace folder analysePackageCase writes for a case id (its `files` are there before the boot when written first). */
+export function caseWorkspaceName(id: string, fastifyRange: string): string {
+  return `package-model-${fastifyRange.replace(/\W+/g, '')}-${id.replace(/\W+/g, '-')}`;
+}
+
 /** The same registers in a generated workspace depending on `fastifyRange`, as the analyser sees them. */
 export function analysePackageCase(c: PackageCase, fastifyRange: string): { graph: WorkspaceGraph; app: AppGraph; seen: Seen } {
   const deps = Object.fromEntries([['fastify', fastifyRange], ...c.registers.map((r) => [r.as ?? r.pkg, r.range ?? '*'])]);
   const lines = ["const fastify = require('fastify')", 'const app = fastify()'];
   for (const r of c.registers) lines.push(`app.register(require('${r.as ?? r.pkg}')${r.export ? `.${r.export}` : ''}, ${r.opts ?? '{}'})`);
   lines.push('module.exports = app');
-  const name = `package-model-${fastifyRange.replace(/\W+/g, '')}-${c.id.replace(/\W+/g, '-')}`;
-  const dir = writeWorkspace(name, { 'package.json': JSON.stringify({ name: 'pm', dependencies: deps }), 'app.js': lines.join('\n') + '\n' });
+  const dir = writeWorkspace(caseWorkspaceName(c.id, fastifyRange), { ...c.files, 'package.json': JSON.stringify({ name: 'pm', dependencies: deps }), 'app.js': lines.join('\n') + '\n' });
   const graph = analyzeWorkspace(dir, createNodeHost());
   const app = graph.apps[0];
   const decorators: string[] = [];
