@@ -15,7 +15,13 @@ import { writeWorkspace } from './temp-workspace';
  */
 export interface PackageCase {
   id: string;
-  registers: { pkg: string; export?: string; opts?: string }[];
+  /**
+   * `pkg` is what the boot requires; the analysed app requires `as` (default `pkg`) and declares
+   * `range` for it (default '*'): an npm alias of an older major boots as its real name and version.
+   */
+  registers: { pkg: string; export?: string; opts?: string; as?: string; range?: string }[];
+  /** More files of the analysed workspace (relative paths), e.g. a static root both sides read: see caseWorkspaceName. */
+  files?: Record<string, string>;
   /** 'mysql2': the mysql plugin's mysql2 pool answers without a server (it runs `SELECT NOW()` at register). */
   stub?: 'mysql2';
 }
@@ -59,25 +65,25 @@ function runHarness(cases: PackageCase[], cwd: string, file: string): Promise<Bo
 }
 
 /**
- * A folder under test/.tmp whose node_modules links `fastify` to the Fastify 3 line (the
- * `fastify3` alias among the dev dependencies); every other package resolves from the repo's
- * node_modules. One per test process.
+ * A folder under test/.tmp whose node_modules links `fastify` to an older line (the `fastify3` /
+ * `fastify4` alias among the dev dependencies); every other package resolves from the repo's
+ * node_modules. One per test process and line.
  */
-function fastify3Workspace(): string {
-  const dir = path.join(ROOT, 'test', '.tmp', `package-boot-fastify3-${process.pid}`);
+function olderFastifyWorkspace(major: 3 | 4): string {
+  const dir = path.join(ROOT, 'test', '.tmp', `package-boot-fastify${major}-${process.pid}`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'package-boot-fastify3', private: true }));
-  fs.symlinkSync(path.join(ROOT, 'node_modules', 'fastify3'), path.join(dir, 'node_modules', 'fastify'), 'dir');
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: `package-boot-fastify${major}`, private: true }));
+  fs.symlinkSync(path.join(ROOT, 'node_modules', `fastify${major}`), path.join(dir, 'node_modules', 'fastify'), 'dir');
   return fs.realpathSync(dir);
 }
 
 /**
- * Boots the cases with the real fastify of that line (5: the repo's `fastify`; 3: the `fastify3`
- * alias) and returns what each added. `parallel` children at a time, `perChild` cases in each.
+ * Boots the cases with the real fastify of that line (5: the repo's `fastify`; 3, 4: the
+ * `fastify3` / `fastify4` alias) and returns what each added. `parallel` children at a time, `perChild` cases in each.
  */
-export async function bootPackageCases(cases: PackageCase[], opts: { fastify: 3 | 5; parallel?: number; perChild?: number }): Promise<Map<string, Seen>> {
-  const cwd = opts.fastify === 3 ? fastify3Workspace() : ROOT;
+export async function bootPackageCases(cases: PackageCase[], opts: { fastify: 3 | 4 | 5; parallel?: number; perChild?: number }): Promise<Map<string, Seen>> {
+  const cwd = opts.fastify === 5 ? ROOT : olderFastifyWorkspace(opts.fastify);
   const tmp = path.join(ROOT, 'test', '.tmp', `package-boot-cases-${process.pid}`);
   fs.mkdirSync(tmp, { recursive: true });
   const per = opts.perChild ?? cases.length;
@@ -100,14 +106,18 @@ export async function bootPackageCases(cases: PackageCase[], opts: { fastify: 3 
   return out;
 }
 
+/** The workspace folder analysePackageCase writes for a case id (its `files` are there before the boot when written first). */
+export function caseWorkspaceName(id: string, fastifyRange: string): string {
+  return `package-model-${fastifyRange.replace(/\W+/g, '')}-${id.replace(/\W+/g, '-')}`;
+}
+
 /** The same registers in a generated workspace depending on `fastifyRange`, as the analyser sees them. */
 export function analysePackageCase(c: PackageCase, fastifyRange: string): { graph: WorkspaceGraph; app: AppGraph; seen: Seen } {
-  const deps = Object.fromEntries([['fastify', fastifyRange], ...c.registers.map((r) => [r.pkg, '*'])]);
+  const deps = Object.fromEntries([['fastify', fastifyRange], ...c.registers.map((r) => [r.as ?? r.pkg, r.range ?? '*'])]);
   const lines = ["const fastify = require('fastify')", 'const app = fastify()'];
-  for (const r of c.registers) lines.push(`app.register(require('${r.pkg}')${r.export ? `.${r.export}` : ''}, ${r.opts ?? '{}'})`);
+  for (const r of c.registers) lines.push(`app.register(require('${r.as ?? r.pkg}')${r.export ? `.${r.export}` : ''}, ${r.opts ?? '{}'})`);
   lines.push('module.exports = app');
-  const name = `package-model-${fastifyRange.replace(/\W+/g, '')}-${c.id.replace(/\W+/g, '-')}`;
-  const dir = writeWorkspace(name, { 'package.json': JSON.stringify({ name: 'pm', dependencies: deps }), 'app.js': lines.join('\n') + '\n' });
+  const dir = writeWorkspace(caseWorkspaceName(c.id, fastifyRange), { ...c.files, 'package.json': JSON.stringify({ name: 'pm', dependencies: deps }), 'app.js': lines.join('\n') + '\n' });
   const graph = analyzeWorkspace(dir, createNodeHost());
   const app = graph.apps[0];
   const decorators: string[] = [];

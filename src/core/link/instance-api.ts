@@ -2,11 +2,11 @@ import * as posix from 'node:path/posix';
 import { ts } from 'ts-morph';
 import type { ArgKind, Decorator, DecoratorTarget, DecoratorValueKind, Hook, InstanceCall, MergedPlugin, Route, RouteHook, RouteSchema, SchemaPart, Span } from '../model';
 import { APPLICATION_HOOKS, LIFECYCLE_HOOKS } from '../hook-names';
-import { packageModel } from '../packages';
 import { HANDLER_ROLES, hookRoles } from '../facts/function-body';
 import { runAutoload } from './autoload';
 import { runBootstrap } from './fastify-decorators';
 import { applyPackageModel } from './package-plugins';
+import { modelForProject } from './package-io';
 import { recordBodyUses, recordInstanceUses } from './decorator-uses';
 import type { ContextBuilder } from './context-builder';
 import type { Interpreter } from './interpreter';
@@ -136,9 +136,10 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
   }
   if (plugin.kind === 'builtin' && plugin.name === 'package') {
     const pkg = plugin.pkg ?? '?';
-    const model = packageModel(pkg);
-    if (model) {
-      applyPackageModel(interp, ctx, pkg, model, opts, prefixSource, span);
+    const chosen = modelForProject(linker, scope.module.project, pkg);
+    if (chosen) {
+      if (chosen.note) linker.reportAt(span, `${pkg}: ${chosen.note}`);
+      applyPackageModel(interp, ctx, pkg, chosen.model, opts, prefixSource, span);
       return;
     }
     ctx.ctx.plugins.push(markConditional<MergedPlugin>(interp, { name: plugin.marks?.meta?.name ?? pkg, span, external: pkg, meta: plugin.marks?.meta, order: ctx.app.order() }));

@@ -9,6 +9,7 @@ import { joinPrefix, joinUnknownPrefix } from './url-join';
 import { addRoute, markConditional } from './add-route';
 import { getProp, originOf, unknown, type Value } from './values';
 import { FASTIFY_AWILIX_PACKAGES, fastifyAwilixContainer } from './awilix';
+import { packageIO } from './package-io';
 
 /**
  * Registers a modelled npm plugin: what its model says it adds lands where Fastify puts it (the
@@ -17,7 +18,7 @@ import { FASTIFY_AWILIX_PACKAGES, fastifyAwilixContainer } from './awilix';
  */
 export function applyPackageModel(interp: Interpreter, ctx: ContextBuilder, pkg: string, model: PackageModel, opts: Value, prefixSource: Value, span: Span): void {
   const app = ctx.app;
-  const scope = typeof model.adds === 'function' ? model.adds(optionsView(opts)) : model.adds;
+  const scope = typeof model.adds === 'function' ? model.adds(optionsView(opts), packageIO(interp.linker)) : model.adds;
   let target = ctx;
   if (model.wrapped) {
     ctx.ctx.plugins.push(markConditional<MergedPlugin>(interp, { name: pkg, span, external: pkg, order: app.order() }));

@@ -1,4 +1,4 @@
-import { dec, hooks, optString, type PackageModel, type PkgChild } from './types';
+import { dec, hooks, isObject, isUnknown, optString, type PackageModel, type PkgChild } from './types';
 
 /**
  * @fastify/swagger 9 (lib/mode/dynamic.js, static.js, util/add-hook.js): fastify-plugin; the
@@ -50,4 +50,48 @@ export const fastifySwagger4: PackageModel = {
 
 function mode(m: unknown) {
   return m === 'static' ? [] : hooks('onRoute', 'onRegister');
+}
+
+/**
+ * @fastify/swagger 5–7 (Fastify 4 era; read from 7.6.1: index.js, lib/mode/dynamic.js, static.js,
+ * lib/routes.js): fastify-plugin; `swagger` and `swaggerCSP` on the instance; in dynamic mode
+ * onRoute/onRegister/onReady hooks. With `exposeRoute: true` an encapsulated routes plugin under
+ * `routePrefix` (default '/documentation'): '/', '/uiConfig', '/initOAuth', '/json', '/yaml',
+ * '/*', an onSend hook with `staticCSP` or `transformStaticCSP`, the onReady hook dynamic mode's
+ * onRegister adds to it, then two @fastify/static: '/static/*' (decorateReply false) and one with
+ * `serve: false` (reply.sendFile, reply.download).
+ */
+export const fastifySwagger7: PackageModel = {
+  names: ['@fastify/swagger'],
+  versions: '<8',
+  wrapped: true,
+  adds: (o) => {
+    const dynamic = o.get('mode') !== 'static';
+    const modeKnown = typeof o.get('mode') === 'string' || o.get('mode') === undefined;
+    const maybe = <T extends { conditional?: boolean }>(items: T[]): T[] => (modeKnown ? items : items.map((i) => ({ ...i, conditional: true })));
+    const csp = o.get('staticCSP');
+    const transform = o.get('transformStaticCSP');
+    const cspHook = csp === true || typeof csp === 'string' || isObject(csp) || (isFunction(transform));
+    const cspUnknown = !cspHook && (isUnknown(csp) || isUnknown(transform));
+    const docs: PkgChild = {
+      name: '@fastify/swagger routes',
+      prefix: optString(o, 'routePrefix', '/documentation'),
+      hooks: [...(cspHook ? hooks('onSend') : cspUnknown ? [{ name: 'onSend', conditional: true }] : []), ...(dynamic ? maybe(hooks('onReady')) : [])],
+      routes: ['/', '/uiConfig', '/initOAuth', '/json', '/yaml', '/*'].map((path) => ({ methods: ['GET'], path })),
+      children: [
+        { name: '@fastify/static', wrapped: true, routes: [{ methods: ['HEAD', 'GET'], path: '/static/*' }] },
+        { name: '@fastify/static', wrapped: true, decorators: dec('reply', 'sendFile', 'download') },
+      ],
+    };
+    const expose = o.get('exposeRoute');
+    return {
+      decorators: dec('instance', 'swagger', 'swaggerCSP'),
+      hooks: dynamic ? maybe(hooks('onRoute', 'onRegister', 'onReady')) : [],
+      children: expose === true ? [docs] : isUnknown(expose) ? [{ ...docs, conditional: true }] : [],
+    };
+  },
+};
+
+function isFunction(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && (v as { kind?: string }).kind === 'function';
 }

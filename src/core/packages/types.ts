@@ -81,10 +81,29 @@ export interface PkgChild extends PkgScope {
 export interface PackageModel {
   /** npm names the model covers: the scoped one first, then Fastify 3 era unscoped names. */
   names: string[];
+  /**
+   * The versions of its package this model is for (a semver range, `<8`); absent: every version
+   * no other model of the name claims, and the one used when the version is not known (the
+   * newest). Several models may share a name: packages/index.ts packageModelFor picks one.
+   */
+  versions?: string;
   /** fastify-plugin wrapped (skip-override): what it adds lands in the registering context. */
   wrapped: boolean;
-  /** What registering it adds, as data or as a function of the register options. */
-  adds: PkgScope | ((o: OptObject) => PkgScope);
+  /** What registering it adds, as data or as a function of the register options (and of `io`). */
+  adds: PkgScope | ((o: OptObject, io: PackageIO) => PkgScope);
+}
+
+/**
+ * What a model may read of the workspace at the register call (the linker answers through its
+ * Host): data only, never the package's code.
+ */
+export interface PackageIO {
+  /**
+   * The files under an absolute folder, recursively (links to folders followed once), as paths
+   * relative to it with '/' separators, sorted; Unknown when the folder is missing, outside the
+   * workspace, or too large to list.
+   */
+  listFiles(dir: string): string[] | Unknown;
 }
 
 export function isUnknown(v: unknown): v is Unknown {
