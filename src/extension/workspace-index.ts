@@ -116,6 +116,15 @@ export class WorkspaceIndex implements vscode.Disposable {
     return folder && file && index ? { folder, file, index } : undefined;
   }
 
+  /**
+   * `documentIndex` when the folder's graph was built from this version of the document (code
+   * actions: offsets of an older text would land in the wrong place).
+   */
+  currentDocumentIndex(doc: vscode.TextDocument): { folder: FolderIndex; file: string; index: GraphIndex } | undefined {
+    const found = this.documentIndex(doc.uri);
+    return found && found.folder.isCurrent(doc) ? found : undefined;
+  }
+
   /** Every route of every folder. */
   routes(): { folder: FolderIndex; entry: RouteEntry }[] {
     return this.all.flatMap((folder) => (folder.index?.routes ?? []).map((entry) => ({ folder, entry })));

@@ -17,8 +17,8 @@ export class AddHookActionProvider implements vscode.CodeActionProvider {
 
   provideCodeActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
     if (context.only && !KIND.intersects(context.only)) return [];
-    const found = this.workspace.documentIndex(doc.uri);
-    if (!found || !found.folder.isCurrent(doc)) return [];
+    const found = this.workspace.currentDocumentIndex(doc);
+    if (!found) return [];
     const entry = routeAt(found.index, found.file, doc.offsetAt(range.start));
     if (!entry || !hooksToAdd(entry.route).length) return [];
     const action = new vscode.CodeAction(`Add hook to ${methodsLabel(entry.route.methods)} ${entry.route.url}…`, KIND);

@@ -18,8 +18,8 @@ export class DecoratorDeclarationActionProvider implements vscode.CodeActionProv
 
   provideCodeActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
     if (context.only && !KIND.intersects(context.only)) return [];
-    const found = this.workspace.documentIndex(doc.uri);
-    if (!found || !found.folder.isCurrent(doc)) return [];
+    const found = this.workspace.currentDocumentIndex(doc);
+    if (!found) return [];
     const at = declarationAt(found.index, found.file, doc.getText(), doc.offsetAt(range.start));
     if (!at) return [];
     const action = new vscode.CodeAction(`Add type declaration for '${at.decorator.name}' (${FASTIFY_INTERFACE[at.decorator.target]})`, KIND);

@@ -16,8 +16,8 @@ export class QuickFixProvider implements vscode.CodeActionProvider {
 
   provideCodeActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
     if (context.only && !vscode.CodeActionKind.QuickFix.intersects(context.only)) return [];
-    const found = this.workspace.documentIndex(doc.uri);
-    if (!found || !found.folder.isCurrent(doc)) return [];
+    const found = this.workspace.currentDocumentIndex(doc);
+    if (!found) return [];
     const actions: vscode.CodeAction[] = [];
     for (const finding of found.folder.findings) {
       if (finding.span.file !== found.file || !finding.fixes?.length) continue;
