@@ -139,6 +139,8 @@ export interface Route {
   schema?: RouteSchema;
   /** The route options set their own `validatorCompiler` (or, partly unknown, may set one): Fastify's Ajv does not compile its schemas. */
   validatorCompiler?: true;
+  /** The route options set their own `serializerCompiler` (or, partly unknown, may set one): fast-json-stringify does not compile its response schemas. */
+  serializerCompiler?: true;
   /** The route's `schema` option is there but not known statically (an imported value, a call's result): its parts may be anything. */
   schemaUnknown?: true;
   hooks: RouteHook[];

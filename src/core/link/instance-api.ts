@@ -102,8 +102,9 @@ export function callInstanceMethod(
       return name === 'ready' && !cb ? { kind: 'promise', v: inst } : inst;
     }
     default:
-      if (CHAINABLE.has(name)) return inst;
+      // Chainable setters are calls too (setSerializerCompiler, addHttpMethod…): recorded, then the instance.
       (ctx.ctx.calls ??= []).push(markConditional<InstanceCall>(interp, { name, span: callSpan, args: args.map(argKind), strings: args.map((a) => (a.kind === 'str' ? a.v : undefined)), ...(call?.arguments && call.arguments.length === args.length ? { argSpans: call.arguments.map((a) => interp.span(a, scope.module)) } : {}) }));
+      if (CHAINABLE.has(name)) return inst;
       interp.touchCallbacks(args);
       return unknown(`fastify.${name}()`);
   }
@@ -273,6 +274,7 @@ function declareRoute(
     schema: routeSchema(interp, schemaV),
     schemaUnknown: schemaV.kind === 'obj' || schemaV.kind === 'undef' || schemaV.kind === 'null' ? undefined : (true as const),
     ...(opts.kind === 'obj' && (opts.props.has('validatorCompiler') || opts.partial) ? { validatorCompiler: true as const } : {}),
+    ...(opts.kind === 'obj' && (opts.props.has('serializerCompiler') || opts.partial) ? { serializerCompiler: true as const } : {}),
     hooks: routeHooks(interp, ctx, opts, span),
     ...routeConstraints(opts, ctx.app.fastifyMajor),
     body: handler.kind === 'fn' ? interp.linker.bodyFacts.get(handler.node, HANDLER_ROLES, handler.module.path) : undefined,

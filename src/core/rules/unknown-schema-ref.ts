@@ -1,4 +1,4 @@
-import type { Context as Ctx } from '../model';
+import type { Context as Ctx, Span } from '../model';
 import { contextPaths, customValidator, silencedByUncertainty } from './rule-utils';
 import type { Rule, RuleFinding } from './types';
 
@@ -37,25 +37,42 @@ export const unknownSchemaRef: Rule = {
         if (route.implicitHead || route.package || !route.schema) continue;
         const chain = paths.get(route.contextId);
         if (!chain) continue;
-        const custom = customValidator(route, chain);
-        if (custom) {
-          if (PARTS.some((p) => route.schema?.[p]?.ref)) note(`${route.methods.join(',')} ${route.url} (${route.span.file}:${route.span.line}) not checked: ${custom}`);
-          continue;
-        }
-        for (const part of PARTS) {
-          const ref = route.schema[part]?.ref;
-          if (!ref) continue;
+        const seenHere = new Set<string>();
+        const report = (where: string, ref: string, span: Span, code: string) => {
           const hash = ref.indexOf('#');
           const id = hash < 0 ? ref : ref.slice(0, hash);
-          if (!id) continue;
-          if (chain.some((c) => c.schemas.some((s) => s.id === id || s.id.replace(/#$/, '') === id))) continue;
+          // Local refs (`#/…`) and ids visible from the route's context resolve.
+          if (!id || chain.some((c) => c.schemas.some((s) => s.id === id || s.id.replace(/#$/, '') === id))) return;
+          if (seenHere.has(`${where} ${ref}`)) return;
+          seenHere.add(`${where} ${ref}`);
           const elsewhere = allSchemas(app.root).find((s) => s.id === id);
           out.push({
-            message: `${part} $ref '${ref}': no shared schema with $id '${id}' is added in this route's context or a parent${elsewhere ? ` (the one at line ${elsewhere.span.line} is in a context this route cannot see)` : ''}: Fastify throws FST_ERR_SCH_VALIDATION_BUILD when the app gets ready`,
-            span: route.schema[part]!.span,
+            message: `${where} $ref '${ref}': no shared schema with $id '${id}' is added in this route's context or a parent${elsewhere ? ` (the one at line ${elsewhere.span.line} is in a context this route cannot see)` : ''}: Fastify throws ${code} when the app gets ready`,
+            span,
             ...(elsewhere ? { related: [{ message: `$id '${id}' added here`, span: elsewhere.span }] } : {}),
           });
+        };
+        const where = `${route.methods.join(',')} ${route.url} (${route.span.file}:${route.span.line})`;
+        // Request parts: compiled by Fastify's Ajv unless another validator does it.
+        const custom = customValidator(route, chain);
+        if (custom) {
+          if (PARTS.some((p) => route.schema?.[p]?.ref)) note(`${where} request schemas not checked: ${custom}`);
+        } else {
+          for (const part of PARTS) {
+            const sp = route.schema[part];
+            if (!sp) continue;
+            for (const ref of new Set([...(sp.ref ? [sp.ref] : []), ...refsIn(sp.value)])) report(part, ref, sp.span, 'FST_ERR_SCH_VALIDATION_BUILD');
+          }
         }
+        // Response schemas: compiled by fast-json-stringify unless a serializer compiler is set.
+        const values = route.schema.responseValues;
+        if (!values) continue;
+        const serializer = route.serializerCompiler ? 'the route sets its own serializerCompiler' : chain.some((c) => c.customValidation || c.calls?.some((k) => k.name === 'setSerializerCompiler')) ? 'a custom serializer compiler or schema controller in its context' : undefined;
+        if (serializer) {
+          if (Object.values(values).some((v) => refsIn(v.value).length)) note(`${where} response schemas not checked: ${serializer}`);
+          continue;
+        }
+        for (const [status, v] of Object.entries(values)) for (const ref of refsIn(v.value)) report(`response ${status}`, ref, route.schema.responseSpan ?? route.schema.span, 'FST_ERR_SCH_SERIALIZATION_BUILD');
       }
     }
     return out;
@@ -66,4 +83,26 @@ export const unknownSchemaRef: Rule = {
 
 function allSchemas(ctx: Ctx): Ctx['schemas'] {
   return [...ctx.schemas, ...ctx.children.flatMap(allSchemas)];
+}
+
+/** Keywords whose values are data, not schemas: a `$ref` key inside them is not a reference. */
+const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples', 'example']);
+
+/**
+ * Every `$ref` string of a schema known as JSON (nested ones included); none when the schema has
+ * an `$id` of its own anywhere (refs then resolve against it, which is not followed here).
+ */
+function refsIn(value: unknown): string[] {
+  return JSON.stringify(value ?? null).includes('"$id"') ? [] : collectRefs(value, []);
+}
+
+function collectRefs(value: unknown, out: string[]): string[] {
+  if (Array.isArray(value)) for (const v of value) collectRefs(v, out);
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (k === '$ref' && typeof v === 'string') out.push(v);
+      else if (!DATA_KEYWORDS.has(k)) collectRefs(v, out);
+    }
+  }
+  return out;
 }
