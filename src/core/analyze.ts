@@ -10,7 +10,7 @@ import type { AppGraph, WorkspaceGraph } from './model';
 import { collectTestCalls } from './tests/test-calls';
 import { CachedHost } from './workspace/cached-host';
 import { excludingHost } from './workspace/exclude';
-import { createResolver } from './workspace/resolve';
+import { createResolver, type Resolver } from './workspace/resolve';
 import { innermostProject, isSourceFile, scanWorkspace, type WorkspaceScan } from './workspace/scan';
 
 export interface AnalyzeOptions extends LinkOptions {
@@ -38,6 +38,8 @@ export class Analyzer {
   /** Handler and hook body facts by function node, kept across updates (see `BodyFactsCache`). */
   private readonly bodyFacts = new BodyFactsCache();
   private readonly overlay = new Map<string, string>();
+  /** The resolver of the last link, for fixes that follow a file's imports (`sourceOf().resolve`). */
+  private resolver: Resolver | undefined;
 
   readonly root: string;
 
@@ -101,9 +103,15 @@ export class Analyzer {
     return this.parseCache.peek(file)?.getFullText();
   }
 
-  /** `source` with the parsed trees, for the rules (`runRules(graph, severities, analyzer.sourceOf())`). */
+  /** `source` with the parsed trees and module resolution, for the rules (`runRules(graph, severities, analyzer.sourceOf())`). */
   sourceOf(): SourceOf {
-    return Object.assign((file: string) => this.source(file), { tree: (file: string) => this.tree(file) });
+    return Object.assign((file: string) => this.source(file), { tree: (file: string) => this.tree(file), resolve: (fromFile: string, specifier: string) => this.resolveModule(fromFile, specifier) });
+  }
+
+  /** The workspace file an import specifier names, resolved as the linker resolves it; undefined for packages, builtins and missing files. */
+  resolveModule(fromFile: string, specifier: string): string | undefined {
+    const r = this.resolver?.resolve(fromFile, specifier);
+    return r?.kind === 'file' ? r.path : undefined;
   }
 
   /** The tree a file was parsed into, if it was parsed. */
@@ -149,7 +157,8 @@ export class Analyzer {
 
   private link(scan: WorkspaceScan): WorkspaceGraph {
     const host = this.overlayHost();
-    const linker = new Linker(host, scan, createResolver(host, scan), this.parseCache, this.options, this.bodyFacts);
+    this.resolver = createResolver(host, scan);
+    const linker = new Linker(host, scan, this.resolver, this.parseCache, this.options, this.bodyFacts);
     linker.appFsHost = this.overlayHost(this.liveHost);
     for (const u of scan.unresolved) linker.unresolved.push(u);
     findRoots(linker, scan);

@@ -126,9 +126,13 @@ export class CachedAnalyzer {
     return this.fromCache ? this.texts?.get(file) : this.inner?.source(file);
   }
 
-  /** `source` with the analyser's parsed trees for fixes (none while the graph is the cached one: nothing is parsed). */
+  /** `source` with the analyser's parsed trees and module resolution for fixes (neither while the graph is the cached one: nothing is parsed or linked). */
   sourceOf(): SourceOf {
-    return Object.assign((file: string) => this.source(file), { tree: (file: string) => (this.fromCache ? undefined : this.inner?.tree(file)) });
+    return Object.assign((file: string) => this.source(file), {
+      tree: (file: string) => (this.fromCache ? undefined : this.inner?.tree(file)),
+      // No resolver while the graph is the cached one (nothing was linked): imported types stay `{}` in fixes until the next analysis.
+      resolve: (fromFile: string, specifier: string) => (this.fromCache ? undefined : this.inner?.resolveModule(fromFile, specifier)),
+    });
   }
 
   lineStarts(file: string): readonly number[] | undefined {

@@ -9,7 +9,7 @@ import type { Route, SchemaPart } from '../model';
 import type { Fix } from '../rules/types';
 import { addSchemaPart, paramsSchemaForUrl, withinRoute } from './route-schema';
 import { parsedSource } from './parsed-source';
-import { schemaFromGeneric, schemaFromReads, schemaFromReturns, type GenericKey, type JsonSchema } from './schema-skeleton';
+import { schemaFromGeneric, schemaFromReads, schemaFromReturns, type GenericKey, type JsonSchema, type TypeSources } from './schema-skeleton';
 import { jsLiteral, preferredQuote, replaceSpan } from './text-edits';
 
 /** `Add schema.params from the URL` for a route whose handler reads params without a params schema. */
@@ -34,10 +34,10 @@ const SOURCES: Record<'body' | 'querystring', { generic: GenericKey; member: str
   querystring: { generic: 'Querystring', member: 'query' },
 };
 
-/** `Add schema.body` / `schema.querystring`, from the route's generic, else the handler's reads. */
-export function addInputSchemaFix(route: Route, text: string, part: 'body' | 'querystring'): Fix | undefined {
+/** `Add schema.body` / `schema.querystring`, from the route's generic (types imported from other files followed through `sources`), else the handler's reads. */
+export function addInputSchemaFix(route: Route, text: string, part: 'body' | 'querystring', sources?: TypeSources): Fix | undefined {
   const { generic, member } = SOURCES[part];
-  let schema: JsonSchema | undefined = schemaFromGeneric(parsedSource(route.span.file, text), route, generic);
+  let schema: JsonSchema | undefined = schemaFromGeneric(parsedSource(route.span.file, text), route, generic, sources);
   let from = `the route's ${generic} type`;
   if (!schema && route.body) {
     schema = schemaFromReads(route.body.members, member);
@@ -52,10 +52,11 @@ export function addInputSchemaFix(route: Route, text: string, part: 'body' | 'qu
  * `Add schema.response 200`, from the route's Reply type, else the object the handler returns (its
  * returns read in the handler's own file, which `source` gives).
  */
-export function addResponseSchemaFix(route: Route, source: (file: string) => string | undefined): Fix | undefined {
+export function addResponseSchemaFix(route: Route, sources: TypeSources): Fix | undefined {
+  const source = (file: string) => sources.source(file);
   const text = source(route.span.file);
   if (text === undefined) return undefined;
-  let schema = schemaFromGeneric(parsedSource(route.span.file, text), route, 'Reply');
+  let schema = schemaFromGeneric(parsedSource(route.span.file, text), route, 'Reply', sources);
   let from = "the route's Reply type";
   const returns = route.body?.returnsValue ?? [];
   const handlerText = returns.length ? source(returns[0].file) : undefined;

@@ -4,7 +4,9 @@
  * - the route's TypeScript generic (`app.get<{ Body: …; Querystring: …; Reply: … }>(…)`), read
  *   syntactically (no type checker): keywords, literal unions (`enum`), arrays, nested type
  *   literals, optional members (not `required`), and interfaces and type aliases declared in the
- *   same file; anything else becomes `{}` (any value);
+ *   same file or imported from another file of the workspace (named, default or namespace
+ *   imports, re-exports and `export *` followed; `sources` gives the files and resolves the
+ *   specifiers as the analyser does); types from packages and anything else become `{}` (any value);
  * - the handler's reads of `request.body.x` / `request.query.x` (`MemberUse.reads`): an object
  *   whose properties are `{}` (their types are not known);
  * - the object literal the handler returns: literal values give their types, nested objects and
@@ -14,7 +16,8 @@
  */
 import { ts } from 'ts-morph';
 import type { MemberUse, Route, Span } from '../model';
-import { nodeAtSpan, skipOuter } from './parsed-source';
+import type { RuleContext } from '../rules/types';
+import { nodeAtSpan, parsedSource, skipOuter } from './parsed-source';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -24,25 +27,26 @@ export type GenericKey = 'Body' | 'Querystring' | 'Reply';
 /**
  * The JSON schema of one key of the route's generic type argument (`app.post<{ Body: … }>`),
  * the type argument written as a type literal or naming an interface or alias of the file. For
- * `Reply`, a type whose keys are status codes gives the 200 (or 2xx) one. Undefined when the
+ * `Reply`, a type whose keys are status codes gives the 200 (or 2xx) one. `sources` lets types
+ * imported from other files be followed. Undefined when the
  * route has no such generic or key.
  */
-export function schemaFromGeneric(sf: ts.SourceFile, route: Route, key: GenericKey): JsonSchema | undefined {
+export function schemaFromGeneric(sf: ts.SourceFile, route: Route, key: GenericKey, sources?: TypeSources): JsonSchema | undefined {
   const call = routeCall(sf, route.span) ?? enclosingCall(sf, route.span);
   const arg = call?.typeArguments?.[0];
   if (!arg) return undefined;
-  const conv = new TypeConverter(sf);
+  const conv = new TypeConverter(sf, sources);
   const members = conv.members(arg);
   const member = members?.find((m) => m.name === key);
   if (!member) return undefined;
   if (key === 'Reply') {
-    const byStatus = conv.members(member.type);
+    const byStatus = conv.members(member.type, member.scope);
     if (byStatus?.length && byStatus.every((m) => /^([1-5]\d\d|[1-5]xx|default)$/.test(m.name))) {
       const ok = byStatus.find((m) => m.name === '200') ?? byStatus.find((m) => m.name === '2xx') ?? byStatus.find((m) => /^2/.test(m.name));
-      return ok ? conv.schema(ok.type) : undefined;
+      return ok ? conv.schema(ok.type, ok.scope) : undefined;
     }
   }
-  return conv.schema(member.type);
+  return conv.schema(member.type, member.scope);
 }
 
 /** The call a route's span stands for: it starts at the call, or at the method name (`app.get(…)` from `get`). */
@@ -73,65 +77,200 @@ interface Member {
   name: string;
   type: ts.TypeNode;
   optional: boolean;
+  /** The file the member is written in: its type names are looked up there. */
+  scope: FileScope;
 }
 
-/** TypeScript type syntax to JSON Schema, resolving the file's own interfaces and aliases. */
+/** Where the skeletons read other files: their analysed text, and the file an import names. */
+export type TypeSources = Pick<RuleContext, 'source' | 'resolveModule'>;
+
+type TypeDecl = ts.InterfaceDeclaration | ts.TypeAliasDeclaration;
+
+/** What one file declares, imports and exports, for type names. */
+interface FileScope {
+  file: string;
+  decls: Map<string, TypeDecl[]>;
+  /** Local name → the import it binds (`import { User as U } from './types'`; a default import is 'default'). */
+  imports: Map<string, { spec: string; name: string }>;
+  /** `import * as T from './types'` (and `import T = require(…)`): local name → specifier. */
+  namespaces: Map<string, string>;
+  /** Exported name → local name (`export interface X`, `export { A as B }`). */
+  exports: Map<string, string>;
+  /** `export { A as B } from './x'`: exported name → where it comes from. */
+  reexports: Map<string, { spec: string; name: string }>;
+  /** `export * from './x'`. */
+  stars: string[];
+}
+
+/** How many files a type name may be followed through (imports, re-exports, `export *`). */
+const MAX_HOPS = 8;
+
+/** Scopes by tree: a tree is one text of one file (parsedSource), so the scope is kept as long as it is. */
+const SCOPES = new WeakMap<ts.SourceFile, FileScope>();
+
+function fileScope(sf: ts.SourceFile): FileScope {
+  let scope = SCOPES.get(sf);
+  if (!scope) SCOPES.set(sf, (scope = readScope(sf)));
+  return scope;
+}
+
+function readScope(sf: ts.SourceFile): FileScope {
+  const scope: FileScope = { file: sf.fileName, decls: new Map(), imports: new Map(), namespaces: new Map(), exports: new Map(), reexports: new Map(), stars: [] };
+  const visit = (n: ts.Node): void => {
+    if ((ts.isInterfaceDeclaration(n) || ts.isTypeAliasDeclaration(n)) && !n.typeParameters?.length) {
+      const list = scope.decls.get(n.name.text) ?? [];
+      list.push(n);
+      scope.decls.set(n.name.text, list);
+      if (ts.isSourceFile(n.parent) && ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) scope.exports.set(n.name.text, n.name.text);
+    }
+    if (ts.isSourceFile(n) || ts.isModuleDeclaration(n) || ts.isModuleBlock(n)) ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  for (const st of sf.statements) {
+    if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && st.importClause) {
+      const spec = st.moduleSpecifier.text;
+      const { name, namedBindings } = st.importClause;
+      if (name) scope.imports.set(name.text, { spec, name: 'default' });
+      if (namedBindings && ts.isNamespaceImport(namedBindings)) scope.namespaces.set(namedBindings.name.text, spec);
+      if (namedBindings && ts.isNamedImports(namedBindings)) {
+        for (const el of namedBindings.elements) scope.imports.set(el.name.text, { spec, name: (el.propertyName ?? el.name).text });
+      }
+    } else if (ts.isImportEqualsDeclaration(st) && ts.isExternalModuleReference(st.moduleReference) && ts.isStringLiteral(st.moduleReference.expression)) {
+      scope.namespaces.set(st.name.text, st.moduleReference.expression.text);
+    } else if (ts.isExportDeclaration(st)) {
+      const spec = st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
+      const clause = st.exportClause;
+      if (spec !== undefined && !clause) scope.stars.push(spec);
+      else if (clause && ts.isNamedExports(clause)) {
+        for (const el of clause.elements) {
+          const from = (el.propertyName ?? el.name).text;
+          if (spec !== undefined) scope.reexports.set(el.name.text, { spec, name: from });
+          else scope.exports.set(el.name.text, from);
+        }
+      }
+    }
+  }
+  return scope;
+}
+
+/** A type name found: its declarations and the file they are written in. */
+interface Found {
+  decls: TypeDecl[];
+  scope: FileScope;
+}
+
+/**
+ * TypeScript type syntax to JSON Schema, resolving interfaces and aliases declared in the file or
+ * imported from other files of the workspace (named, default and namespace imports, followed
+ * through re-exports and `export *`, at most MAX_HOPS files deep), syntactically: the target
+ * file's analysed text, the specifier resolved as the analyser resolves modules. Types from
+ * packages (not workspace files) are not followed: `{}`.
+ */
 class TypeConverter {
-  private readonly decls = new Map<string, (ts.InterfaceDeclaration | ts.TypeAliasDeclaration)[]>();
   private depth = 0;
   private readonly active = new Set<string>();
+  private readonly scopes = new Map<string, FileScope | undefined>();
+  readonly root: FileScope;
 
-  constructor(sf: ts.SourceFile) {
-    const visit = (n: ts.Node): void => {
-      if ((ts.isInterfaceDeclaration(n) || ts.isTypeAliasDeclaration(n)) && !n.typeParameters?.length) {
-        const list = this.decls.get(n.name.text) ?? [];
-        list.push(n);
-        this.decls.set(n.name.text, list);
-      }
-      if (ts.isSourceFile(n) || ts.isModuleDeclaration(n) || ts.isModuleBlock(n)) ts.forEachChild(n, visit);
-    };
-    visit(sf);
+  constructor(
+    sf: ts.SourceFile,
+    private readonly sources?: TypeSources,
+  ) {
+    this.root = fileScope(sf);
+    this.scopes.set(sf.fileName, this.root);
   }
 
-  /** The members of an object type (a literal, an interface or alias of the file, `extends` followed); undefined when not one. */
-  members(type: ts.TypeNode, seen = new Set<string>()): Member[] | undefined {
+  /** The scope of the file an import of `from` names; undefined for a package, a missing or unanalysed file. */
+  private scopeOf(from: FileScope, spec: string): FileScope | undefined {
+    const file = this.sources?.resolveModule(from.file, spec);
+    if (!file || !/\.(m|c)?tsx?$/i.test(file)) return undefined;
+    if (!this.scopes.has(file)) {
+      const text = this.sources?.source(file);
+      this.scopes.set(file, text === undefined ? undefined : fileScope(parsedSource(file, text)));
+    }
+    return this.scopes.get(file);
+  }
+
+  /** A type name as written in `scope` (`User`, or `T.User` through a namespace import). */
+  private lookup(scope: FileScope, name: ts.EntityName | ts.Expression, hops = 0): Found | undefined {
+    if (ts.isIdentifier(name)) return this.local(scope, name.text, hops);
+    const left = ts.isQualifiedName(name) ? name.left : ts.isPropertyAccessExpression(name) ? name.expression : undefined;
+    const right = ts.isQualifiedName(name) ? name.right : ts.isPropertyAccessExpression(name) ? name.name : undefined;
+    if (!left || !right || !ts.isIdentifier(left) || !ts.isIdentifier(right)) return undefined;
+    const spec = scope.namespaces.get(left.text);
+    const target = spec === undefined ? undefined : this.scopeOf(scope, spec);
+    return target && this.exported(target, right.text, hops + 1);
+  }
+
+  private local(scope: FileScope, name: string, hops: number): Found | undefined {
+    const decls = scope.decls.get(name);
+    if (decls) return { decls, scope };
+    const imp = scope.imports.get(name);
+    const target = imp && hops < MAX_HOPS ? this.scopeOf(scope, imp.spec) : undefined;
+    return target && this.exported(target, imp!.name, hops + 1);
+  }
+
+  /** What a file exports under `name`: its own declaration, a re-export, or one of its `export *`. */
+  private exported(scope: FileScope, name: string, hops: number): Found | undefined {
+    if (hops > MAX_HOPS) return undefined;
+    const local = scope.exports.get(name);
+    if (local !== undefined) return this.local(scope, local, hops);
+    const re = scope.reexports.get(name);
+    if (re) {
+      const target = this.scopeOf(scope, re.spec);
+      return target && this.exported(target, re.name, hops + 1);
+    }
+    if (name === 'default') return undefined;
+    for (const spec of scope.stars) {
+      const target = this.scopeOf(scope, spec);
+      const hit = target && this.exported(target, name, hops + 1);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  /** The members of an object type (a literal, an interface or alias, `extends` followed); undefined when not one. */
+  members(type: ts.TypeNode, scope: FileScope = this.root, seen = new Set<TypeDecl>()): Member[] | undefined {
     const t = this.unwrap(type);
-    if (ts.isTypeLiteralNode(t)) return this.own(t.members);
-    if (!ts.isTypeReferenceNode(t) || !ts.isIdentifier(t.typeName) || t.typeArguments?.length) return undefined;
-    const name = t.typeName.text;
-    const decls = this.decls.get(name);
-    if (!decls || seen.has(name)) return undefined;
-    seen.add(name);
+    if (ts.isTypeLiteralNode(t)) return this.own(t.members, scope);
+    if (!ts.isTypeReferenceNode(t) || t.typeArguments?.length) return undefined;
+    const found = this.lookup(scope, t.typeName);
+    return found && this.declMembers(found, seen);
+  }
+
+  private declMembers({ decls, scope }: Found, seen: Set<TypeDecl>): Member[] | undefined {
+    if (decls.some((d) => seen.has(d))) return undefined;
+    for (const d of decls) seen.add(d);
     const out: Member[] = [];
     for (const d of decls) {
       if (ts.isTypeAliasDeclaration(d)) {
-        const m = this.members(d.type, seen);
+        const m = this.members(d.type, scope, seen);
         if (!m) return undefined;
         out.push(...m);
         continue;
       }
       for (const h of d.heritageClauses ?? []) {
         for (const e of h.types) {
-          if (!ts.isIdentifier(e.expression) || e.typeArguments?.length) return undefined;
-          const m = this.members(ts.factory.createTypeReferenceNode(e.expression.text), seen);
+          const base = e.typeArguments?.length ? undefined : this.lookup(scope, e.expression);
+          const m = base && this.declMembers(base, seen);
           if (!m) return undefined;
           out.push(...m);
         }
       }
-      out.push(...(this.own(d.members) ?? []));
+      out.push(...this.own(d.members, scope));
     }
     // A later member of the same name wins (an interface's own over an inherited one).
     const byName = new Map(out.map((m) => [m.name, m]));
     return [...byName.values()];
   }
 
-  private own(members: ts.NodeArray<ts.TypeElement>): Member[] {
+  private own(members: ts.NodeArray<ts.TypeElement>, scope: FileScope): Member[] {
     const out: Member[] = [];
     for (const m of members) {
       if (!ts.isPropertySignature(m) || !m.type) continue;
       const n = m.name;
       const name = ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isNumericLiteral(n) ? n.text : undefined;
-      if (name !== undefined) out.push({ name, type: m.type, optional: !!m.questionToken });
+      if (name !== undefined) out.push({ name, type: m.type, optional: !!m.questionToken, scope });
     }
     return out;
   }
@@ -141,17 +280,17 @@ class TypeConverter {
     return t;
   }
 
-  schema(type: ts.TypeNode): JsonSchema {
+  schema(type: ts.TypeNode, scope: FileScope = this.root): JsonSchema {
     if (this.depth > 20) return {};
     this.depth++;
     try {
-      return this.convert(this.unwrap(type));
+      return this.convert(this.unwrap(type), scope);
     } finally {
       this.depth--;
     }
   }
 
-  private convert(t: ts.TypeNode): JsonSchema {
+  private convert(t: ts.TypeNode, scope: FileScope): JsonSchema {
     switch (t.kind) {
       case ts.SyntaxKind.StringKeyword:
         return { type: 'string' };
@@ -165,46 +304,51 @@ class TypeConverter {
       if (v === null) return { type: 'null' };
       return v === undefined ? {} : typeof v === 'boolean' ? { type: 'boolean', enum: [v] } : { type: typeof v, enum: [v] };
     }
-    if (ts.isUnionTypeNode(t)) return this.union(t.types.filter((x) => x.kind !== ts.SyntaxKind.UndefinedKeyword));
-    if (ts.isArrayTypeNode(t)) return { type: 'array', items: this.schema(t.elementType) };
+    if (ts.isUnionTypeNode(t)) return this.union(t.types.filter((x) => x.kind !== ts.SyntaxKind.UndefinedKeyword), scope);
+    if (ts.isArrayTypeNode(t)) return { type: 'array', items: this.schema(t.elementType, scope) };
     if (ts.isTupleTypeNode(t)) return { type: 'array' };
-    if (ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName)) {
-      const name = t.typeName.text;
+    if (ts.isTypeReferenceNode(t)) {
       const args = t.typeArguments ?? [];
-      if ((name === 'Array' || name === 'ReadonlyArray') && args.length === 1) return { type: 'array', items: this.schema(args[0]) };
-      if (name === 'Date' && !args.length && !this.decls.has('Date')) return { type: 'string', format: 'date-time' };
-      if (name === 'Record' && args.length === 2) return { type: 'object', additionalProperties: this.schema(args[1]) };
+      const found = args.length ? undefined : this.lookup(scope, t.typeName);
+      if (ts.isIdentifier(t.typeName) && !found) {
+        const name = t.typeName.text;
+        if ((name === 'Array' || name === 'ReadonlyArray') && args.length === 1) return { type: 'array', items: this.schema(args[0], scope) };
+        if (name === 'Date' && !args.length) return { type: 'string', format: 'date-time' };
+        if (name === 'Record' && args.length === 2) return { type: 'object', additionalProperties: this.schema(args[1], scope) };
+      }
+      if (!found) return {};
       // A type that contains itself (`interface Tree { children: Tree[] }`) stops at `{}`.
-      if (this.active.has(name)) return {};
-      this.active.add(name);
+      const key = `${found.scope.file}\0${found.decls[0].name.text}`;
+      if (this.active.has(key)) return {};
+      this.active.add(key);
       try {
-        const alias = this.decls.get(name);
-        if (alias?.length === 1 && ts.isTypeAliasDeclaration(alias[0]) && !ts.isTypeLiteralNode(alias[0].type)) return this.schema(alias[0].type);
-        const members = this.members(t);
-        return members ? this.object(members, t) : {};
+        const [alias] = found.decls;
+        if (found.decls.length === 1 && ts.isTypeAliasDeclaration(alias) && !ts.isTypeLiteralNode(alias.type)) return this.schema(alias.type, found.scope);
+        const members = this.declMembers(found, new Set());
+        return members ? this.object(members, t, scope) : {};
       } finally {
-        this.active.delete(name);
+        this.active.delete(key);
       }
     }
-    const members = ts.isTypeLiteralNode(t) ? this.members(t) : undefined;
-    return members ? this.object(members, t) : {};
+    const members = ts.isTypeLiteralNode(t) ? this.members(t, scope) : undefined;
+    return members ? this.object(members, t, scope) : {};
   }
 
-  private object(members: Member[], t: ts.TypeNode): JsonSchema {
+  private object(members: Member[], t: ts.TypeNode, scope: FileScope): JsonSchema {
     const properties: JsonSchema = {};
-    for (const m of members) properties[m.name] = this.schema(m.type);
+    for (const m of members) properties[m.name] = this.schema(m.type, m.scope);
     const required = members.filter((m) => !m.optional && !acceptsUndefined(m.type)).map((m) => m.name);
     const out: JsonSchema = { type: 'object', properties };
     if (required.length) out.required = required;
     if (ts.isTypeLiteralNode(t)) {
       const index = t.members.find(ts.isIndexSignatureDeclaration);
-      if (index?.type) out.additionalProperties = this.schema(index.type);
+      if (index?.type) out.additionalProperties = this.schema(index.type, scope);
     }
     return out;
   }
 
   /** `'a' | 'b'` → enum; `string | null` → a type list; anything else → anyOf (one member: itself). */
-  private union(types: ts.TypeNode[]): JsonSchema {
+  private union(types: ts.TypeNode[], scope: FileScope): JsonSchema {
     if (!types.length) return {};
     const literals = types.map((x) => (ts.isLiteralTypeNode(x) ? literalValue(x) : undefined));
     if (literals.every((v) => v !== undefined)) {
@@ -212,7 +356,7 @@ class TypeConverter {
       if (kinds.length === 1 && kinds[0] === 'boolean' && literals.length === 2) return { type: 'boolean' };
       return kinds.length === 1 ? { type: kinds[0], enum: literals } : { type: kinds, enum: literals };
     }
-    const parts = types.map((x) => this.schema(x));
+    const parts = types.map((x) => this.schema(x, scope));
     if (parts.length === 1) return parts[0];
     if (parts.some((p) => !Object.keys(p).length)) return {};
     const simple = parts.every((p) => Object.keys(p).length === 1 && typeof p.type === 'string');

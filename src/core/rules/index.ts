@@ -69,9 +69,13 @@ export function runRules(graph: WorkspaceGraph, severities: Record<string, Sever
 
 /**
  * The text a file was analysed from (`Analyzer.source`); with `tree`, the analyser's own parse of
- * that text (`Analyzer.sourceOf()`), which fixes use instead of parsing the file again.
+ * that text (`Analyzer.sourceOf()`), which fixes use instead of parsing the file again; with
+ * `resolve`, the workspace file an import names, resolved as the linker does.
  */
-export type SourceOf = ((file: string) => string | undefined) & { tree?: (file: string) => ts.SourceFile | undefined };
+export type SourceOf = ((file: string) => string | undefined) & {
+  tree?: (file: string) => ts.SourceFile | undefined;
+  resolve?: (fromFile: string, specifier: string) => string | undefined;
+};
 
 export function runRulesDetailed(graph: WorkspaceGraph, severities: Record<string, Severity> = {}, source: SourceOf = () => undefined): RunRulesResult {
   const findings: Finding[] = [];
@@ -93,7 +97,7 @@ function runEach(graph: WorkspaceGraph, severities: Record<string, Severity>, so
       notes.push({ id: rule.id, message });
     };
     try {
-      for (const f of rule.check({ graph, note, source })) {
+      for (const f of rule.check({ graph, note, source, resolveModule: source.resolve ?? (() => undefined) })) {
         const { defaultSeverity, ...rest } = f;
         findings.push({ ...rest, code: rule.id, severity: chosen ?? defaultSeverity ?? rule.defaultSeverity });
       }

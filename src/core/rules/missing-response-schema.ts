@@ -10,12 +10,12 @@ export const missingResponseSchema: Rule = {
   right: "app.get('/users/:id', {\n  schema: { response: { 200: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } } } },\n}, async (request) => db.user(request.params.id))",
   defaultSeverity: 'hint',
   cliDefaultSeverity: 'off',
-  check({ graph, source }) {
+  check({ graph, source, resolveModule }) {
     const out: RuleFinding[] = [];
     for (const app of graph.apps) {
       for (const route of app.routes) {
         if (route.implicitHead || route.package || route.schema?.response) continue;
-        const fix = addResponseSchemaFix(route, source);
+        const fix = addResponseSchemaFix(route, { source, resolveModule });
         out.push({ message: `${route.methods.join(', ')} ${route.url} has no response schema: it is serialised with JSON.stringify and every field is sent; add schema.response`, span: route.span, ...(fix ? { fixes: [fix] } : {}) });
       }
     }

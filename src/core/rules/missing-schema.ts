@@ -24,7 +24,7 @@ export const missingSchema: Rule = {
   right: "app.post('/users', {\n  schema: { body: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } },\n}, async (request) => db.insert(request.body))",
   defaultSeverity: 'hint',
   cliDefaultSeverity: 'off',
-  check({ graph, note, source }) {
+  check({ graph, note, source, resolveModule }) {
     const out: RuleFinding[] = [];
     for (const app of graph.apps) {
       const routes = app.routes.filter((r) => !r.implicitHead && !r.package && r.body);
@@ -54,7 +54,7 @@ export const missingSchema: Rule = {
         const reads = missing.map((m) => `request.${m.member} (line ${m.span.line})`).join(', ');
         const parts = missing.map((m) => `schema.${m.part}`).join(', ');
         const text = source(route.span.file);
-        const fixes = text === undefined ? [] : missing.map((m) => (m.part === 'params' ? addParamsSchemaFix(route, text) : addInputSchemaFix(route, text, m.part as 'body' | 'querystring'))).filter((f): f is Fix => !!f);
+        const fixes = text === undefined ? [] : missing.map((m) => (m.part === 'params' ? addParamsSchemaFix(route, text) : addInputSchemaFix(route, text, m.part as 'body' | 'querystring', { source, resolveModule }))).filter((f): f is Fix => !!f);
         out.push({
           message: `${route.methods.join(', ')} ${route.url}: the handler reads ${reads} but the route has no ${parts}: that input is not validated; add ${missing.length > 1 ? 'them' : 'it'}`,
           span: route.span,

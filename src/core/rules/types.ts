@@ -78,6 +78,12 @@ export interface RuleContext {
    * fixes that must see the code around a span; undefined when not known.
    */
   source(file: string): string | undefined;
+  /**
+   * The workspace file an import specifier of `fromFile` names, resolved as the analyser resolves
+   * modules (relative paths, .js→.ts twins, index files, tsconfig `paths`…); undefined for
+   * packages, builtins, missing files, or when not known (a graph from the cache).
+   */
+  resolveModule(fromFile: string, specifier: string): string | undefined;
 }
 
 export interface Rule extends RuleDoc {
