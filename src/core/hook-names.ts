@@ -5,3 +5,8 @@ export const LIFECYCLE_HOOKS = ['onRequest', 'preParsing', 'preValidation', 'pre
 
 /** Application hooks. */
 export const APPLICATION_HOOKS = ['onRoute', 'onRegister', 'onReady', 'onListen', 'preClose', 'onClose'];
+
+/** What kind of hook a name is: a request/reply (lifecycle) hook, an application hook, or not a Fastify hook. */
+export function hookKind(name: string): 'lifecycle' | 'application' | 'unknown' {
+  return LIFECYCLE_HOOKS.includes(name) ? 'lifecycle' : APPLICATION_HOOKS.includes(name) ? 'application' : 'unknown';
+}

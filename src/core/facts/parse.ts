@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import type { Span } from '../model';
 
 /** Script kind from the file extension, as the TypeScript parser needs it. */
 export function scriptKindOf(path: string): ts.ScriptKind {
@@ -40,4 +41,16 @@ export class ParseCache {
 export function syntaxErrors(sf: ts.SourceFile): { start: number; message: string }[] {
   const diags = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   return diags.map((d) => ({ start: d.start, message: ts.flattenDiagnosticMessageText(d.messageText, ' ') }));
+}
+
+/** The outermost node that starts at `span.start`, ends at `span.end` and passes `test`. */
+export function nodeAtSpan<T extends ts.Node>(sf: ts.SourceFile, span: Pick<Span, 'start' | 'end'>, test: (n: ts.Node) => n is T): T | undefined {
+  let found: T | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found || n.getEnd() < span.start || n.pos > span.end) return;
+    if (n.getStart(sf) === span.start && n.getEnd() === span.end && test(n)) found = n;
+    else ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found;
 }

@@ -13,7 +13,8 @@
 import { ts } from 'ts-morph';
 import type { Decorator, DecoratorTarget } from '../model';
 import type { TextEdit } from '../rules/types';
-import { nodeAtSpan, parsedSource, skipOuter } from './parsed-source';
+import { nodeAtSpan } from '../facts/parse';
+import { parsedSource, skipOuter } from './parsed-source';
 import { indentationAt, indentUnit, insertAt, lineBreak, preferredQuote, propertyKey, usesSemicolons } from './text-edits';
 
 export const FASTIFY_INTERFACE: Record<DecoratorTarget, string> = {

@@ -1,11 +1,10 @@
 /**
  * A file's analysed text parsed with the bundled TypeScript parser, for fixes that must see the
  * syntax around a graph span: kept per file for the text it was parsed from (the rules ask once
- * per route), and the node a span stands for.
+ * per route); `nodeAtSpan` (facts/parse.ts) finds the node a span stands for.
  */
 import { ts } from 'ts-morph';
 import { scriptKindOf } from '../facts/parse';
-import type { Span } from '../model';
 
 const PARSED = new Map<string, { text: string; sf: ts.SourceFile }>();
 const MAX_PARSED = 64;
@@ -36,17 +35,6 @@ export function parsedSource(file: string, text: string): ts.SourceFile {
 }
 
 
-/** The outermost node that starts at `span.start`, ends at `span.end` and passes `test`. */
-export function nodeAtSpan<T extends ts.Node>(sf: ts.SourceFile, span: Pick<Span, 'start' | 'end'>, test: (n: ts.Node) => n is T): T | undefined {
-  let found: T | undefined;
-  const visit = (n: ts.Node): void => {
-    if (found || n.getEnd() < span.start || n.pos > span.end) return;
-    if (n.getStart(sf) === span.start && n.getEnd() === span.end && test(n)) found = n;
-    else ts.forEachChild(n, visit);
-  };
-  visit(sf);
-  return found;
-}
 
 /** Parentheses, `x!`, `x as T`, `<T>x` and `x satisfies T` change nothing at run time. */
 export function skipOuter(e: ts.Expression): ts.Expression {

@@ -17,7 +17,8 @@
 import { ts } from 'ts-morph';
 import type { MemberUse, Route, Span } from '../model';
 import type { RuleContext } from '../rules/types';
-import { nodeAtSpan, parsedSource, skipOuter } from './parsed-source';
+import { nodeAtSpan } from '../facts/parse';
+import { parsedSource, skipOuter } from './parsed-source';
 
 export type JsonSchema = Record<string, unknown>;
 

@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import type { Span } from '../model';
 import type { Fix, TextEdit } from '../rules/types';
+import { nodeAtSpan } from '../facts/parse';
 import { parsedSource } from './parsed-source';
 import { addImport } from './text-edits';
 
@@ -36,15 +37,9 @@ export function wrapWithFastifyPlugin(file: string, text: string, pluginSpan: Sp
   return { title, edits, safe: false };
 }
 
+/** The plugin function written at `span`: a function expression, an arrow function or a declaration. */
 function findFunction(sf: ts.SourceFile, span: Span): ts.FunctionLikeDeclaration | undefined {
-  let found: ts.FunctionLikeDeclaration | undefined;
-  const visit = (n: ts.Node): void => {
-    if (found || n.getEnd() < span.start || n.getStart(sf) > span.end) return;
-    if ((ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isFunctionDeclaration(n)) && n.getStart(sf) === span.start && n.getEnd() === span.end) found = n;
-    else ts.forEachChild(n, visit);
-  };
-  visit(sf);
-  return found;
+  return nodeAtSpan(sf, span, (n): n is ts.FunctionExpression | ts.ArrowFunction | ts.FunctionDeclaration => ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isFunctionDeclaration(n));
 }
 
 /** The [start, end) ranges to put inside `fp(…)`. */

@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import { isBuiltinMember } from '../fastify-members';
+import { nodeAtSpan } from '../facts/parse';
 import type { BodyFacts, DecoratorTarget, DecoratorUse } from '../model';
 import type { ContextBuilder } from './context-builder';
 import type { Interpreter } from './interpreter';
@@ -58,7 +59,8 @@ function bodyReads(fn: ts.FunctionLikeDeclaration, body: BodyFacts): BodyRead[] 
   for (const m of body.members) {
     const target = TARGET_OF[m.on];
     if (isBuiltinMember(target, m.name)) continue;
-    const node = nodeAt(fn, sf, m.span.start, m.span.end);
+    // The member's name as written: an identifier, or the string of `x['name']`.
+    const node = nodeAtSpan(sf, m.span, (n): n is ts.Identifier | ts.StringLiteralLike => ts.isIdentifier(n) || ts.isStringLiteralLike(n));
     if (!node) continue;
     const p = node.parent;
     if (ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p)) {
@@ -70,18 +72,6 @@ function bodyReads(fn: ts.FunctionLikeDeclaration, body: BodyFacts): BodyRead[] 
     }
   }
   return out;
-}
-
-/** The deepest node of `root` with exactly this [start, end). */
-function nodeAt(root: ts.Node, sf: ts.SourceFile, start: number, end: number): ts.Node | undefined {
-  let found: ts.Node | undefined;
-  const visit = (n: ts.Node): void => {
-    if (start < n.pos || start >= n.end) return;
-    if (n.getStart(sf) === start && n.getEnd() === end) found = n;
-    ts.forEachChild(n, visit);
-  };
-  visit(root);
-  return found;
 }
 
 /**

@@ -4,7 +4,8 @@ import type { Decorator, Hook, MergedPlugin, Span } from '../model';
 import { hookRoles } from '../facts/function-body';
 import { pathOfFileUrl } from './builtins';
 import type { ContextBuilder } from './context-builder';
-import { APPLICATION_HOOKS, LIFECYCLE_HOOKS, callInstanceMethod } from './instance-api';
+import { hookKind } from '../hook-names';
+import { callInstanceMethod } from './instance-api';
 import { markConditional } from './add-route';
 import type { Interpreter } from './interpreter';
 import type { ModuleRecord } from './module-record';
@@ -244,7 +245,7 @@ function addHook(interp: Interpreter, ctx: ContextBuilder, nameV: Value, fn: FnV
     interp.linker.reportAt(span, '@Hook(): hook name not known statically');
     return;
   }
-  const kind: Hook['kind'] = LIFECYCLE_HOOKS.includes(name) ? 'lifecycle' : APPLICATION_HOOKS.includes(name) ? 'application' : 'unknown';
+  const kind: Hook['kind'] = hookKind(name);
   const isAsync = (ts.getCombinedModifierFlags(fn.node as ts.Declaration) & ts.ModifierFlags.Async) !== 0;
   const hook: Hook = {
     name, kind, style: isAsync ? 'async' : 'callback', params: fn.node.parameters.length, span, handlerSpan: interp.span(fn.node, fn.module), order: ctx.app.order(),

@@ -1,7 +1,7 @@
 import * as posix from 'node:path/posix';
 import { ts } from 'ts-morph';
 import type { ArgKind, Decorator, DecoratorTarget, DecoratorValueKind, Hook, InstanceCall, MergedPlugin, Route, RouteHook, RouteSchema, SchemaPart, Span } from '../model';
-import { APPLICATION_HOOKS, LIFECYCLE_HOOKS } from '../hook-names';
+import { hookKind, LIFECYCLE_HOOKS } from '../hook-names';
 import { HANDLER_ROLES, hookRoles } from '../facts/function-body';
 import { runAutoload } from './autoload';
 import { runBootstrap } from './fastify-decorators';
@@ -22,7 +22,6 @@ import {
   type FnValue, type InstanceValue, type Value,
 } from './values';
 
-export { APPLICATION_HOOKS, LIFECYCLE_HOOKS };
 const SHORTHANDS = ['get', 'head', 'post', 'put', 'delete', 'options', 'patch', 'all', 'trace', 'query', 'propfind', 'proppatch', 'mkcol', 'copy', 'move', 'lock', 'unlock', 'search', 'report', 'mkcalendar'];
 const CHAINABLE = new Set([
   'withTypeProvider', 'setSerializerCompiler', 'setSchemaErrorFormatter', 'setReplySerializer',
@@ -386,7 +385,7 @@ function addHook(interp: Interpreter, ctx: ContextBuilder, args: Value[], span: 
     interp.linker.reportAt(span, 'addHook(): hook name not known statically');
     return;
   }
-  const kind: Hook['kind'] = LIFECYCLE_HOOKS.includes(name) ? 'lifecycle' : APPLICATION_HOOKS.includes(name) ? 'application' : 'unknown';
+  const kind: Hook['kind'] = hookKind(name);
   const hook: Hook = { name, kind, style: 'unknown', span, order: ctx.app.order() };
   if (fn.kind === 'fn') {
     const isAsync = (ts.getCombinedModifierFlags(fn.node as ts.Declaration) & ts.ModifierFlags.Async) !== 0;

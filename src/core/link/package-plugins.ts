@@ -3,7 +3,7 @@ import type { PackageModel } from '../packages';
 import { isUnknown, type OptObject, type OptValue, type PkgChild, type PkgRoute, type PkgScope, type UrlText } from '../packages/types';
 import type { ContextBuilder } from './context-builder';
 import { envSchemaValue } from './dotenv';
-import { APPLICATION_HOOKS, LIFECYCLE_HOOKS } from './instance-api';
+import { hookKind } from '../hook-names';
 import type { Interpreter } from './interpreter';
 import { joinPrefix, joinUnknownPrefix } from './url-join';
 import { addRoute, markConditional } from './add-route';
@@ -61,7 +61,7 @@ function applyScope(interp: Interpreter, ctx: ContextBuilder, scope: PkgScope, p
     ctx.ctx.decorators.push(markConditional(interp, dec));
   }
   for (const h of scope.hooks ?? []) {
-    const kind: Hook['kind'] = LIFECYCLE_HOOKS.includes(h.name) ? 'lifecycle' : APPLICATION_HOOKS.includes(h.name) ? 'application' : 'unknown';
+    const kind: Hook['kind'] = hookKind(h.name);
     const hook: Hook = { name: h.name, kind, style: 'unknown', span, order: app.order() };
     if (h.conditional) hook.conditional = true;
     ctx.ctx.hooks.push(markConditional(interp, hook));
