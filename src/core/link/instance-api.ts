@@ -388,13 +388,12 @@ function addHook(interp: Interpreter, ctx: ContextBuilder, args: Value[], span: 
   const kind: Hook['kind'] = hookKind(name);
   const hook: Hook = { name, kind, style: 'unknown', span, order: ctx.app.order() };
   if (fn.kind === 'fn') {
-    const isAsync = (ts.getCombinedModifierFlags(fn.node as ts.Declaration) & ts.ModifierFlags.Async) !== 0;
-    hook.style = isAsync ? 'async' : 'callback';
-    // A TypeScript `this` parameter is a type annotation, not a runtime parameter.
-    hook.params = fn.node.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this')).length;
     hook.handlerSpan = interp.span(fn.node, fn.module);
     hook.body = interp.linker.bodyFacts.get(fn.node, hookRoles(name, kind), fn.module.path);
     hook.fn = functionShape(interp, fn.node, fn.module);
+    hook.style = hook.body.async ? 'async' : 'callback';
+    // The runtime parameters (a TypeScript `this` parameter is a type annotation): the shape leaves it out.
+    hook.params = hook.fn.params.length;
     recordBodyUses(interp, ctx, fn, hook.body, true);
   }
   const nameArg = argNode(call, 0);
