@@ -1,15 +1,14 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { applyEdits } from '../../src/core/fixes/apply-fixes';
 import type { Finding, TextEdit } from '../../src/core/rules';
 import { appJs, check, inject, shown, V4_PACKAGE } from '../support/rule-workspace';
 
 /** Applies every fix's edits of the findings (from the end of each file backwards) and returns the new text of `file`. */
 function applyFixes(findings: Finding[], file: string): string {
   const edits: TextEdit[] = findings.flatMap((f) => (f.fixes ?? []).flatMap((x) => x.edits)).filter((e) => e.file === file);
-  let text = fs.readFileSync(file, 'utf8');
-  for (const e of [...edits].sort((a, b) => b.start - a.start)) text = text.slice(0, e.start) + e.newText + text.slice(e.end);
-  return text;
+  return applyEdits(fs.readFileSync(file, 'utf8'), edits);
 }
 
 const ROUTES = [
