@@ -1,6 +1,7 @@
 import type { AppGraph, InstanceCall, MemberUse, Span } from '../model';
+import { replaceSpan } from '../fixes/text-edits';
 import { once, requestCode, walkContexts } from './rule-utils';
-import type { Fix, Rule, RuleContext, RuleFinding, TextEdit } from './types';
+import type { Fix, Rule, RuleContext, RuleFinding } from './types';
 
 /**
  * Request and reply properties Fastify 5 removed (semantics doc §7, rows 8 and 13; each read gives
@@ -87,7 +88,7 @@ function memberFinding(m: MemberUse, replyParam: string | undefined, rc: RuleCon
   if (m.name === 'sent' && m.write) {
     const text = rc.source(m.write.span.file)?.slice(m.write.span.start, m.write.span.end);
     const fix = replyParam && text !== undefined && /=\s*true$/.test(text)
-      ? { title: `use ${replyParam}.hijack()`, safe: true, preferred: true, edits: [edit(m.write.span, `${replyParam}.hijack()`)] }
+      ? { title: `use ${replyParam}.hijack()`, safe: true, preferred: true, edits: [replaceSpan(m.write.span, `${replyParam}.hijack()`)] }
       : undefined;
     return { message: 'reply.sent is read-only in Fastify 5 (assigning it throws a TypeError in strict code, ES modules and classes, and does nothing otherwise): call reply.hijack() to take over the response', span: m.span, ...(fix ? { fixes: [fix] } : {}) };
   }
@@ -140,12 +141,8 @@ function isShorthand(value: unknown): boolean {
   return entries.every(([, v]) => !!v && typeof v === 'object' && !Array.isArray(v) && ['type', '$ref', 'properties', 'items', 'enum', 'anyOf', 'oneOf'].some((k) => k in (v as object)));
 }
 
-function edit(span: Span, newText: string): TextEdit {
-  return { file: span.file, start: span.start, end: span.end, newText };
-}
-
 function renameFix(title: string, span: Span, newText: string): Fix {
-  return { title, safe: true, preferred: true, edits: [edit(span, newText)] };
+  return { title, safe: true, preferred: true, edits: [replaceSpan(span, newText)] };
 }
 
 /** The name at the span is written as `.name` (not a string key or a destructuring pattern). */
@@ -160,7 +157,7 @@ function swapFix(rc: RuleContext, a: Span, b: Span): Fix | undefined {
   if (text === undefined) return undefined;
   const at = text.slice(a.start, a.end);
   const bt = text.slice(b.start, b.end);
-  return { title: `swap to redirect(${bt}, ${at})`, safe: true, preferred: true, edits: [edit(a, bt), edit(b, at)] };
+  return { title: `swap to redirect(${bt}, ${at})`, safe: true, preferred: true, edits: [replaceSpan(a, bt), replaceSpan(b, at)] };
 }
 
 /**
