@@ -154,6 +154,17 @@ export type VersionLike = string | FastifyMajor;
  * unknown version gets the newest behaviour.
  */
 export function behaviourAt(id: RuleId, version: VersionLike | undefined): boolean {
+  // Asked for every route and hook: semver parsing made it a visible part of each update.
+  const key = `${id}\0${version ?? ''}`;
+  let known = behaviourMemo.get(key);
+  if (known === undefined) behaviourMemo.set(key, (known = behaviourOf(id, version)));
+  return known;
+}
+
+/** Answers of behaviourAt by rule and version: a pure function of both, so never stale. */
+const behaviourMemo = new Map<string, boolean>();
+
+function behaviourOf(id: RuleId, version: VersionLike | undefined): boolean {
   const rule = ruleOf(id);
   const v = typeof version === 'number' ? (rule.pkg === 'fastify' ? NEWEST_OF_MAJOR[version] : undefined) : version;
   if (v === undefined || !semver.valid(v)) return rule.until === undefined;
