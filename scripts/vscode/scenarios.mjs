@@ -18,6 +18,7 @@ export const SCENARIOS = [
   { name: 'multi-root', folders: ['multi-app', 'test-links', 'fp-decorators', 'broken', '@plain'], suite: 'multi-root.test.ts' },
   { name: 'no-fastify', folders: ['@plain'], suite: 'no-fastify.test.ts' },
   { name: 'quick-fixes', folders: ['cli-autoload-js', 'cli-autoload-ts'], suite: 'quick-fixes.test.ts' },
+  { name: 'typing-replay', folders: ['cli-autoload-js'], suite: 'typing-replay.test.ts' },
 ];
 
 /**

@@ -8,6 +8,7 @@ import type { WorkspaceGraph } from '../../src/core/model';
 import { createNodeHost } from '../../src/core/node-host';
 import { runRulesDetailed } from '../../src/core/rules/index';
 import { graphProblems } from '../../scripts/fuzz/graph-checks';
+import { applyChange, typingSteps } from '../support/typing-steps';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 
@@ -61,11 +62,11 @@ function fresh(root: string, file: string, text: string): unknown {
 }
 
 /**
- * The editor's view of a file being written: every prefix of the text (chunk by chunk), then a
- * block of lines cut and pasted back. Each step goes through `Analyzer.update` and every rule.
+ * The editor's view of a file being written (`typingSteps`: every prefix of the text, chunk by
+ * chunk, then a block of lines cut and pasted back), each step's edit applied to the previous
+ * text. Each step goes through `Analyzer.update` and every rule.
  */
 function replay(analyzer: Analyzer, file: string, text: string): WorkspaceGraph {
-  const chunk = Math.max(1, Math.ceil(text.length / STEPS));
   let graph: WorkspaceGraph | undefined;
   let steps = 0;
   const step = (t: string, what: string) => {
@@ -80,13 +81,13 @@ function replay(analyzer: Analyzer, file: string, text: string): WorkspaceGraph 
       throw new Error(`${path.relative(FIXTURES, file)} after ${what}: ${(e as Error).stack}`);
     }
   };
-  for (let end = 0; end < text.length; end += chunk) step(text.slice(0, end), `typing ${end} characters`);
-  step(text, 'typing the whole text');
-  const lines = text.split('\n');
-  const from = Math.floor(lines.length / 3);
-  const to = Math.max(from + 1, Math.floor((2 * lines.length) / 3));
-  step([...lines.slice(0, from), ...lines.slice(to)].join('\n'), `cutting lines ${from + 1}-${to}`);
-  step(text, 'pasting them back');
+  let current = text;
+  for (const s of typingSteps(text, STEPS)) {
+    current = applyChange(current, s.change);
+    assert.equal(current, s.text, `the edit of step '${s.what}' gives its text`);
+    step(current, s.what);
+  }
+  assert.equal(current, text, 'the replay ends on the file\'s text');
   return graph!;
 }
 

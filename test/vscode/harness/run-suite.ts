@@ -7,6 +7,8 @@ export interface HarnessConfig {
   shots?: string;
   scenario: string;
   repo: string;
+  /** The extension host's log folder (one folder per extension, its output channels as files); absent in Electron runs. */
+  logs?: string;
 }
 
 export interface TestResult {

@@ -1,6 +1,8 @@
 /** Helpers for the suites that run inside the real VS Code extension host (see ../harness). */
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import type { FastifyLensApi } from '../../../src/extension/extension';
 import type { TreeNode } from '../../../src/extension/model/tree-node';
@@ -32,6 +34,51 @@ export function flatten(rows: TreeNode[]): TreeNode[] {
 
 export function labels(rows: TreeNode[]): string[] {
   return rows.map((r) => r.label);
+}
+
+/**
+ * The routes a view's rows show, as `METHOD url file:line` (one per method, paths relative to
+ * the folder's real path `root`), sorted: the form `cliAnalysis` gives.
+ */
+export function viewRoutes(rows: TreeNode[], root: string): string[] {
+  return flatten(rows)
+    .filter((n) => n.routeKey && n.span)
+    .flatMap((n) => {
+      const [methods, url] = n.label.split(' ');
+      return methods.split('|').map((m) => `${m} ${url} ${path.relative(root, n.span!.file)}:${n.span!.line}`);
+    })
+    .sort();
+}
+
+/** The Plugins view's Unresolved list as `place  reason` (`-` for no place), sorted: the form `cliAnalysis` gives. */
+export function viewUnresolved(rows: TreeNode[]): string[] {
+  return flatten(rows)
+    .filter((n) => n.contextValue === 'unresolvedEntry')
+    .map((n) => `${n.description || '-'}  ${n.label}`)
+    .sort();
+}
+
+/**
+ * A cold analysis of `folder` by the CLI (`fastify-lens routes --json --no-cache`, a process of
+ * its own), in the forms of `viewRoutes` and `viewUnresolved`.
+ */
+export async function cliAnalysis(folder: string): Promise<{ routes: string[]; unresolved: string[] }> {
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(harness().repo, 'dist', 'cli.js'), 'routes', folder, '--json', '--no-cache'], { encoding: 'utf8' });
+  const out = JSON.parse(stdout);
+  return {
+    routes: out.routes.map((r: { method: string; url: string; file: string; line: number }) => `${r.method} ${r.url} ${r.file}:${r.line}`).sort(),
+    unresolved: out.unresolved.map((u: { file: string; line?: number; reason: string }) => `${u.line !== undefined ? `${u.file}:${u.line}` : u.file || '-'}  ${u.reason}`).sort(),
+  };
+}
+
+/**
+ * The text of Fastify Lens's output channel (its log file), or undefined where the harness does
+ * not know the extension host's log folder (Electron runs).
+ */
+export function lensLog(): string | undefined {
+  const dir = harness().logs;
+  if (!dir) return undefined;
+  return fs.readFileSync(path.join(dir, 'fastify-lens.fastify-lens', 'Fastify Lens.log'), 'utf8');
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
