@@ -53,13 +53,14 @@ parentPort?.on('message', (msg: ToWorker) => {
   }
   parentPort?.postMessage(reply);
   // After a warm start nothing is parsed yet: parse and link now, while the editor shows the
-  // cached graph, so that the first edit is an incremental update and not a full analysis.
-  const warm = analyzer;
-  if (msg.type === 'analyze' && warm?.fromCache) setImmediate(() => {
+  // cached graph (already posted: delivery does not wait for this thread), so that the first edit
+  // is an incremental update and not a full analysis. Done before the next message is read, so a
+  // change that arrives meanwhile always finds the analysis prepared.
+  if (msg.type === 'analyze' && analyzer?.fromCache) {
     try {
-      if (warm === analyzer && warm.fromCache) warm.prepare();
+      analyzer.prepare();
     } catch {
       // the next change runs the full analysis itself and reports any failure
     }
-  });
+  }
 });
