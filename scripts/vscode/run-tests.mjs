@@ -93,6 +93,8 @@ async function runScenario(s, extensionsDir) {
     path.join(userDataDir, 'User', 'settings.json'),
     JSON.stringify({
       'workbench.startupEditor': 'none',
+      // VS Code for the web saves after a delay by default, the desktop does not: unsaved-buffer tests need it off.
+      'files.autoSave': 'off',
       'workbench.tips.enabled': false,
       'workbench.colorTheme': 'Default Dark Modern',
       'telemetry.telemetryLevel': 'off',
