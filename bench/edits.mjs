@@ -1,8 +1,9 @@
 // The incremental benchmark's edit script: a deterministic list of edits of six kinds, round robin
 // (route added, URL changed, prefix changed, decorator removed, file added, file deleted), each on
 // a file no other edit touches, chosen from what the generator says it wrote (`edits` of
-// buildWorkspace). `applyEdit` performs one on disk and returns the Analyzer change for it.
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+// buildWorkspace). `applyEdit` performs one on disk and returns the Analyzer change for it;
+// `applyUndoableEdit` also returns how to put the file back as it was.
+import { cpSync, existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INSERT_MARKER, prng } from './generate.mjs';
 
@@ -88,4 +89,26 @@ export function applyEdit(root, edit) {
   const text = before.slice(0, at) + edit.replace + before.slice(at + edit.find.length);
   writeFileSync(file, text);
   return { file, text };
+}
+
+/** `applyEdit`, and `undo()`: puts the file back as it was (writes its old text, or deletes the file it added) and returns the change for that. */
+export function applyUndoableEdit(root, edit) {
+  const file = join(root, edit.file);
+  const before = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  const change = applyEdit(root, edit);
+  const undo = () => {
+    if (before === undefined) {
+      unlinkSync(file);
+      return { file };
+    }
+    writeFileSync(file, before);
+    return { file, text: before };
+  };
+  return { change, undo };
+}
+
+/** A fresh copy of the workspace `dir` at `scratch`, for a run that edits it. */
+export function freshCopy(dir, scratch) {
+  rmSync(scratch, { recursive: true, force: true });
+  cpSync(dir, scratch, { recursive: true });
 }

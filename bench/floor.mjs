@@ -3,12 +3,12 @@
 // With --heap (run under --expose-gc) every tree is kept alive and the line is JSON:
 // {files, heapMb}, the heap those trees retain.
 // Usage: node [--expose-gc] bench/floor.mjs <dir> [--heap]
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { retainedMb } from './heap.mjs';
+import { sourceFiles } from './source-files.mjs';
 
 const { ts } = createRequire(import.meta.url)('ts-morph');
-const SOURCE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 
 function kind(p) {
   if (/\.[cm]?ts$/.test(p)) return ts.ScriptKind.TS;
@@ -18,26 +18,13 @@ function kind(p) {
 }
 
 const heap = process.argv.includes('--heap');
-const usedMb = () => {
-  global.gc();
-  global.gc();
-  return process.memoryUsage().heapUsed / 1048576;
-};
 const trees = [];
 let count = 0;
-function walk(dir) {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) {
-      if (e.name !== 'node_modules' && !e.name.startsWith('.')) walk(p);
-    } else if (SOURCE.test(e.name) && !/\.d\.[cm]?ts$/.test(e.name)) {
-      const tree = ts.createSourceFile(p, readFileSync(p, 'utf8'), ts.ScriptTarget.Latest, true, kind(p));
-      if (heap) trees.push(tree);
-      count++;
-    }
-  }
+const before = heap ? retainedMb() : 0;
+for (const p of sourceFiles(process.argv[2])) {
+  const tree = ts.createSourceFile(p, readFileSync(p, 'utf8'), ts.ScriptTarget.Latest, true, kind(p));
+  if (heap) trees.push(tree);
+  count++;
 }
-const before = heap ? usedMb() : 0;
-walk(process.argv[2]);
-if (heap) console.log(JSON.stringify({ files: count, heapMb: usedMb() - before, trees: trees.length }));
+if (heap) console.log(JSON.stringify({ files: count, heapMb: retainedMb() - before, trees: trees.length }));
 else console.log(count);

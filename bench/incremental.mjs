@@ -7,25 +7,20 @@
 // when only the final graph differs, each edit kind is replayed alone on a new copy to name the
 // kinds that break it. Prints one JSON line.
 // Usage: node bench/incremental.mjs <core.cjs> <dir> <targets.json> <scratch> [edits]
-import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { applyEdit, EDIT_KINDS, editScript } from './edits.mjs';
+import { applyEdit, EDIT_KINDS, editScript, freshCopy } from './edits.mjs';
 
 const [bundle, dir, targetsFile, scratch, count] = process.argv.slice(2);
 const { Analyzer, createNodeHost, runRulesDetailed } = createRequire(import.meta.url)(bundle);
 const script = editScript(JSON.parse(readFileSync(targetsFile, 'utf8')), { count: Number(count) || 54 });
-
-function freshCopy() {
-  rmSync(scratch, { recursive: true, force: true });
-  cpSync(dir, scratch, { recursive: true });
-}
 
 const countRoutes = (g) => g.apps.reduce((n, a) => n + a.routes.length, 0);
 let routesBefore = 0;
 
 /** Cold analyze, then `edits` one by one; returns the per-edit times and the last graph. */
 function replay(edits, timed, checkpoint = () => {}) {
-  freshCopy();
+  freshCopy(dir, scratch);
   const analyzer = new Analyzer(scratch, createNodeHost());
   let graph = analyzer.analyze();
   routesBefore = countRoutes(graph);

@@ -3,11 +3,15 @@
 // the parse floor (bench/floor.mjs), the cold index = graph + rules (bench/cold.mjs), the warm start
 // from the on-disk cache a first run wrote (bench/warm.mjs, nothing changed), the boot of
 // the same app with real fastify (bench/boot.mjs) and `tsc --noEmit` on it; medians and ratios from
-// the same run. Then, once per size: the retained heap of the analyser and of the floor, and the
+// the same run; oxc-parser's floor (bench/floor-oxc.mjs: the same files, Rust parser) runs in
+// the same rounds. Then, once per size: the retained heap of the analyser and of the floor, and the
 // incremental updates (bench/incremental.mjs: ≥ 50 edits of six kinds in one process, p50/p95, and
-// a check that the incremental graph equals a fresh full analysis).
+// a check that the incremental graph equals a fresh full analysis); at the heap sizes, the heap
+// over consecutive edits (bench/heap-edits.mjs: 1,000 edits and undos in one process).
 // Flags: --sizes 200,2000 | --size 200, --rounds N (default 5), --edits N (default 54),
-// --smoke (1 round, no warm-up, 12 edits: the CI check), --json (one JSON object).
+// --heap-edits N (a multiple of 20, default 1000; 0: none), --heap-sizes 200,2000 (default: 200
+// when it is measured), --smoke (1 round, no warm-up, 12 edits, 100 heap edits: the CI check),
+// --json (one JSON object).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,7 +29,12 @@ const asJson = args.includes('--json');
 const sizes = (flag('--sizes') ?? flag('--size') ?? '200,2000,10000').split(',').map(Number);
 const rounds = smoke ? 1 : Number(flag('--rounds')) || 5;
 const edits = Number(flag('--edits')) || (smoke ? 12 : 54);
+const heapEdits = Number(flag('--heap-edits') ?? (smoke ? 100 : 1000));
+// 1,000 edits take minutes at 200 files, hours at 10,000: by default only the 200-file size runs them.
+const heapSizes = flag('--heap-sizes') ? flag('--heap-sizes').split(',').map(Number) : sizes.filter((s) => s === 200);
 if (sizes.some((s) => !Number.isInteger(s) || s < 50)) fail(`--sizes takes whole numbers of files (at least 50), not '${sizes}'`);
+if (!Number.isInteger(heapEdits) || heapEdits < 0 || heapEdits % 20) fail(`--heap-edits takes a multiple of 20 (0: none), not '${flag('--heap-edits')}'`);
+if (heapSizes.some((s) => !sizes.includes(s))) fail(`--heap-sizes must be among the sizes measured (${sizes}), not '${heapSizes}'`);
 
 function fail(message) {
   console.error(`bench: ${message}`);
@@ -76,6 +85,7 @@ function measure(size, core, warmBundle) {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const peers = {
     floor: () => run(['bench/floor.mjs', ws]),
+    oxc: () => run(['bench/floor-oxc.mjs', ws]),
     cold: () => run(['bench/cold.mjs', core, ws]),
     warm: () => run(['bench/warm.mjs', warmBundle, ws, cacheDir]),
     // The .ts files load through tsx's loader (as `fastify start` under ts-node/tsx would).
@@ -83,7 +93,7 @@ function measure(size, core, warmBundle) {
     tsc: () => run([tsc, '-p', join(ws, 'tsconfig.json'), '--noEmit'], { allowFailure: true }),
   };
   if (!smoke) for (const [name, go] of Object.entries(peers)) log(`  warm-up ${name}: ${Math.round(go().ms)} ms`);
-  const samples = { floor: [], cold: [], warm: [], boot: [], tsc: [] };
+  const samples = Object.fromEntries(Object.keys(peers).map((name) => [name, []]));
   const last = {};
   const warmRuns = [];
   for (let i = 0; i < rounds; i++) {
@@ -102,12 +112,18 @@ function measure(size, core, warmBundle) {
   const floorHeap = JSON.parse(run(['--expose-gc', 'bench/floor.mjs', ws, '--heap']).stdout);
   log('  incremental edits…');
   const inc = JSON.parse(run(['bench/incremental.mjs', core, ws, targets, join(root, 'bench', '.work', `scratch-${size}`), String(edits)]).stdout);
+  const heapRun = heapEdits && heapSizes.includes(size);
+  if (heapRun) log(`  heap over ${heapEdits} edits…`);
+  const he = heapRun ? JSON.parse(run(['--expose-gc', 'bench/heap-edits.mjs', core, ws, targets, join(root, 'bench', '.work', `scratch-heap-${size}`), String(heapEdits)]).stdout) : undefined;
+  const oxc = JSON.parse(last.oxc.stdout);
 
   const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
   const result = {
     files: cold.files,
     routes: cold.routes,
     parseFloorMs: round(m.floor),
+    oxcFloorMs: round(m.oxc),
+    oxcRatio: round(m.floor / m.oxc, 2),
     coldIndexMs: round(m.cold),
     coldRatio: round(m.cold / m.floor, 2),
     incrementalP50Ms: round(inc.p50Ms, 1),
@@ -116,12 +132,16 @@ function measure(size, core, warmBundle) {
     warmRatio: round(m.warm / m.floor, 2),
     heapMb: round(heap.heapMb, 1),
     floorHeapMb: round(floorHeap.heapMb, 1),
+    heapGrowthMb: he ? round(he.growthMb, 1) : null,
+    editsForHeap: he ? he.edits : null,
     bootMs: round(m.boot),
     bootRatio: round(m.cold / m.boot, 2),
     tscMs: round(m.tsc),
   };
   const checks = {
     floorFiles: Number(last.floor.stdout.trim()),
+    oxcFiles: oxc.files,
+    oxcErrors: oxc.errors,
     findings: cold.findings,
     failedRules: cold.failedRules,
     bootRoutes: boot.routes,
@@ -137,6 +157,7 @@ function measure(size, core, warmBundle) {
     incrementalRoutes: inc.routes,
     incrementalEqualsFull: inc.equalsFull,
     ...(inc.equalsFull ? {} : { incrementalDifference: inc.difference, incrementalBrokenKinds: inc.brokenKinds }),
+    ...(he ? { heapSamplesMb: he.samples.map(([n, mb]) => [n, round(mb, 1)]), heapEditsBackToStart: he.backToStart, heapEditsP50Ms: round(he.p50Ms, 1) } : {}),
   };
   return { result, checks };
 }
@@ -169,10 +190,11 @@ function table(o) {
   const cols = Object.keys(o.sizes);
   const rows = [
     ['source files', 'files'], ['routes found', 'routes'],
-    ['parse floor (ms)', 'parseFloorMs'], ['cold index: graph + rules (ms)', 'coldIndexMs'], ['  cold / floor', 'coldRatio', 'x'],
+    ['parse floor (ms)', 'parseFloorMs'], ['oxc-parser floor (ms)', 'oxcFloorMs'], ['  floor / oxc floor', 'oxcRatio', 'x'], ['cold index: graph + rules (ms)', 'coldIndexMs'], ['  cold / floor', 'coldRatio', 'x'],
     ['incremental p50 (ms)', 'incrementalP50Ms'], ['incremental p95 (ms)', 'incrementalP95Ms'],
     ['warm index (ms)', 'warmIndexMs'], ['  warm / floor', 'warmRatio', 'x'],
     ['heap, analyser alive (MB)', 'heapMb'], ['heap, floor trees alive (MB)', 'floorHeapMb'],
+    ['heap growth over edits (MB)', 'heapGrowthMb'], ['  edits for heap growth', 'editsForHeap'],
     ['boot with fastify (ms)', 'bootMs'], ['  cold index / boot', 'bootRatio', 'x'], ['tsc --noEmit (ms)', 'tscMs'],
   ];
   const cell = (v, unit = '') => (v === null ? 'n/a' : `${v}${unit}`);
@@ -187,6 +209,10 @@ function table(o) {
   for (const c of cols) {
     const k = o.checks[c];
     notes.push(`${c}: warm start ${k.warmFromCache ? 'served from the cache with 0 parses' : 'NOT served from the cache'}${k.warmParserLoaded ? ' (the parser was loaded)' : ', parser not loaded'}, ${k.warmEqualsCold ? 'same routes and findings as cold' : 'DIFFERENT routes or findings from cold'}`);
+    notes.push(`${c}: oxc-parser read ${k.oxcFiles} files, ${k.oxcErrors} syntax errors; ` + (k.heapSamplesMb
+      ? `heap over ${o.sizes[c].editsForHeap} edits (edit + undo, in turn): ${k.heapSamplesMb.map(([n, mb]) => `${n}: ${mb}`).join(', ')} MB; growth = last - sample at ${k.heapSamplesMb[1][0]}; ` +
+        `${k.heapEditsBackToStart ? 'graph and findings back to the cold index\'s' : 'graph or findings NOT back to the cold index\'s'} (p50 ${k.heapEditsP50Ms} ms per edit)`
+      : 'heap over edits not run at this size (--heap-sizes)'));
     notes.push(`${c}: boot served ${k.bootRoutes} routes (${k.bootRoutesEqual ? 'equal to ours' : 'NOT equal to ours'}); tsc ${k.tscErrors ? `${k.tscErrors} type errors (measured anyway)` : 'clean'}; ` +
       `incremental graph after ${k.incrementalEdits} edits ${k.incrementalEqualsFull ? 'equals a fresh full analysis' : `DIFFERS from a fresh full analysis (kinds: ${k.incrementalBrokenKinds.map((b) => b.kind).join(', ') || 'none alone'}): ${k.incrementalDifference}`}`);
   }

@@ -6,12 +6,17 @@ import { promisify } from 'node:util';
 // CI's benchmark smoke test: the smallest size, one round, no timing assertions (a slow machine
 // must never fail it); what it checks is that every number is there and sane, and that the
 // benchmark's own correctness checks hold (the generated app boots to our route count, it
-// type-checks, the incremental graph equals a full analysis).
+// type-checks, the incremental graph equals a full analysis, oxc-parser reads every file without
+// error, the workspace is back to its start after the heap edits).
 const ROOT = path.join(__dirname, '..', '..');
-const KEYS = ['files', 'routes', 'parseFloorMs', 'coldIndexMs', 'coldRatio', 'incrementalP50Ms', 'incrementalP95Ms', 'warmIndexMs', 'warmRatio', 'heapMb', 'floorHeapMb', 'bootMs', 'bootRatio', 'tscMs'];
+const KEYS = ['files', 'routes', 'parseFloorMs', 'oxcFloorMs', 'oxcRatio', 'coldIndexMs', 'coldRatio', 'incrementalP50Ms', 'incrementalP95Ms', 'warmIndexMs', 'warmRatio', 'heapMb', 'floorHeapMb', 'heapGrowthMb', 'editsForHeap', 'bootMs', 'bootRatio', 'tscMs'];
 
 interface Checks {
   floorFiles: number;
+  oxcFiles: number;
+  oxcErrors: number;
+  heapSamplesMb: [number, number][];
+  heapEditsBackToStart: boolean;
   failedRules: number;
   bootRoutes: number;
   tscExit: number;
@@ -52,13 +57,31 @@ describe('npm run bench (smoke: 200 files, one round)', function () {
     assert.equal(s.files, 200);
     assert.equal(out.checks['200'].floorFiles, s.files, 'the floor parses the files the analyser reads');
     assert.ok(s.routes > s.files, `routes: ${s.routes}`);
-    for (const k of ['parseFloorMs', 'coldIndexMs', 'coldRatio', 'incrementalP50Ms', 'incrementalP95Ms', 'warmIndexMs', 'warmRatio', 'heapMb', 'floorHeapMb', 'bootMs', 'bootRatio', 'tscMs']) {
+    for (const k of ['parseFloorMs', 'oxcFloorMs', 'oxcRatio', 'coldIndexMs', 'coldRatio', 'incrementalP50Ms', 'incrementalP95Ms', 'warmIndexMs', 'warmRatio', 'heapMb', 'floorHeapMb', 'bootMs', 'bootRatio', 'tscMs']) {
       assert.ok(typeof s[k] === 'number' && Number.isFinite(s[k]) && s[k] > 0, `${k}: ${s[k]}`);
     }
     assert.ok(s.incrementalP95Ms >= s.incrementalP50Ms);
     assert.ok(Math.abs(s.coldRatio - s.coldIndexMs / s.parseFloorMs) < 0.05);
     assert.ok(Math.abs(s.bootRatio - s.coldIndexMs / s.bootMs) < 0.05);
     assert.ok(Math.abs(s.warmRatio - s.warmIndexMs / s.parseFloorMs) < 0.05);
+    assert.ok(Math.abs(s.oxcRatio - s.parseFloorMs / s.oxcFloorMs) < 0.05);
+  });
+
+  it('oxc-parser\'s floor read the same files without a syntax error', () => {
+    const c = out.checks['200'];
+    assert.equal(c.oxcFiles, out.sizes['200'].files);
+    assert.equal(c.oxcErrors, 0);
+  });
+
+  it('the heap over consecutive edits: 100 in the smoke run, sampled every tenth, growth from the first sample after edits to the last; graph and findings back to the start', () => {
+    const s = out.sizes['200'] as Record<string, number>;
+    const c = out.checks['200'];
+    assert.equal(s.editsForHeap, 100);
+    assert.deepEqual(c.heapSamplesMb.map(([n]) => n), [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+    for (const [n, mb] of c.heapSamplesMb) assert.ok(Number.isFinite(mb) && mb > 0, `heap after ${n} edits: ${mb}`);
+    // The samples are rounded to 0.1 MB, as the growth is.
+    assert.ok(Math.abs(s.heapGrowthMb - (c.heapSamplesMb[10][1] - c.heapSamplesMb[1][1])) <= 0.151, `growth ${s.heapGrowthMb}`);
+    assert.equal(c.heapEditsBackToStart, true);
   });
 
   it('the generated app boots with real fastify to our route count and type-checks cleanly', () => {
