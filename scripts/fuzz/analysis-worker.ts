@@ -6,7 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { Analyzer } from '../../src/core/analyze';
 import type { WorkspaceGraph } from '../../src/core/model';
 import { createNodeHost } from '../../src/core/node-host';
-import { runRulesDetailed } from '../../src/core/rules/index';
+import { fixesOf, runRulesDetailed } from '../../src/core/rules/index';
 import { graphProblems } from './graph-checks';
 import type { FromWorker, Problem, RunRequest } from './protocol';
 
@@ -30,7 +30,16 @@ function check(analyzer: Analyzer, graph: WorkspaceGraph, textOf: (f: string) =>
   }
   const rules = runRulesDetailed(graph, {}, analyzer.sourceOf());
   for (const f of rules.failed) problems.push({ kind: 'rule-failed', detail: `${f.id}: ${f.error}` });
-  for (const p of graphProblems(graph, rules.findings, textOf)) problems.push({ kind: 'malformed', detail: p });
+  // Fixes are computed when asked (the light bulb, check --fix): ask for every one, as an editor could.
+  const fixes = rules.findings.map((f) => {
+    try {
+      return fixesOf(f) ?? [];
+    } catch (e) {
+      problems.push({ kind: 'rule-failed', detail: `${f.code} (its quick fixes): ${(e as Error)?.stack ?? String(e)}` });
+      return [];
+    }
+  });
+  for (const p of graphProblems(graph, rules.findings, textOf, fixes)) problems.push({ kind: 'malformed', detail: p });
   return problems;
 }
 

@@ -1,5 +1,5 @@
 import type { Context, WorkspaceGraph } from '../../src/core/model';
-import type { Finding } from '../../src/core/rules/types';
+import type { Finding, Fix } from '../../src/core/rules/types';
 
 /** The text a span's file was analysed from, or undefined when the analysis did not read it. */
 export type TextOf = (file: string) => string | undefined;
@@ -7,14 +7,15 @@ export type TextOf = (file: string) => string | undefined;
 /**
  * What must hold for any graph, whatever the input: plain data without cycles, every span inside
  * the text of its file with `line` matching its offset, unique context and route ids per app,
- * every `contextId`/`parentId` and every test call's route existing. Returns the problems found
- * (empty when the graph is well-formed), each naming where.
+ * every `contextId`/`parentId` and every test call's route existing; the same data and span checks
+ * for the findings and, when given, their fixes (`fixesOf` of each finding). Returns the problems
+ * found (empty when the graph is well-formed), each naming where.
  */
-export function graphProblems(graph: WorkspaceGraph, findings: Finding[], textOf: TextOf): string[] {
+export function graphProblems(graph: WorkspaceGraph, findings: Finding[], textOf: TextOf, fixes: Fix[][] = []): string[] {
   const problems: string[] = [];
-  plainData({ graph, findings }, 'graph', [], problems);
+  plainData({ graph, findings, fixes }, 'graph', [], problems);
   if (problems.length) return problems; // the walks below assume a tree of plain data
-  checkSpans({ graph, findings }, 'graph', textOf, problems);
+  checkSpans({ graph, findings, fixes }, 'graph', textOf, problems);
   const appIds = new Set<string>();
   const routesByApp = new Map<string, Set<number>>();
   for (const app of graph.apps) {

@@ -10,6 +10,7 @@ import { applyEdits, chooseFixes, editsByFile, safeFixOf } from '../core/fixes/a
 import type { Host } from '../core/host';
 import type { WorkspaceGraph } from '../core/model';
 import { runRules, type Finding, type Fix, type Severity } from '../core/rules';
+import { FixesByFinding } from '../core/rules/fixes-by-finding';
 
 const MAX_PASSES = 5;
 
@@ -30,6 +31,8 @@ export interface CheckResult {
   findings: Finding[];
   /** The analysed text of a file of the last analysis. */
   source(file: string): string | undefined;
+  /** The quick fixes of one of `findings`, computed when asked (none where computing them failed). */
+  fixesOf(finding: Finding): Fix[];
   applied: AppliedFix[];
   /** Files left alone because they changed on disk after they were analysed. */
   changedOnDisk: string[];
@@ -49,10 +52,19 @@ export function checkWorkspace(root: string, host: Host, severities: Record<stri
     const source = analyzer.sourceOf();
     const findings = analyzer.cachedRules<Finding[]>(rulesKey) ?? runRules(graph, severities, source);
     analyzer.save({ key: rulesKey, result: findings });
-    const done = (): CheckResult => ({ graph, findings, source, applied, changedOnDisk: [...changedOnDisk].sort() });
+    // Asked only by --fix and SARIF, before the next pass replaces this analysis.
+    const fixes = new FixesByFinding(graph, severities, findings, analyzer);
+    const fixesOf = (finding: Finding): Fix[] => {
+      try {
+        return fixes.fixesFor(finding) ?? [];
+      } catch {
+        return []; // a fix builder that throws costs that finding its fixes, never the check
+      }
+    };
+    const done = (): CheckResult => ({ graph, findings, source, fixesOf, applied, changedOnDisk: [...changedOnDisk].sort() });
     if (!fix || pass === MAX_PASSES) return done();
     const candidates = findings.flatMap((finding) => {
-      const f = safeFixOf(finding);
+      const f = safeFixOf(fixesOf(finding));
       return f && !f.edits.some((e) => changedOnDisk.has(e.file)) ? [{ finding, fix: f }] : [];
     });
     let { chosen } = chooseFixes(candidates);

@@ -14,7 +14,7 @@ import { lineColumn } from './format-findings';
 const LEVEL: Record<Finding['severity'], 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 const BASE = 'SRCROOT';
 
-export function formatSarif(findings: Finding[], folder: string, textOf: (file: string) => string | undefined, version: string): string {
+export function formatSarif(findings: Finding[], fixesOf: (finding: Finding) => Fix[], folder: string, textOf: (file: string) => string | undefined, version: string): string {
   const texts = new Map<string, string | undefined>();
   const text = (file: string) => {
     if (!texts.has(file)) texts.set(file, textOf(file));
@@ -43,7 +43,7 @@ export function formatSarif(findings: Finding[], folder: string, textOf: (file: 
     };
   };
   // A fix is given with exact regions only, so only where the files' analysed text is known.
-  const fixable = (f: Finding) => !!f.fixes?.some((x) => x.edits.every((e) => text(e.file) !== undefined));
+  const locatable = (f: Finding) => fixesOf(f).filter((x) => x.edits.every((e) => text(e.file) !== undefined));
   const ruleIndex = new Map(RULES.map((r, i) => [r.id, i]));
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -67,14 +67,14 @@ export function formatSarif(findings: Finding[], folder: string, textOf: (file: 
         },
         originalUriBaseIds: { [BASE]: { uri: pathToFileURL(folder.endsWith(path.sep) ? folder : folder + path.sep).href } },
         columnKind: 'utf16CodeUnits',
-        results: findings.map((f) => ({
+        results: findings.map((f) => ({ f, fixes: locatable(f) })).map(({ f, fixes }) => ({
           ruleId: f.code,
           ...(ruleIndex.has(f.code) ? { ruleIndex: ruleIndex.get(f.code) } : {}),
           level: LEVEL[f.severity],
           message: { text: f.message },
           locations: [location(f.span)],
           ...(f.related?.length ? { relatedLocations: f.related.map((r, i) => ({ id: i, ...location(r.span), message: { text: r.message } })) } : {}),
-          ...(fixable(f) ? { fixes: f.fixes!.filter((x) => x.edits.every((e) => text(e.file) !== undefined)).map(fix) } : {}),
+          ...(fixes.length ? { fixes: fixes.map(fix) } : {}),
         })),
       },
     ],

@@ -135,7 +135,7 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
       const textOf = (file: string) => result.source(file) ?? readTextOrUndefined(file);
       const rows = diagnosticRows(result.findings, root, textOf);
       const fixed = fixedRows(result.applied, root);
-      if (args.format === 'sarif') out(sarifModule().formatSarif(result.findings, root, textOf, readVersion()));
+      if (args.format === 'sarif') out(sarifModule().formatSarif(result.findings, result.fixesOf, root, textOf, readVersion()));
       else if (args.format === 'json') out(JSON.stringify({ ...(args.fix ? { fixed, changedOnDisk: result.changedOnDisk.map((f) => relativeTo(root, f)) } : {}), diagnostics: rows }, null, 2) + '\n');
       else out((args.fix ? formatFixedText(fixed, result.changedOnDisk.map((f) => relativeTo(root, f))) : '') + formatDiagnosticsText(rows));
       return result.findings.some((f) => f.severity === 'error') ? 1 : 0;

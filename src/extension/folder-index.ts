@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { Finding } from '../core/rules/types';
+import { FixRequests, type FixesAnswer } from './fix-requests';
 import { GraphIndex } from './model/graph-index';
 import { relativePath } from './model/tree-node';
 import { readSettings } from './settings';
@@ -22,7 +23,7 @@ export class FolderIndex implements vscode.Disposable {
   /** Forward-slash real path of the folder: the paths in the graph start with it. */
   readonly root: string;
   index: GraphIndex | undefined;
-  /** The rules' findings on the latest graph. */
+  /** The rules' findings on the latest graph (without their fixes: `fixesOf`). */
   findings: Finding[] = [];
   state: IndexState = 'indexing';
   lastStats: AnalysisStats | undefined;
@@ -38,6 +39,7 @@ export class FolderIndex implements vscode.Disposable {
   private fullPending = true;
   private timer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
+  private readonly fixRequests = new FixRequests();
   private readonly changed = new vscode.EventEmitter<FolderIndex>();
   readonly onDidChange = this.changed.event;
   private firstIndex: { resolve: () => void } | undefined;
@@ -97,6 +99,18 @@ export class FolderIndex implements vscode.Disposable {
     return v !== undefined ? v === doc.version : !doc.isDirty;
   }
   private inFlightFull = false;
+
+  /**
+   * The quick fixes of some of `findings`, computed by the worker for the graph it serves when it
+   * gets to the request (after the analysis in flight, if any) and kept per finding: an entry per
+   * finding, undefined where that graph no longer has the finding. Check `isCurrent` again before
+   * using them.
+   */
+  fixesOf(findings: Finding[]): Promise<FixesAnswer> {
+    const worker = this.worker;
+    if (!worker || !findings.length) return Promise.resolve(findings.map(() => undefined));
+    return this.fixRequests.ask((msg) => worker.postMessage(msg), findings);
+  }
 
   /** The request in flight ended: its versions are the graph's (answered), or unknown (failed: stale until the next graph). */
   private settleVersions(answered: boolean): void {
@@ -187,6 +201,7 @@ export class FolderIndex implements vscode.Disposable {
     w.on('exit', (code) => {
       if (this.worker !== w) return;
       this.worker = undefined;
+      this.fixRequests.dropAll();
       if (this.inFlight !== undefined) {
         this.inFlight = undefined;
         this.settleVersions(false);
@@ -199,6 +214,11 @@ export class FolderIndex implements vscode.Disposable {
   }
 
   private onAnswer(m: FromWorker): void {
+    if (m.type === 'fixes') {
+      for (const f of m.failedRules) this.log.error(`[${this.folder.name}] quick fixes failed: ${f}`);
+      this.fixRequests.answer(m);
+      return;
+    }
     if (m.seq !== this.inFlight) return;
     this.inFlight = undefined;
     this.settleVersions(m.type === 'graph');
@@ -263,6 +283,7 @@ export class FolderIndex implements vscode.Disposable {
     if (this.timer) clearTimeout(this.timer);
     void this.worker?.terminate();
     this.worker = undefined;
+    this.fixRequests.dropAll();
     this.changed.dispose();
     this.firstIndex?.resolve();
     for (const w of this.idleWaiters) w();

@@ -6,7 +6,7 @@ import { applyEdits } from '../../src/core/fixes/apply-fixes';
 import { wrapWithFastifyPlugin } from '../../src/core/fixes/wrap-fastify-plugin';
 import { instanceMemberReads } from '../../src/core/link/decorator-uses';
 import type { WorkspaceGraph } from '../../src/core/model';
-import type { Finding } from '../../src/core/rules';
+import { fixesOf, type Finding } from '../../src/core/rules';
 import { appJs as appJsOf, boot, check, inject, shown, V4_PACKAGE } from '../support/rule-workspace';
 
 const RULE = 'decorator-not-in-scope';
@@ -40,7 +40,7 @@ describe('rule decorator-not-in-scope', () => {
     assert.equal(findings[0].related?.[0].span.line, 4);
     assert.equal(boot(dir), "Cannot read properties of undefined (reading 'q')");
 
-    const fix = findings[0].fixes?.[0];
+    const fix = fixesOf(findings[0])?.[0];
     assert.ok(fix, 'a fix is offered');
     assert.equal(fix.safe, false);
     const file = path.join(dir, 'app.js');
@@ -73,7 +73,7 @@ describe('rule decorator-not-in-scope', () => {
     });
     assert.deepEqual(shown(dir, findings), ['decorator-not-in-scope error app.js:6 token']);
     assert.match(findings[0].message, /decorated in the encapsulated context of plugin `inner` \(app\.js:5\), a child of this context \(decorators never flow up to the parent\): wrap that plugin with fastify-plugin so its decorators land here/);
-    assert.ok(findings[0].fixes?.length);
+    assert.ok(fixesOf(findings[0])?.length);
     assert.equal(get(dir, '/'), '200 {"t":"undefined"}');
   });
 

@@ -5,7 +5,7 @@ import { Analyzer } from '../../src/core/analyze';
 import { applyEdits } from '../../src/core/fixes/apply-fixes';
 import { addImport, indentUnit, insertAfterStatement, moduleStyle } from '../../src/core/fixes/text-edits';
 import { createNodeHost } from '../../src/core/node-host';
-import { cliSeverities, runRules, type Finding, type Fix } from '../../src/core/rules';
+import { cliSeverities, fixesOf, runRules, type Finding, type Fix } from '../../src/core/rules';
 import { appJs, boot } from '../support/rule-workspace';
 import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
 
@@ -32,7 +32,7 @@ function write(fix: Fix): void {
   fs.writeFileSync(fix.edits[0].file, applied(fix));
 }
 
-const titles = (f: Finding) => (f.fixes ?? []).map((x) => `${x.title}${x.safe ? ' (safe)' : ''}${x.preferred ? ' (preferred)' : ''}`);
+const titles = (f: Finding) => (fixesOf(f) ?? []).map((x) => `${x.title}${x.safe ? ' (safe)' : ''}${x.preferred ? ' (preferred)' : ''}`);
 
 describe('quick fixes of the rules', () => {
   describe('unknown-hook', () => {
@@ -40,10 +40,10 @@ describe('quick fixes of the rules', () => {
       const { dir, findings } = check('hook', { 'app.js': appJs('fastify', ["app.addHook('onRequests', async (request) => {})", 'app.addHook(`preHandlr`, async () => {})']) });
       assert.deepEqual(findings.map(titles), [["Rename to 'onRequest' (safe) (preferred)"], ["Rename to 'preHandler' (safe) (preferred)"]]);
       assert.equal(boot(dir), 'FST_ERR_HOOK_NOT_SUPPORTED');
-      assert.match(applied(findings[0].fixes![0]), /app\.addHook\('onRequest', async \(request\) => \{\}\)/);
-      assert.match(applied(findings[1].fixes![0]), /app\.addHook\(`preHandler`, async \(\) => \{\}\)/);
-      write(findings[0].fixes![0]);
-      write(check('hook', { 'app.js': fs.readFileSync(path.join(dir, 'app.js'), 'utf8') }).findings[0].fixes![0]);
+      assert.match(applied(fixesOf(findings[0])![0]), /app\.addHook\('onRequest', async \(request\) => \{\}\)/);
+      assert.match(applied(fixesOf(findings[1])![0]), /app\.addHook\(`preHandler`, async \(\) => \{\}\)/);
+      write(fixesOf(findings[0])![0]);
+      write(fixesOf(check('hook', { 'app.js': fs.readFileSync(path.join(dir, 'app.js'), 'utf8') }).findings[0])![0]);
       assert.equal(boot(dir), 'ok');
     });
     it('offers nothing when the name is not a literal in the call, or nothing is close', () => {
@@ -65,7 +65,7 @@ describe('quick fixes of the rules', () => {
       });
       assert.deepEqual(findings.map(titles), [1, 2, 3, 4].map(() => ['Remove the unused `done` parameter (safe) (preferred)']));
       let text = fs.readFileSync(path.join(dir, 'app.js'), 'utf8');
-      text = applyEdits(text, findings.flatMap((f) => f.fixes![0].edits));
+      text = applyEdits(text, findings.flatMap((f) => fixesOf(f)![0].edits));
       assert.match(text, /'onRequest', async \(request, reply\) => \{\}/);
       assert.match(text, /'onSend', async function \(request, reply, payload\) \{ return payload \}/);
       assert.match(text, /'onReady', async \(\) => \{\}/);
@@ -83,7 +83,7 @@ describe('quick fixes of the rules', () => {
         ]),
       });
       assert.deepEqual(findings.map(titles), [['Remove `async` (keep the `done` callback)']]);
-      write(findings[0].fixes![0]);
+      write(fixesOf(findings[0])![0]);
       assert.match(fs.readFileSync(path.join(dir, 'app.js'), 'utf8'), /app\.addHook\('onRequest', \(request, reply, done\) => \{ request\.seen = true; done\(\) \}\)/);
       assert.equal(boot(dir, "const r = await app.inject('/'); console.log(r.body)"), '{"seen":true}');
     });
@@ -113,7 +113,7 @@ describe('quick fixes of the rules', () => {
         ].join('\n'),
       });
       assert.deepEqual(findings.map(titles), [['Use null and set a fresh value in an onRequest hook'], ['Use null and set a fresh value in an onRequest hook']]);
-      const text = applyEdits(fs.readFileSync(path.join(dir, 'app.js'), 'utf8'), findings.flatMap((f) => f.fixes![0].edits));
+      const text = applyEdits(fs.readFileSync(path.join(dir, 'app.js'), 'utf8'), findings.flatMap((f) => fixesOf(f)![0].edits));
       assert.equal(
         text.split('\n').slice(3, 15).join('\n'),
         [
@@ -141,7 +141,7 @@ describe('quick fixes of the rules', () => {
         'app.js': appJs('fastify', ['const shared = {}', "app.decorateRequest('a', shared)", "app.register(async () => {}).decorateRequest('b', {})", "app.decorateRequest('x-y', [])"]),
       }, V4_PACKAGE);
       assert.deepEqual(findings.map((f) => `${f.severity} ${titles(f).length}`), ['warning 0', 'warning 0', 'warning 1']);
-      assert.match(applied(findings[2].fixes![0]), /app\.decorateRequest\('x-y', null\)\n {2}app\.addHook\('onRequest', async \(request\) => \{\n {4}request\['x-y'\] = \[\]\n {2}\}\)\n/);
+      assert.match(applied(fixesOf(findings[2])![0]), /app\.decorateRequest\('x-y', null\)\n {2}app\.addHook\('onRequest', async \(request\) => \{\n {4}request\['x-y'\] = \[\]\n {2}\}\)\n/);
     });
   });
 });

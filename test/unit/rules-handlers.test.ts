@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeWorkspace } from '../../src/core/analyze';
 import { createNodeHost } from '../../src/core/node-host';
-import { cliSeverities, runRules, runRulesDetailed, type Finding } from '../../src/core/rules';
+import { cliSeverities, fixesOf, runRules, runRulesDetailed, type Finding } from '../../src/core/rules';
 import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
 
 /** Findings and notes of one rule, at its default severity (also for the rules off in the CLI). */
@@ -184,7 +184,7 @@ describe('handler rules', () => {
         'use-request-log hint app.js:6 console.warn(request)',
         'use-request-log hint app.js:7 console.debug(query)',
       ]);
-      const fixed = findings.map((f) => f.fixes?.map((x) => `${x.title} safe=${x.safe} ${x.edits.map((e) => `${fs.readFileSync(e.file, 'utf8').slice(e.start, e.end)}→${e.newText}`).join()}`).join() ?? '');
+      const fixed = findings.map((f) => fixesOf(f)?.map((x) => `${x.title} safe=${x.safe} ${x.edits.map((e) => `${fs.readFileSync(e.file, 'utf8').slice(e.start, e.end)}→${e.newText}`).join()}`).join() ?? '');
       assert.deepEqual(fixed, [
         'Use req.log.info safe=false console.info→req.log.info',
         'Use request.log.info safe=false console.log→request.log.info',
@@ -194,7 +194,7 @@ describe('handler rules', () => {
       ]);
       // The fixed app boots and the calls log through the request logger.
       let text = fs.readFileSync(path.join(dir, 'app.js'), 'utf8');
-      for (const f of [...findings].reverse()) for (const e of f.fixes?.[0]?.edits ?? []) text = text.slice(0, e.start) + e.newText + text.slice(e.end);
+      for (const f of [...findings].reverse()) for (const e of fixesOf(f)?.[0]?.edits ?? []) text = text.slice(0, e.start) + e.newText + text.slice(e.end);
       fs.writeFileSync(path.join(dir, 'app.js'), text.replace('list.map', '[].map'));
       const booted = injectLogs(dir, '/a');
       assert.equal(booted.status, 200);

@@ -6,17 +6,17 @@ import { applyEdits, chooseFixes } from '../../src/core/fixes/apply-fixes';
 import { paramsSchemaForUrl } from '../../src/core/fixes/route-schema';
 import type { WorkspaceGraph } from '../../src/core/model';
 import { SchemaCompiler } from '../../src/core/rules/ajv-config';
-import { cliSeverities, type Finding } from '../../src/core/rules';
+import { cliSeverities, fixesOf, type Finding } from '../../src/core/rules';
 import { appJs, boot, check, inject } from '../support/rule-workspace';
 import { FASTIFY_PACKAGE } from '../support/temp-workspace';
 
 /** The editor's view: the schema hints on. */
 const EDITOR = { ...cliSeverities(), 'missing-schema': 'hint', 'missing-response-schema': 'hint' } as const;
 
-const titles = (f: Finding) => (f.fixes ?? []).map((x) => `${x.title}${x.safe ? ' (safe)' : ''}`);
+const titles = (f: Finding) => (fixesOf(f) ?? []).map((x) => `${x.title}${x.safe ? ' (safe)' : ''}`);
 
 /** Applies the first fix of each finding of `code` (one per place: fixes that touch are not combined) to one file; returns the new text. */
-function applyFirstFixes(file: string, findings: Finding[], code: string, pick = (f: Finding) => f.fixes?.[0]): string {
+function applyFirstFixes(file: string, findings: Finding[], code: string, pick = (f: Finding) => fixesOf(f)?.[0]): string {
   const candidates = findings.filter((f) => f.code === code && pick(f)).map((f) => ({ fix: pick(f)! }));
   const { chosen } = chooseFixes(candidates);
   return applyEdits(fs.readFileSync(file, 'utf8'), chosen.flatMap((c) => c.fix.edits));
@@ -187,7 +187,7 @@ describe('schema quick fixes', () => {
         'missing-response-schema GET /spread: Add schema.response 200 (from what the handler returns)',
       ]);
       const file = path.join(dir, 'app.ts');
-      const body = findings.find((f) => f.code === 'missing-schema')!.fixes![0];
+      const body = fixesOf(findings.find((f) => f.code === 'missing-schema')!)![0];
       assert.match(applyEdits(TS_APP, body.edits), /body: \{ type: 'object', properties: \{ name: \{ type: 'string' \}, age: \{ type: 'number' \}, role: \{ type: 'string', enum: \['admin', 'user'\] \}, address: \{ type: 'object', properties: \{ city: \{ type: 'string' \}, zip: \{ type: 'string' \} \}, required: \['city'\] \}, tags: \{ type: 'array', items: \{ type: 'string' \} \}, active: \{ type: \['boolean', 'null'\] \}, meta: \{\} \}, required: \['name', 'role', 'address', 'tags', 'active', 'meta'\] \}/);
       // Step by step, as a user would: body, then querystring (same place), then the responses.
       let text = applyEdits(TS_APP, body.edits);

@@ -2,12 +2,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyEdits } from '../../src/core/fixes/apply-fixes';
-import type { Finding, TextEdit } from '../../src/core/rules';
+import { fixesOf, type Finding, type TextEdit } from '../../src/core/rules';
 import { appJs, check, inject, shown, V4_PACKAGE } from '../support/rule-workspace';
 
 /** Applies every fix's edits of the findings (from the end of each file backwards) and returns the new text of `file`. */
 function applyFixes(findings: Finding[], file: string): string {
-  const edits: TextEdit[] = findings.flatMap((f) => (f.fixes ?? []).flatMap((x) => x.edits)).filter((e) => e.file === file);
+  const edits: TextEdit[] = findings.flatMap((f) => (fixesOf(f) ?? []).flatMap((x) => x.edits)).filter((e) => e.file === file);
   return applyEdits(fs.readFileSync(file, 'utf8'), edits);
 }
 
@@ -42,7 +42,7 @@ describe('rules: v5-migration', () => {
     assert.match(before[3], /^500 .*getResponseTime is not a function/);
     assert.match(before[4], /^500 .*(Cannot set property sent|which has only a getter)/);
     // Every finding has one safe fix; applied, the same requests work.
-    assert.ok(v5.every((f) => f.fixes?.length === 1 && f.fixes[0].safe));
+    assert.ok(v5.every((f) => fixesOf(f)?.length === 1 && fixesOf(f)![0].safe));
     const appFile = path.join(dir, 'app.js');
     fs.writeFileSync(appFile, applyFixes(v5, appFile));
     const fixed = fs.readFileSync(appFile, 'utf8');

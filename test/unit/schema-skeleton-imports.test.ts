@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import { applyEdits } from '../../src/core/fixes/apply-fixes';
-import { cliSeverities, type Finding } from '../../src/core/rules';
+import { cliSeverities, fixesOf, type Finding } from '../../src/core/rules';
 import { boot, check } from '../support/rule-workspace';
 import { FASTIFY_PACKAGE } from '../support/temp-workspace';
 
@@ -50,7 +50,7 @@ const FILES: Record<string, string> = {
   ].join('\n'),
 };
 
-const titles = (f: Finding) => (f.fixes ?? []).map((x) => x.title);
+const titles = (f: Finding) => (fixesOf(f) ?? []).map((x) => x.title);
 
 /** Applies the first schema fix the rules offer, again and again (as a user would), until none is left; returns the final text of app.ts. */
 function fixAll(name: string, files: Record<string, string>): { dir: string; text: string; seen: string[] } {
@@ -58,10 +58,10 @@ function fixAll(name: string, files: Record<string, string>): { dir: string; tex
   const seen: string[] = [];
   for (let round = 0; round < 10; round++) {
     const { dir, findings } = check(name, { ...files, 'app.ts': text }, FASTIFY_PACKAGE, EDITOR);
-    const next = findings.find((f) => SCHEMA_CODES.has(f.code) && f.fixes?.length);
+    const next = findings.find((f) => SCHEMA_CODES.has(f.code) && fixesOf(f)?.length);
     if (!next) return { dir, text, seen };
     seen.push(`${next.code}: ${titles(next)[0]}`);
-    text = applyEdits(text, next.fixes![0].edits);
+    text = applyEdits(text, fixesOf(next)![0].edits);
   }
   throw new Error('schema fixes did not settle');
 }
@@ -71,18 +71,18 @@ describe('schema skeletons from types declared in other files', () => {
     const { findings } = check('schema-imports-titles', FILES, FASTIFY_PACKAGE, EDITOR);
     const body = findings.find((f) => f.code === 'missing-schema' && f.message.startsWith('POST /users'))!;
     assert.deepEqual(titles(body), ["Add schema.body (from the route's Body type)", "Add schema.querystring (from the route's Querystring type)"]);
-    const [bodyFix, queryFix] = body.fixes!;
+    const [bodyFix, queryFix] = fixesOf(body)!;
     const app = FILES['app.ts'];
     const address = "address: { type: 'object', properties: { city: { type: 'string' }, zip: { type: 'string' } }, required: ['city'] }";
     const user = `{ type: 'object', properties: { name: { type: 'string' }, role: { type: 'string', enum: ['admin', 'user'] }, ${address}, tags: { type: 'array', items: { type: 'string' } }, meta: {} }, required: ['name', 'role', 'address', 'meta'] }`;
     assert.ok(applyEdits(app, bodyFix.edits).includes(`body: ${user}`), applyEdits(app, bodyFix.edits));
     assert.ok(applyEdits(app, queryFix.edits).includes("querystring: { type: 'object', properties: { page: { type: 'number' }, sort: { type: 'string', enum: ['asc', 'desc'] } }, required: ['sort'] }"));
     const reply = findings.find((f) => f.code === 'missing-response-schema' && f.message.startsWith('POST /users'))!;
-    assert.ok(applyEdits(app, reply.fixes![0].edits).includes(`response: { 200: { type: 'object', properties: { id: { type: 'number' }, user: ${user} }, required: ['id', 'user'] } }`));
+    assert.ok(applyEdits(app, fixesOf(reply)![0].edits).includes(`response: { 200: { type: 'object', properties: { id: { type: 'number' }, user: ${user} }, required: ['id', 'user'] } }`));
     const put = findings.find((f) => f.code === 'missing-schema' && f.message.startsWith('PUT /address'))!;
-    assert.ok(applyEdits(app, put.fixes![0].edits).includes("body: { type: 'object', properties: { city: { type: 'string' }, zip: { type: 'string' } }, required: ['city'] }"), 'tsconfig paths');
+    assert.ok(applyEdits(app, fixesOf(put)![0].edits).includes("body: { type: 'object', properties: { city: { type: 'string' }, zip: { type: 'string' } }, required: ['city'] }"), 'tsconfig paths');
     const nowhere = findings.find((f) => f.code === 'missing-schema' && f.message.startsWith('GET /nowhere'))!;
-    assert.ok(applyEdits(app, nowhere.fixes![0].edits).includes('querystring: {}'), 'a name no file exports (behind an export * cycle) is {}');
+    assert.ok(applyEdits(app, fixesOf(nowhere)![0].edits).includes('querystring: {}'), 'a name no file exports (behind an export * cycle) is {}');
   });
 
   it('the fixed app, transpiled, boots with real fastify and validates with the imported types', () => {

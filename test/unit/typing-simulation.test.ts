@@ -6,7 +6,7 @@ import * as vm from 'node:vm';
 import { Analyzer } from '../../src/core/analyze';
 import type { WorkspaceGraph } from '../../src/core/model';
 import { createNodeHost } from '../../src/core/node-host';
-import { runRulesDetailed } from '../../src/core/rules/index';
+import { fixesOf, runRulesDetailed } from '../../src/core/rules/index';
 import { graphProblems } from '../../scripts/fuzz/graph-checks';
 import { applyChange, typingSteps } from '../support/typing-steps';
 
@@ -45,10 +45,10 @@ function collector(): () => void {
   };
 }
 
-/** The graph and the rules' output as JSON data (what the CLI prints and the worker posts). */
+/** The graph and the rules' output as JSON data (what the CLI prints and the worker posts), with every finding's fixes. */
 function snapshot(analyzer: Analyzer, graph: WorkspaceGraph): unknown {
   const rules = runRulesDetailed(graph, {}, (f) => analyzer.source(f));
-  return JSON.parse(JSON.stringify({ graph, rules }));
+  return JSON.parse(JSON.stringify({ graph, rules, fixes: rules.findings.map(fixesOf) }));
 }
 
 /**
@@ -75,7 +75,7 @@ function replay(analyzer: Analyzer, file: string, text: string): WorkspaceGraph 
       const rules = runRulesDetailed(graph, {}, (f) => analyzer.source(f));
       assert.deepEqual(rules.failed, [], 'no rule fails');
       assert.deepEqual(graph.unresolved.filter((u) => /internal error/i.test(u.reason)), [], 'no internal error');
-      assert.deepEqual(graphProblems(graph, rules.findings, (f) => (f === file ? t : analyzer.source(f))), [], 'the graph is well-formed');
+      assert.deepEqual(graphProblems(graph, rules.findings, (f) => (f === file ? t : analyzer.source(f)), rules.findings.map((f) => fixesOf(f) ?? [])), [], 'the graph is well-formed');
       if (++steps % COMPARE_EVERY === 0) assert.deepEqual(snapshot(analyzer, graph), fresh(analyzer.root, file, t), 'the incremental graph equals a fresh one');
     } catch (e) {
       throw new Error(`${path.relative(FIXTURES, file)} after ${what}: ${(e as Error).stack}`);

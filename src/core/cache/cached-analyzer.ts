@@ -130,7 +130,8 @@ export class CachedAnalyzer {
   sourceOf(): SourceOf {
     return Object.assign((file: string) => this.source(file), {
       tree: (file: string) => (this.fromCache ? undefined : this.inner?.tree(file)),
-      // No resolver while the graph is the cached one (nothing was linked): imported types stay `{}` in fixes until the next analysis.
+      // No resolver while the graph is the cached one (nothing was linked): fixes asked through
+      // FixesByFinding run prepare() first, so they follow imports as after a cold start.
       resolve: (fromFile: string, specifier: string) => (this.fromCache ? undefined : this.inner?.resolveModule(fromFile, specifier)),
     });
   }

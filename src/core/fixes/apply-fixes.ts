@@ -3,11 +3,11 @@
  * edits overlap (or insert at the same place) are not combined, and a file's edits are applied
  * from its end backwards so the offsets of the others stay valid.
  */
-import type { Finding, Fix, TextEdit } from '../rules/types';
+import type { Fix, TextEdit } from '../rules/types';
 
-/** The fix `check --fix` applies for a finding: its preferred safe fix, else its first safe one. */
-export function safeFixOf(finding: Finding): Fix | undefined {
-  const safe = (finding.fixes ?? []).filter((f) => f.safe);
+/** The fix `check --fix` applies for a finding with these fixes: its preferred safe fix, else its first safe one. */
+export function safeFixOf(fixes: readonly Fix[]): Fix | undefined {
+  const safe = fixes.filter((f) => f.safe);
   return safe.find((f) => f.preferred) ?? safe[0];
 }
 

@@ -71,7 +71,7 @@ export const asyncHookWithDone: Rule = {
         out.push({
           message: `async '${hook.name}' hook declares ${hook.params} parameters: its async form takes ${expected}; drop \`done\` and let the promise finish the hook${throws ? ' (addHook throws FST_ERR_HOOK_INVALID_ASYNC_HANDLER at boot)' : ''}`,
           span: hook.handlerSpan ?? hook.span,
-          fixes: doneFixes(hook, expected, source),
+          fixes: () => doneFixes(hook, expected, source) ?? [],
         });
       }
       for (const child of ctx.children) visit(child);

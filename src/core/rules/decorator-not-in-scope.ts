@@ -127,8 +127,8 @@ function finding(rc: RuleContext, paths: Map<number, Context[]>, sites: UseSite[
   const message = `${what} is not visible here${count}: it is decorated in the encapsulated context of plugin \`${decl.context.name}\` (${where})${inside}, ${relation}: ${advice}. Reading it gives undefined (a TypeError when called)`;
   const related = decls.slice(0, 5).map((d) => ({ message: `'${name}' decorated here (plugin \`${d.context.name}\`)`, span: d.decorator.span }));
   if (sites.length > 1) for (const s of hidden.slice(0, 5)) related.push({ message: `registration where '${name}' is not visible`, span: s.context.span });
-  const fixes = boundary === decl.context && useIds.has(decl.context.parentId ?? -1) ? wrapFix(rc, decl.context) : undefined;
-  return { message, span, related, ...(fixes ? { fixes } : {}) };
+  const wraps = boundary === decl.context && useIds.has(decl.context.parentId ?? -1);
+  return { message, span, related, ...(wraps ? { fixes: () => wrapFix(rc, decl.context) ?? [] } : {}) };
 }
 
 /** Wrapping the decorating plugin with fastify-plugin: offered for a plugin function of the app's own code. */

@@ -1,6 +1,6 @@
 import type { Decorator } from '../model';
 import { indentContinuation, indentUnit, insertAfterStatement, replaceSpan } from '../fixes/text-edits';
-import { walkContexts } from './rule-utils';
+import { present, walkContexts } from './rule-utils';
 import type { Fix, Rule, RuleFinding, RuleContext } from './types';
 
 /**
@@ -52,7 +52,6 @@ export const decoratorReferenceType: Rule = {
           if (dec.target === 'instance' || (dec.valueKind !== 'object' && dec.valueKind !== 'array')) continue;
           const call = dec.target === 'request' ? 'decorateRequest' : 'decorateReply';
           const kind = dec.valueKind === 'array' ? 'an array' : 'an object';
-          const fix = nullAndHookFix(dec, source);
           const finding: RuleFinding =
             app.fastifyMajor >= 5
               ? { message: `${call}('${dec.name}') with ${kind}: Fastify 5 throws FST_ERR_DEC_REFERENCE_TYPE at boot; use null and set it in an onRequest hook, or a { getter }`, span: dec.span }
@@ -61,8 +60,7 @@ export const decoratorReferenceType: Rule = {
                   span: dec.span,
                   defaultSeverity: 'warning',
                 };
-          if (fix) finding.fixes = [fix];
-          out.push(finding);
+          out.push({ ...finding, fixes: () => present(nullAndHookFix(dec, source)) });
         }
       });
     }

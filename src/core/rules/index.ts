@@ -6,6 +6,7 @@ import { asyncHookWithDone } from './async-hook-with-done';
 import { blockingCallInHandler } from './blocking-call-in-handler';
 import { decoratorNotInScope } from './decorator-not-in-scope';
 import { decoratorReferenceType } from './decorator-reference-type';
+import { deferFixes } from './deferred-fixes';
 import { duplicateDecorator } from './duplicate-decorator';
 import { duplicateRoute } from './duplicate-route';
 import { invalidJsonSchema } from './invalid-json-schema';
@@ -20,6 +21,7 @@ import { useRequestLog } from './use-request-log';
 import { v5Migration } from './v5-migration';
 
 export type { Finding, Fix, Rule, RuleContext, RuleDoc, RuleFinding, Severity, TextEdit } from './types';
+export { fixesOf } from './deferred-fixes';
 
 /** Every rule, by id. The ids are public interface (settings `fastifyLens.rules.<id>`, `Finding.code`). */
 export const RULES: readonly Rule[] = [
@@ -61,7 +63,9 @@ export interface RunRulesResult {
 /**
  * Runs every rule not turned off on the graph. `severities` maps rule ids to the user's choice;
  * a rule missing there uses its default (or the finding's own default). A rule that throws is
- * skipped. Findings come sorted by file, then offset.
+ * skipped. Findings come sorted by file, then offset. Their quick fixes are not computed here:
+ * `fixesOf(finding)` computes them when asked, while this analysis is the analyser's current one
+ * (deferred-fixes.ts).
  */
 export function runRules(graph: WorkspaceGraph, severities: Record<string, Severity> = {}, source: SourceOf = () => undefined): Finding[] {
   return runRulesDetailed(graph, severities, source).findings;
@@ -98,8 +102,10 @@ function runEach(graph: WorkspaceGraph, severities: Record<string, Severity>, so
     };
     try {
       for (const f of rule.check({ graph, note, source, resolveModule: source.resolve ?? (() => undefined) })) {
-        const { defaultSeverity, ...rest } = f;
-        findings.push({ ...rest, code: rule.id, severity: chosen ?? defaultSeverity ?? rule.defaultSeverity });
+        const { defaultSeverity, fixes, ...rest } = f;
+        const finding: Finding = { ...rest, code: rule.id, severity: chosen ?? defaultSeverity ?? rule.defaultSeverity };
+        deferFixes(finding, fixes, source.tree);
+        findings.push(finding);
       }
     } catch (e) {
       failed.push({ id: rule.id, error: (e as Error)?.message ?? String(e) });

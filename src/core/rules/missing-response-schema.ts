@@ -1,4 +1,5 @@
 import { addResponseSchemaFix } from '../fixes/schema-fixes';
+import { present } from './rule-utils';
 import type { Rule, RuleFinding } from './types';
 
 /** A route of the app's own code without `schema.response` (package routes and the HEAD twins of GETs are left out). Off in `fastify-lens check` unless asked (`--rule missing-response-schema=hint`). Fix (not safe: the schema filters and coerces what is sent): a 200 schema from the route's Reply type, else from the object literal the handler returns. */
@@ -15,8 +16,11 @@ export const missingResponseSchema: Rule = {
     for (const app of graph.apps) {
       for (const route of app.routes) {
         if (route.implicitHead || route.package || route.schema?.response) continue;
-        const fix = addResponseSchemaFix(route, { source, resolveModule });
-        out.push({ message: `${route.methods.join(', ')} ${route.url} has no response schema: it is serialised with JSON.stringify and every field is sent; add schema.response`, span: route.span, ...(fix ? { fixes: [fix] } : {}) });
+        out.push({
+          message: `${route.methods.join(', ')} ${route.url} has no response schema: it is serialised with JSON.stringify and every field is sent; add schema.response`,
+          span: route.span,
+          fixes: () => present(addResponseSchemaFix(route, { source, resolveModule })),
+        });
       }
     }
     return out;

@@ -1,7 +1,7 @@
 import type { Hook, RouteSchema, Span } from '../model';
 import { addInputSchemaFix, addParamsSchemaFix } from '../fixes/schema-fixes';
-import { walkContexts } from './rule-utils';
-import type { Fix, Rule, RuleFinding } from './types';
+import { present, walkContexts } from './rule-utils';
+import type { Rule, RuleFinding } from './types';
 
 /** The request property a handler reads, and the schema part that validates it. */
 const PARTS: { member: string; part: keyof Pick<RouteSchema, 'body' | 'querystring' | 'params'> }[] = [
@@ -53,13 +53,15 @@ export const missingSchema: Rule = {
         if (!missing.length) continue;
         const reads = missing.map((m) => `request.${m.member} (line ${m.span.line})`).join(', ');
         const parts = missing.map((m) => `schema.${m.part}`).join(', ');
-        const text = source(route.span.file);
-        const fixes = text === undefined ? [] : missing.map((m) => (m.part === 'params' ? addParamsSchemaFix(route, text) : addInputSchemaFix(route, text, m.part as 'body' | 'querystring', { source, resolveModule }))).filter((f): f is Fix => !!f);
+        const fixes = () => {
+          const text = source(route.span.file);
+          return text === undefined ? [] : present(...missing.map((m) => (m.part === 'params' ? addParamsSchemaFix(route, text) : addInputSchemaFix(route, text, m.part as 'body' | 'querystring', { source, resolveModule }))));
+        };
         out.push({
           message: `${route.methods.join(', ')} ${route.url}: the handler reads ${reads} but the route has no ${parts}: that input is not validated; add ${missing.length > 1 ? 'them' : 'it'}`,
           span: route.span,
           related: missing.map((m) => ({ message: `request.${m.member} read here`, span: m.span })),
-          ...(fixes.length ? { fixes } : {}),
+          fixes,
         });
       }
     }

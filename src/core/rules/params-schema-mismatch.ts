@@ -1,7 +1,7 @@
 import type { AppGraph, Route } from '../model';
 import { asFastifyCompiles, isObject, validatorUnknown } from './ajv-config';
 import { rewriteParamsSchemaFix } from '../fixes/schema-fixes';
-import { closest, contextPaths, customValidator, silencedByUncertainty } from './rule-utils';
+import { closest, computedOnce, contextPaths, customValidator, present, silencedByUncertainty } from './rule-utils';
 import type { Rule, RuleFinding } from './types';
 import { urlParams, type UrlParam } from './url-params';
 
@@ -106,9 +106,12 @@ function checkRoute(app: AppGraph, route: Route, note: (m: string) => void, sour
     }
   }
   if (out.length) {
-    const text = source(span.file);
-    const fix = text === undefined ? undefined : rewriteParamsSchemaFix(route, part, schema, text);
-    if (fix) for (const f of out) f.fixes = [fix];
+    // One rewrite fixes them all: computed once, for whichever finding asks first.
+    const fixes = computedOnce(() => {
+      const text = source(span.file);
+      return present(text === undefined ? undefined : rewriteParamsSchemaFix(route, part, schema, text));
+    });
+    for (const f of out) f.fixes = fixes;
   }
   return out;
 }

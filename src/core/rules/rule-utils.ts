@@ -1,4 +1,5 @@
 import type { AppGraph, BodyFacts, Context, Route, Span, Unresolved, WorkspaceGraph } from '../model';
+import type { Fix } from './types';
 
 /** Every context of an app's tree with its ancestors' `conditional` folded in (a conditional register makes everything inside conditional). */
 export function walkContexts(app: AppGraph, visit: (ctx: Context, conditional: boolean) => void): void {
@@ -115,6 +116,17 @@ export function once(): (span: Span) => boolean {
     seen.add(key);
     return true;
   };
+}
+
+/** The fixes that exist, in order: a finding's `fixes` built from fix builders that may give none. */
+export function present(...fixes: (Fix | undefined)[]): Fix[] {
+  return fixes.filter((f): f is Fix => !!f);
+}
+
+/** `compute` run on the first call only, its result given to every call: one fix shared by several findings. */
+export function computedOnce<T>(compute: () => T): () => T {
+  let done: { value: T } | undefined;
+  return () => (done ??= { value: compute() }).value;
 }
 
 /** "handler" or "'onRequest' hook", for messages. */

@@ -31,22 +31,28 @@ export interface Fix {
   preferred?: boolean;
 }
 
-/** One diagnostic: `code` is the rule id (public interface), `span` the exact place. */
+/**
+ * One diagnostic: `code` is the rule id (public interface), `span` the exact place. Plain data
+ * (cached, posted to the editor); its quick fixes are computed when asked: `fixesOf(finding)`
+ * (deferred-fixes.ts).
+ */
 export interface Finding {
   code: string;
   severity: Exclude<Severity, 'off'>;
   message: string;
   span: Span;
   related?: { message: string; span: Span }[];
-  fixes?: Fix[];
 }
 
 /**
  * What a rule returns: a finding without its severity (the registry applies the user's or the
  * rule's default). `defaultSeverity` overrides the rule's default for this finding only, when the
- * user did not set one (say, a warning on Fastify 4 where 5 fails at boot).
+ * user did not set one (say, a warning on Fastify 4 where 5 fails at boot). `fixes` computes the
+ * finding's quick fixes; the registry keeps it and calls it only when someone asks (an editor's
+ * light bulb, `check --fix`, SARIF), so it must read the graph and `RuleContext` it closed over
+ * and nothing that changes after the rule returned.
  */
-export type RuleFinding = Omit<Finding, 'severity' | 'code'> & { defaultSeverity?: Exclude<Severity, 'off'> };
+export type RuleFinding = Omit<Finding, 'severity' | 'code'> & { defaultSeverity?: Exclude<Severity, 'off'>; fixes?: () => Fix[] };
 
 /** The rule's documentation: the README's rules table and the editor's links are checked against it. */
 export interface RuleDoc {

@@ -26,13 +26,14 @@ export const unknownHook: Rule = {
         for (const hook of ctx.hooks) {
           if (hook.kind !== 'unknown' || names.includes(hook.name)) continue;
           const suggestion = closest(hook.name, names);
+          const nameSpan = hook.nameSpan;
           out.push({
             message: `Fastify ${app.fastifyMajor} has no '${hook.name}' hook${suggestion ? `: did you mean '${suggestion}'?` : ''} (addHook throws FST_ERR_HOOK_NOT_SUPPORTED)`,
             // The hook name as written when it is a literal in the call, else the whole call.
             span: hook.nameSpan ?? hook.span,
             // The name literal written in the call: its text between the quotes becomes the suggestion.
-            ...(suggestion && hook.nameSpan
-              ? { fixes: [{ title: `Rename to '${suggestion}'`, safe: true, preferred: true, edits: [replaceSpan({ ...hook.nameSpan, start: hook.nameSpan.start + 1, end: hook.nameSpan.end - 1 }, suggestion)] }] }
+            ...(suggestion && nameSpan
+              ? { fixes: () => [{ title: `Rename to '${suggestion}'`, safe: true, preferred: true, edits: [replaceSpan({ ...nameSpan, start: nameSpan.start + 1, end: nameSpan.end - 1 }, suggestion)] }] }
               : {}),
           });
         }

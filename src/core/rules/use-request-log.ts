@@ -1,5 +1,5 @@
 import type { BodyFacts, Span } from '../model';
-import { once, requestCode, roleText } from './rule-utils';
+import { once, present, requestCode, roleText } from './rule-utils';
 import type { Fix, Rule, RuleFinding } from './types';
 
 /** console method → the pino level `request.log` has for it. */
@@ -21,11 +21,10 @@ export const useRequestLog: Rule = {
       for (const { body, role } of requestCode(app)) {
         for (const call of body.consoleCalls) {
           if (!first(call)) continue;
-          const fix = logFix(body, call, source(call.file));
           out.push({
             message: `console output in a ${roleText(role)}: ${body.requestParam ?? 'request'}.log keeps the request id and the app's logger settings`,
             span: call,
-            ...(fix ? { fixes: [fix] } : {}),
+            fixes: () => present(logFix(body, call, source(call.file))),
           });
         }
       }

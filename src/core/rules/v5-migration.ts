@@ -1,6 +1,6 @@
 import type { AppGraph, InstanceCall, MemberUse, Span } from '../model';
 import { replaceSpan } from '../fixes/text-edits';
-import { once, requestCode, walkContexts } from './rule-utils';
+import { once, present, requestCode, walkContexts } from './rule-utils';
 import type { Fix, Rule, RuleContext, RuleFinding } from './types';
 
 /**
@@ -68,29 +68,32 @@ function memberFinding(m: MemberUse, replyParam: string | undefined, rc: RuleCon
   if (decorated.has(`${on}.${m.name}`)) return undefined;
   const removed = REMOVED_MEMBERS[on][m.name];
   if (removed) {
-    const fix = removed.replace && isDotName(rc, m.span, m.name) ? renameFix(`use ${removed.v5}`, m.span, removed.replace) : undefined;
-    return { message: `${on}.${m.name} was removed in Fastify 5 (it reads as undefined): use ${removed.v5}`, span: m.span, ...(fix ? { fixes: [fix] } : {}) };
+    const { replace } = removed;
+    const fixes = () => present(replace && isDotName(rc, m.span, m.name) ? renameFix(`use ${removed.v5}`, m.span, replace) : undefined);
+    return { message: `${on}.${m.name} was removed in Fastify 5 (it reads as undefined): use ${removed.v5}`, span: m.span, fixes };
   }
   if (on !== 'reply') return undefined;
   if (m.name === 'getResponseTime' && m.call) {
-    const fix = isDotName(rc, m.span, m.name) ? renameFix('use reply.elapsedTime', { ...m.span, end: m.call.span.end }, 'elapsedTime') : undefined;
-    return { message: 'reply.getResponseTime() was removed in Fastify 5 (TypeError: not a function): read reply.elapsedTime', span: m.span, ...(fix ? { fixes: [fix] } : {}) };
+    const call = m.call;
+    const fixes = () => present(isDotName(rc, m.span, m.name) ? renameFix('use reply.elapsedTime', { ...m.span, end: call.span.end }, 'elapsedTime') : undefined);
+    return { message: 'reply.getResponseTime() was removed in Fastify 5 (TypeError: not a function): read reply.elapsedTime', span: m.span, fixes };
   }
   if (m.name === 'redirect' && m.call && m.call.args.length >= 2 && (m.call.args[0] === 'number' || m.call.args[1] === 'string')) {
     const [a, b] = m.call.argSpans;
-    const fix = m.call.args.length === 2 && a && b ? swapFix(rc, a, b) : undefined;
+    const swaps = m.call.args.length === 2 && a && b;
     return {
       message: 'reply.redirect(code, url) is reply.redirect(url, code) in Fastify 5: the old order answers 500 (FST_ERR_BAD_STATUS_CODE)',
       span: m.span,
-      ...(fix ? { fixes: [fix] } : {}),
+      ...(swaps ? { fixes: () => present(swapFix(rc, a, b)) } : {}),
     };
   }
   if (m.name === 'sent' && m.write) {
-    const text = rc.source(m.write.span.file)?.slice(m.write.span.start, m.write.span.end);
-    const fix = replyParam && text !== undefined && /=\s*true$/.test(text)
-      ? { title: `use ${replyParam}.hijack()`, safe: true, preferred: true, edits: [replaceSpan(m.write.span, `${replyParam}.hijack()`)] }
-      : undefined;
-    return { message: 'reply.sent is read-only in Fastify 5 (assigning it throws a TypeError in strict code, ES modules and classes, and does nothing otherwise): call reply.hijack() to take over the response', span: m.span, ...(fix ? { fixes: [fix] } : {}) };
+    const write = m.write.span;
+    const fixes = () => {
+      const text = rc.source(write.file)?.slice(write.start, write.end);
+      return replyParam && text !== undefined && /=\s*true$/.test(text) ? [renameFix(`use ${replyParam}.hijack()`, write, `${replyParam}.hijack()`)] : [];
+    };
+    return { message: 'reply.sent is read-only in Fastify 5 (assigning it throws a TypeError in strict code, ES modules and classes, and does nothing otherwise): call reply.hijack() to take over the response', span: m.span, fixes };
   }
   return undefined;
 }
@@ -99,11 +102,10 @@ function callFindings(app: AppGraph, rc: RuleContext, out: RuleFinding[]): void 
   walkContexts(app, (ctx) => {
     for (const c of ctx.calls ?? []) {
       if (c.name === 'listen' && (c.args[0] === 'number' || c.args[0] === 'string')) {
-        const fix = listenFix(rc, c);
         out.push({
           message: 'listen(port, host, …) was removed in Fastify 5 (TypeError: Cannot create property \'host\' on number): pass an options object, listen({ port, host })',
           span: c.span,
-          ...(fix ? { fixes: [fix] } : {}),
+          fixes: () => present(listenFix(rc, c)),
         });
       } else if (REMOVED_METHODS[c.name]) {
         out.push({ message: `${c.name}() was removed in Fastify 5: use ${REMOVED_METHODS[c.name]}`, span: c.span });

@@ -1,8 +1,10 @@
 /**
  * The rules' quick fixes as code actions (kind quickfix): each fix of a finding under the cursor
  * or the diagnostic becomes one `WorkspaceEdit` (one undo step), linked to its diagnostic, the
- * rule's preferred fix marked so. A document edited since the graph (its findings are stale)
- * gets none: their offsets would land in the wrong place.
+ * rule's preferred fix marked so. The posted findings carry no fixes: they are asked of the
+ * folder's worker, which computes them for the graph it serves. A document edited since the graph
+ * (its findings are stale) gets none, checked before asking and again when the answer comes: their
+ * offsets would land in the wrong place.
  */
 import * as vscode from 'vscode';
 import type { Finding, Fix } from '../../core/rules/types';
@@ -14,18 +16,26 @@ export class QuickFixProvider implements vscode.CodeActionProvider {
 
   constructor(private readonly workspace: WorkspaceIndex) {}
 
-  provideCodeActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  async provideCodeActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext, token?: vscode.CancellationToken): Promise<vscode.CodeAction[]> {
     if (context.only && !vscode.CodeActionKind.QuickFix.intersects(context.only)) return [];
     const found = this.workspace.currentDocumentIndex(doc);
     if (!found) return [];
-    const actions: vscode.CodeAction[] = [];
-    for (const finding of found.folder.findings) {
-      if (finding.span.file !== found.file || !finding.fixes?.length) continue;
+    const here = found.folder.findings.filter((finding) => {
+      if (finding.span.file !== found.file) return false;
       const where = rangeOf(finding.span);
-      if (!where.intersection(range) && !context.diagnostics.some((d) => d.range.isEqual(where))) continue;
+      return !!where.intersection(range) || context.diagnostics.some((d) => d.range.isEqual(where));
+    });
+    if (!here.length) return [];
+    const version = doc.version;
+    const fixes = await found.folder.fixesOf(here);
+    // Still the text the fixes were computed for (the worker answers for the graph it serves then).
+    if (token?.isCancellationRequested || doc.version !== version || !this.workspace.currentDocumentIndex(doc)) return [];
+    const actions: vscode.CodeAction[] = [];
+    here.forEach((finding, i) => {
+      const where = rangeOf(finding.span);
       const diagnostic = context.diagnostics.find((d) => codeOf(d) === finding.code && d.range.isEqual(where));
-      for (const fix of finding.fixes) actions.push(this.action(doc, finding, fix, diagnostic));
-    }
+      for (const fix of fixes[i] ?? []) actions.push(this.action(doc, finding, fix, diagnostic));
+    });
     return actions;
   }
 

@@ -1,13 +1,16 @@
 /**
  * The analyser in its own thread: the extension host only sends file changes and renders the
- * graphs that come back. One Analyzer per worker (one worker per workspace folder).
+ * graphs that come back. One Analyzer per worker (one worker per workspace folder). Findings go
+ * out without their quick fixes; the host asks for those of the findings under the cursor
+ * (`fixes`), computed here against the graph served, which is the analyser's current analysis.
  */
 import { parentPort } from 'node:worker_threads';
 import { CachedAnalyzer } from '../../core/cache/cached-analyzer';
 import type { WorkspaceGraph } from '../../core/model';
 import { createNodeHost } from '../../core/node-host';
 import { runRulesDetailed, type RunRulesResult } from '../../core/rules';
-import type { Severity } from '../../core/rules/types';
+import { FixesByFinding } from '../../core/rules/fixes-by-finding';
+import type { Fix, Severity } from '../../core/rules/types';
 import { locateSpans } from './locate-spans';
 import type { FromWorker, ToWorker } from './protocol';
 
@@ -15,10 +18,14 @@ let analyzer: CachedAnalyzer | undefined;
 let severities: Record<string, Severity> = {};
 /** Cache problems of the current full analysis (a folder it cannot write…), for the log. */
 let cacheProblems: string[] = [];
+/** The fixes of the findings of the graph served (the analyser's current analysis); none while an analysis runs or after one failed. */
+let served: FixesByFinding | undefined;
 
 function run(msg: ToWorker): FromWorker {
+  if (msg.type === 'fixes') return fixes(msg);
+  served = undefined;
   const t0 = performance.now();
-  const parsesBefore = analyzer?.parseCount ?? 0;
+  let parsesBefore = 0;
   let graph: WorkspaceGraph;
   if (msg.type === 'analyze') {
     const s = msg.settings;
@@ -29,6 +36,7 @@ function run(msg: ToWorker): FromWorker {
     graph = analyzer.analyze();
   } else {
     if (!analyzer) return { type: 'failed', seq: msg.seq, message: 'change before the first analysis' };
+    parsesBefore = analyzer.parseCount;
     graph = analyzer.applyChanges(msg.changes);
   }
   const a = analyzer;
@@ -38,10 +46,27 @@ function run(msg: ToWorker): FromWorker {
   const { findings, failed, notes } = rules;
   // Written before locateSpans adds ranges to the graph (the cache keeps the core's graph).
   if (msg.type === 'analyze') a.save({ key: rulesKey, result: rules });
+  served = new FixesByFinding(graph, severities, findings, a);
   locateSpans(graph, (file) => a.lineStarts(file));
   locateSpans(findings, (file) => a.lineStarts(file));
-  const stats = { ms: Math.round(performance.now() - t0), files: graph.files, parses: a.parseCount - (msg.type === 'analyze' ? 0 : parsesBefore), full: msg.type === 'analyze', ...(msg.type === 'analyze' && msg.settings.cacheDir ? { cache: [a.cacheStatus, ...cacheProblems].join('; ') } : {}) };
+  const stats = { ms: Math.round(performance.now() - t0), files: graph.files, parses: a.parseCount - parsesBefore, full: msg.type === 'analyze', ...(msg.type === 'analyze' && msg.settings.cacheDir ? { cache: [a.cacheStatus, ...cacheProblems].join('; ') } : {}) };
   return { type: 'graph', seq: msg.seq, graph, findings, failedRules: failed.map((f) => `${f.id}: ${f.error}`), ruleNotes: notes.map((n) => `${n.id}: ${n.message}`), stats };
+}
+
+/** The fixes of the findings asked, with their ranges; a finding the served graph does not have (or whose fixes throw) gets undefined. */
+function fixes(msg: Extract<ToWorker, { type: 'fixes' }>): FromWorker {
+  const failedRules: string[] = [];
+  const out = msg.findings.map((finding): Fix[] | undefined => {
+    try {
+      return served?.fixesFor(finding);
+    } catch (e) {
+      failedRules.push(`${finding.code}: ${(e as Error)?.message ?? String(e)}`);
+      return undefined;
+    }
+  });
+  const a = analyzer;
+  if (a) locateSpans(out, (file) => a.lineStarts(file));
+  return { type: 'fixes', seq: msg.seq, fixes: out, failedRules };
 }
 
 parentPort?.on('message', (msg: ToWorker) => {
@@ -49,7 +74,9 @@ parentPort?.on('message', (msg: ToWorker) => {
   try {
     reply = run(msg);
   } catch (err) {
-    reply = { type: 'failed', seq: msg.seq, message: (err as Error)?.stack ?? String(err) };
+    const message = (err as Error)?.stack ?? String(err);
+    // A `failed` answer is an analysis's: a fixes request that fails gets no fixes and says why.
+    reply = msg.type === 'fixes' ? { type: 'fixes', seq: msg.seq, fixes: [], failedRules: [message] } : { type: 'failed', seq: msg.seq, message };
   }
   parentPort?.postMessage(reply);
   // After a warm start nothing is parsed yet: parse and link now, while the editor shows the

@@ -1,10 +1,13 @@
 /**
  * Messages between the extension host and the analysis worker (plain data, structured-cloned).
- * The host sends one request at a time and keeps newer edits until the answer comes, so an
- * answer always belongs to the newest request sent.
+ * The host sends one analysis (`analyze`, `change`) at a time and keeps newer edits until the
+ * answer comes, so a graph always belongs to the newest analysis sent. A `fixes` request (the
+ * quick fixes of findings, which the graph's findings do not carry) may be sent at any time, with
+ * its own numbering: the worker answers it after the analysis before it, for the graph it then
+ * serves.
  */
 import type { WorkspaceGraph } from '../../core/model';
-import type { Finding, Severity } from '../../core/rules/types';
+import type { Finding, Fix, Severity } from '../../core/rules/types';
 
 export interface WorkerSettings {
   /** Absolute, forward-slash path of the workspace folder. */
@@ -30,7 +33,9 @@ export interface EditedFile {
 
 export type ToWorker =
   | { type: 'analyze'; seq: number; settings: WorkerSettings }
-  | { type: 'change'; seq: number; changes: EditedFile[] };
+  | { type: 'change'; seq: number; changes: EditedFile[] }
+  /** The quick fixes of these findings (copies of the served graph's, matched by rule, place and message). */
+  | { type: 'fixes'; seq: number; findings: Finding[] };
 
 export interface AnalysisStats {
   ms: number;
@@ -44,4 +49,9 @@ export interface AnalysisStats {
 
 export type FromWorker =
   | { type: 'graph'; seq: number; graph: WorkspaceGraph; findings: Finding[]; failedRules: string[]; ruleNotes: string[]; stats: AnalysisStats }
-  | { type: 'failed'; seq: number; message: string };
+  | { type: 'failed'; seq: number; message: string }
+  /**
+   * Per finding asked, in order: its fixes with their ranges filled in, or undefined when the served
+   * graph has no such finding (it changed since) or its fixes failed (`failedRules` says why).
+   */
+  | { type: 'fixes'; seq: number; fixes: (Fix[] | undefined)[]; failedRules: string[] };
