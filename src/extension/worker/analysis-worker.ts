@@ -12,6 +12,7 @@ import { runRulesDetailed, type RunRulesResult } from '../../core/rules';
 import { FixesByFinding } from '../../core/rules/fixes-by-finding';
 import type { Fix, Severity } from '../../core/rules/types';
 import { locateSpans } from './locate-spans';
+import { viewGraph } from './view-graph';
 import type { FromWorker, ToWorker } from './protocol';
 
 let analyzer: CachedAnalyzer | undefined;
@@ -47,10 +48,12 @@ function run(msg: ToWorker): FromWorker {
   // Written before locateSpans adds ranges to the graph (the cache keeps the core's graph).
   if (msg.type === 'analyze') a.save({ key: rulesKey, result: rules });
   served = new FixesByFinding(graph, severities, findings, a);
-  locateSpans(graph, (file) => a.lineStarts(file));
+  // The editor gets the graph without what only rules and fixes read (view-graph.ts).
+  const view = viewGraph(graph);
+  locateSpans(view, (file) => a.lineStarts(file));
   locateSpans(findings, (file) => a.lineStarts(file));
   const stats = { ms: Math.round(performance.now() - t0), files: graph.files, parses: a.parseCount - parsesBefore, full: msg.type === 'analyze', ...(msg.type === 'analyze' && msg.settings.cacheDir ? { cache: [a.cacheStatus, ...cacheProblems].join('; ') } : {}) };
-  return { type: 'graph', seq: msg.seq, graph, findings, failedRules: failed.map((f) => `${f.id}: ${f.error}`), ruleNotes: notes.map((n) => `${n.id}: ${n.message}`), stats };
+  return { type: 'graph', seq: msg.seq, graph: view, findings, failedRules: failed.map((f) => `${f.id}: ${f.error}`), ruleNotes: notes.map((n) => `${n.id}: ${n.message}`), stats };
 }
 
 /** The fixes of the findings asked, with their ranges; a finding the served graph does not have (or whose fixes throw) gets undefined. */
