@@ -44,7 +44,13 @@ function run(msg: ToWorker): FromWorker {
   return { type: 'graph', seq: msg.seq, graph, findings, failedRules: failed.map((f) => `${f.id}: ${f.error}`), ruleNotes: notes.map((n) => `${n.id}: ${n.message}`), stats };
 }
 
+/** After a warm start: the full analysis still to run (at the next idle moment, or before the next change). */
+let pendingPrepare: (() => void) | undefined;
+
 parentPort?.on('message', (msg: ToWorker) => {
+  // A change that arrives before the idle moment finds the folder parsed all the same.
+  if (msg.type === 'change') pendingPrepare?.();
+  pendingPrepare = undefined;
   let reply: FromWorker;
   try {
     reply = run(msg);
@@ -55,11 +61,16 @@ parentPort?.on('message', (msg: ToWorker) => {
   // After a warm start nothing is parsed yet: parse and link now, while the editor shows the
   // cached graph, so that the first edit is an incremental update and not a full analysis.
   const warm = analyzer;
-  if (msg.type === 'analyze' && warm?.fromCache) setImmediate(() => {
-    try {
-      if (warm === analyzer && warm.fromCache) warm.prepare();
-    } catch {
-      // the next change runs the full analysis itself and reports any failure
-    }
-  });
+  if (msg.type === 'analyze' && warm?.fromCache) {
+    const prepare = () => {
+      pendingPrepare = undefined;
+      try {
+        if (warm === analyzer && warm.fromCache) warm.prepare();
+      } catch {
+        // the next change runs the full analysis itself and reports any failure
+      }
+    };
+    pendingPrepare = prepare;
+    setImmediate(() => pendingPrepare === prepare && prepare());
+  }
 });
