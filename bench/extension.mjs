@@ -37,12 +37,13 @@ const RUN_TIMEOUT_MS = 300_000;
  * bundles the probe. Returns what the runs need.
  */
 export async function prepareExtensionBench(log) {
-  installCodeServer();
+  const toStderr = ['ignore', 2, 2]; // stdout stays the benchmark's (--json)
+  installCodeServer(toStderr);
   fs.rmSync(WORK, { recursive: true, force: true });
   fs.mkdirSync(WORK, { recursive: true });
   log('  packaging the extension (production build, as `npm run package` ships it)…');
   const vsix = path.join(WORK, 'fastify-lens.vsix');
-  packageExtension(vsix);
+  packageExtension(vsix, toStderr);
   const extensionsDir = path.join(WORK, 'extensions');
   installExtensions(extensionsDir, path.join(WORK, 'install-profile'), [vsix, await packageHarness(WORK)]);
   const probe = path.join(WORK, 'probe.js');

@@ -85,13 +85,14 @@ async function main() {
   process.exitCode = failed || !passed ? 1 : 0;
 }
 
-export function installCodeServer() {
-  execFileSync('bash', [path.join(ROOT, 'scripts', 'vscode', 'install-code-server.sh')], { stdio: 'inherit' });
+/** `stdio`: where the child's output goes ('inherit'; the benchmark's --json sends it to stderr). */
+export function installCodeServer(stdio = 'inherit') {
+  execFileSync('bash', [path.join(ROOT, 'scripts', 'vscode', 'install-code-server.sh')], { stdio });
 }
 
 /** The production build packaged as `npm run package` ships it. */
-export function packageExtension(vsix) {
-  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs'), '--production'], { cwd: ROOT, stdio: 'inherit' });
+export function packageExtension(vsix, stdio = 'inherit') {
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs'), '--production'], { cwd: ROOT, stdio });
   execFileSync(process.execPath, [require_('@vscode/vsce/vsce'), 'package', '--no-dependencies', '-o', vsix], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
