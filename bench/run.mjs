@@ -12,6 +12,10 @@
 // --heap-edits N (a multiple of 20, default 1000; 0: none), --heap-sizes 200,2000 (default: 200
 // when it is measured), --smoke (1 round, no warm-up, 12 edits, 100 heap edits: the CI check),
 // --json (one JSON object).
+// --extension adds the extension in a real VS Code (bench/extension.mjs: activation in a project
+// without Fastify, first index of the --extension-size workspace (default 2000) against the CLI's
+// cold time, the .vsix size; --extension-rounds N, default 3); --extension-only measures just that;
+// --extension-profile also writes CPU profiles of the extension host and the page per first index.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +23,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildCore, buildWarm } from './core.mjs';
+import { measureExtension } from './extension.mjs';
 import { generateWorkspace, GENERATOR_VERSION } from './generate.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,6 +40,11 @@ const heapSizes = flag('--heap-sizes') ? flag('--heap-sizes').split(',').map(Num
 if (sizes.some((s) => !Number.isInteger(s) || s < 50)) fail(`--sizes takes whole numbers of files (at least 50), not '${sizes}'`);
 if (!Number.isInteger(heapEdits) || heapEdits < 0 || heapEdits % 20) fail(`--heap-edits takes a multiple of 20 (0: none), not '${flag('--heap-edits')}'`);
 if (heapSizes.some((s) => !sizes.includes(s))) fail(`--heap-sizes must be among the sizes measured (${sizes}), not '${heapSizes}'`);
+const extensionOnly = args.includes('--extension-only');
+const extension = extensionOnly || args.includes('--extension');
+const extensionSize = Number(flag('--extension-size')) || 2000;
+const extensionRounds = smoke ? 1 : Number(flag('--extension-rounds')) || 3;
+if (extension && extensionSize < 50) fail(`--extension-size takes a whole number of files (at least 50)`);
 
 function fail(message) {
   console.error(`bench: ${message}`);
@@ -176,11 +186,17 @@ const out = {
   sizes: {},
   checks: {},
 };
-for (const size of sizes) {
+for (const size of extensionOnly ? [] : sizes) {
   log(`size ${size}:`);
   const { result, checks } = measure(size, core, warmBundle);
   out.sizes[size] = result;
   out.checks[size] = checks;
+}
+if (extension) {
+  log(`extension in VS Code (code-server), ${extensionSize} files:`);
+  const cold = (dir) => run(['bench/cold.mjs', core, dir]);
+  const profile = args.includes('--extension-profile'); // the extension host's CPU profile of each first index, in bench/.work/vscode/run-N/
+  out.extension = await measureExtension({ ws: workspace(extensionSize).ws, size: extensionSize, rounds: extensionRounds, warmUp: !smoke, cold, log, profile });
 }
 
 if (asJson) console.log(JSON.stringify(out, null, 2));
@@ -216,5 +232,33 @@ function table(o) {
     notes.push(`${c}: boot served ${k.bootRoutes} routes (${k.bootRoutesEqual ? 'equal to ours' : 'NOT equal to ours'}); tsc ${k.tscErrors ? `${k.tscErrors} type errors (measured anyway)` : 'clean'}; ` +
       `incremental graph after ${k.incrementalEdits} edits ${k.incrementalEqualsFull ? 'equals a fresh full analysis' : `DIFFERS from a fresh full analysis (kinds: ${k.incrementalBrokenKinds.map((b) => b.kind).join(', ') || 'none alone'}): ${k.incrementalDifference}`}`);
   }
+  const sections = cols.length ? [`${text}\n\n${notes.join('\n')}`] : [];
+  if (o.extension) sections.push(extensionTable(o.extension));
+  return sections.join('\n\n');
+}
+
+function extensionTable(e) {
+  const r = e.result;
+  const k = e.checks;
+  const p = r.firstIndexParts;
+  const rows = [
+    [`Fastify Lens in VS Code (code-server 4.96.4), ${r.files} files`, ''],
+    ['activation, project without Fastify (ms)', `${r.extensionActivationMs}`], ['  of which loading dist/extension.js (ms)', `${r.extensionLoadMs}`],
+    ['  wall time, load to activate() returned (ms)', `${r.extensionActivationWallMs}`], ['  then detection: no Fastify (ms)', `${r.extensionDetectMs}`],
+    ['first index until the views show (ms)', `${r.extensionFirstIndexMs}`],
+    ['  activation (wall) / detection / worker answer / views (ms)', `${p.activationMs} / ${p.detectMs} / ${p.answerMs} / ${p.viewsMs}`],
+    ['  the worker\'s own analysis (ms)', `${p.workerMs}`],
+    ['CLI cold index: graph + rules (ms)', `${r.cliColdMs}`], ['  first index / CLI cold', `${r.extensionFirstIndexRatio}x`],
+    ['fastify-lens routes --no-cache (ms)', `${r.cliRoutesNoCacheMs}`],
+    ['.vsix (bytes)', `${r.vsixBytes}`], ['dist/extension.js (bytes)', `${r.mainBytes}`],
+  ];
+  const width = [Math.max(...rows.map((l) => l[0].length)), Math.max(...rows.map((l) => l[1].length))];
+  const text = rows.map(([a, b]) => `${a.padEnd(width[0])}  ${b.padStart(width[1])}`).join('\n');
+  const notes = [
+    `medians of ${e.rounds} interleaved rounds (a new VS Code profile per run: no warm-start cache); load average ${e.loadAverage1m.join(' → ')}; first index per round ${e.samples.extensionFirstIndexMs.join(', ')} ms, CLI cold ${e.samples.cliColdMs.join(', ')} ms`,
+    `project without Fastify: ${k.plainIndexedFolders.length ? `indexed ${k.plainIndexedFolders.join(', ')}` : 'no analysis worker started'}; the extension host loaded ${k.plainLoadedFiles.join(', ')}; dist/extension.js ${k.mainHasParser ? 'CARRIES the TypeScript parser' : 'has no parser in it'}`,
+    `first index: cache ${k.firstIndexCache.join(', ')}; the status bar showed ${k.viewRoutes.join(', ')} routes (${k.viewRoutesEqualCli ? 'equal to `fastify-lens routes`' : `NOT equal to the ${k.cliRoutes} of \`fastify-lens routes\``}); ` +
+      `${k.diagnostics.join(', ')} diagnostics (${k.diagnosticsEqualCliFindings ? 'equal to the CLI cold index\'s findings' : `NOT equal to the CLI cold index's ${k.cliFindings} findings`})`,
+  ];
   return `${text}\n\n${notes.join('\n')}`;
 }

@@ -11,12 +11,15 @@ const PLACEHOLDER = '@fastify-lens-analyser-stamp@'.padEnd(64, '0');
 /** esbuild `define` for the builds that contain the analyser. */
 export const stampDefine = { __FASTIFY_LENS_ANALYSER__: JSON.stringify(PLACEHOLDER) };
 
-/** Writes an esbuild result built with `write: false`, each script stamped with its own hash. */
-export function writeStamped(result) {
+/**
+ * Writes an esbuild result built with `write: false`, each script stamped with its own hash (and
+ * `alsoLoaded`'s: the text of a bundle it requires at run time, such as dist/ts-morph.js).
+ */
+export function writeStamped(result, alsoLoaded = '') {
   for (const file of result.outputFiles) {
     let text = file.text;
     if (/\.c?js$/.test(file.path) && text.includes(PLACEHOLDER)) {
-      const hash = createHash('sha256').update(text).digest('hex');
+      const hash = createHash('sha256').update(text).update(alsoLoaded).digest('hex');
       text = text.split(PLACEHOLDER).join(hash);
     }
     mkdirSync(dirname(file.path), { recursive: true });

@@ -13,6 +13,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { bundleForHost, prepareScenario, ROOT, SCENARIOS, WORK } from './scenarios.mjs';
 
 const CS_DIR = path.join(ROOT, '.cache', 'code-server');
@@ -25,20 +26,40 @@ const tryFolder = process.argv.find((a) => a.startsWith('--folder='))?.slice('--
 
 const log = (s) => process.stdout.write(`[vscode] ${s}\n`);
 
+// Shared with bench/extension.mjs (the extension's activation and first-index benchmark).
+export const USER_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  // VS Code for the web saves after a delay by default, the desktop does not: unsaved-buffer tests need it off.
+  'files.autoSave': 'off',
+  'workbench.tips.enabled': false,
+  'workbench.colorTheme': 'Default Dark Modern',
+  'telemetry.telemetryLevel': 'off',
+  'security.workspace.trust.enabled': false,
+  'extensions.autoUpdate': false,
+  'extensions.autoCheckUpdates': false,
+  'git.enabled': false,
+  'typescript.disableAutomaticTypeAcquisition': true,
+  'editor.minimap.enabled': false,
+  'window.restoreWindows': 'none',
+};
+export const CHROMIUM = {
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+};
+export { ENTRY };
+export const serverArgs = (port, userDataDir, extensionsDir) =>
+  ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+
 async function main() {
-  execFileSync('bash', [path.join(ROOT, 'scripts', 'vscode', 'install-code-server.sh')], { stdio: 'inherit' });
+  installCodeServer();
   fs.rmSync(WORK, { recursive: true, force: true });
   fs.mkdirSync(SHOTS, { recursive: true });
   const extensionsDir = path.join(WORK, 'extensions');
   const vsix = path.join(WORK, 'fastify-lens.vsix');
   log('packaging the extension (production build, as `npm run package` ships it)');
-  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs'), '--production'], { cwd: ROOT, stdio: 'inherit' });
-  execFileSync(process.execPath, [require_('@vscode/vsce/vsce'), 'package', '--no-dependencies', '-o', vsix], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  packageExtension(vsix);
   log(`fastify-lens.vsix: ${(fs.statSync(vsix).size / 1024 / 1024).toFixed(2)} MB`);
-  const harnessVsix = await packageHarness();
-  for (const x of [vsix, harnessVsix]) {
-    execFileSync(process.execPath, [ENTRY, '--extensions-dir', extensionsDir, '--user-data-dir', path.join(WORK, 'install-profile'), '--install-extension', x], { stdio: ['ignore', 'ignore', 'inherit'] });
-  }
+  installExtensions(extensionsDir, path.join(WORK, 'install-profile'), [vsix, await packageHarness()]);
   const results = [];
   const scenarios = tryFolder ? [{ name: 'try', folders: [`=${path.resolve(tryFolder)}`], suite: 'smoke.test.ts' }] : SCENARIOS;
   for (const s of scenarios) {
@@ -66,19 +87,36 @@ async function main() {
   process.exitCode = failed || !passed ? 1 : 0;
 }
 
-function require_(id) {
+/** `stdio`: where the child's output goes ('inherit'; the benchmark's --json sends it to stderr). */
+export function installCodeServer(stdio = 'inherit') {
+  execFileSync('bash', [path.join(ROOT, 'scripts', 'vscode', 'install-code-server.sh')], { stdio });
+}
+
+/** The production build packaged as `npm run package` ships it. */
+export function packageExtension(vsix, stdio = 'inherit') {
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs'), '--production'], { cwd: ROOT, stdio });
+  execFileSync(process.execPath, [require_('@vscode/vsce/vsce'), 'package', '--no-dependencies', '-o', vsix], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+export function installExtensions(extensionsDir, profile, vsixes) {
+  for (const x of vsixes) {
+    execFileSync(process.execPath, [ENTRY, '--extensions-dir', extensionsDir, '--user-data-dir', profile, '--install-extension', x], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+}
+
+export function require_(id) {
   return path.join(ROOT, 'node_modules', ...id.split('/'));
 }
 
-async function packageHarness() {
-  const dir = path.join(WORK, 'harness');
+export async function packageHarness(work = WORK) {
+  const dir = path.join(work, 'harness');
   fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
   fs.copyFileSync(path.join(ROOT, 'test', 'vscode', 'harness', 'package.json'), path.join(dir, 'package.json'));
   fs.writeFileSync(path.join(dir, 'README.md'), 'Test-only harness for Fastify Lens.\n');
   fs.writeFileSync(path.join(dir, '.vscodeignore'), '**\n!dist/**\n!package.json\n!README.md\n!LICENSE\n');
   fs.copyFileSync(path.join(ROOT, 'LICENSE'), path.join(dir, 'LICENSE'));
   await bundleForHost('harness/harness.ts', path.join(dir, 'dist', 'harness.js'));
-  const out = path.join(WORK, 'harness.vsix');
+  const out = path.join(work, 'harness.vsix');
   execFileSync(process.execPath, [require_('@vscode/vsce/vsce'), 'package', '--no-dependencies', '-o', out], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
   return out;
 }
@@ -91,26 +129,12 @@ async function runScenario(s, extensionsDir) {
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.writeFileSync(
     path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({
-      'workbench.startupEditor': 'none',
-      // VS Code for the web saves after a delay by default, the desktop does not: unsaved-buffer tests need it off.
-      'files.autoSave': 'off',
-      'workbench.tips.enabled': false,
-      'workbench.colorTheme': 'Default Dark Modern',
-      'telemetry.telemetryLevel': 'off',
-      'security.workspace.trust.enabled': false,
-      'extensions.autoUpdate': false,
-      'extensions.autoCheckUpdates': false,
-      'git.enabled': false,
-      'typescript.disableAutomaticTypeAcquisition': true,
-      'editor.minimap.enabled': false,
-      'window.restoreWindows': 'none',
-    }),
+    JSON.stringify(USER_SETTINGS),
   );
   const port = await freePort();
   const server = spawn(
     process.execPath,
-    [ENTRY, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir],
+    [ENTRY, ...serverArgs(port, userDataDir, extensionsDir)],
     { env: { ...process.env, FASTIFY_LENS_TEST_CONFIG: config }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const serverLog = fs.createWriteStream(path.join(dir, 'code-server.log'));
@@ -120,10 +144,7 @@ async function runScenario(s, extensionsDir) {
   let browser;
   try {
     await waitFor(() => canConnect(port), 60_000, 'code-server did not start');
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
+    browser = await chromium.launch(CHROMIUM);
     // Clipboard permissions: VS Code's clipboard API is the browser's here (Copy Route URL, Copy as curl).
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
     const page = await context.newPage();
@@ -180,7 +201,7 @@ async function widenSidebar(page) {
   return false;
 }
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.listen(0, '127.0.0.1', () => {
@@ -191,7 +212,7 @@ function freePort() {
   });
 }
 
-function canConnect(port) {
+export function canConnect(port) {
   return new Promise((resolve) => {
     const sock = net.connect(port, '127.0.0.1', () => {
       sock.end();
@@ -201,7 +222,7 @@ function canConnect(port) {
   });
 }
 
-async function waitFor(fn, ms, message) {
+export async function waitFor(fn, ms, message) {
   const end = Date.now() + ms;
   while (!(await fn())) {
     if (Date.now() > end) throw new Error(message);
@@ -209,7 +230,10 @@ async function waitFor(fn, ms, message) {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+// Run as a script (not when bench/extension.mjs imports the helpers above).
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

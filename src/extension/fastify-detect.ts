@@ -2,17 +2,27 @@ import * as vscode from 'vscode';
 
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
 
-/** True when some package.json of the folder (monorepo packages included) depends on fastify. */
+/**
+ * True when some package.json of the folder (monorepo packages included) depends on fastify. The
+ * folder's own package.json is read first: when it depends on fastify, indexing starts without
+ * waiting for the search of the whole folder (hundreds of ms on a 2,000-file workspace).
+ */
 export async function folderUsesFastify(folder: vscode.WorkspaceFolder): Promise<boolean> {
+  const own = vscode.Uri.joinPath(folder.uri, 'package.json');
+  if (await manifestDependsOnFastify(own)) return true;
   const manifests = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/package.json'), '**/node_modules/**', 500);
   for (const uri of manifests) {
-    try {
-      if (dependsOnFastify(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'))) return true;
-    } catch {
-      // unreadable manifest: look at the next one
-    }
+    if (uri.toString() !== own.toString() && (await manifestDependsOnFastify(uri))) return true;
   }
   return false;
+}
+
+async function manifestDependsOnFastify(uri: vscode.Uri): Promise<boolean> {
+  try {
+    return dependsOnFastify(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'));
+  } catch {
+    return false; // missing or unreadable manifest
+  }
 }
 
 /** A package.json text that lists fastify (or fastify-cli) among its dependencies. */

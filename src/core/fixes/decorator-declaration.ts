@@ -11,22 +11,12 @@
  * Pure: offsets into the document's text.
  */
 import { ts } from 'ts-morph';
-import type { Decorator, DecoratorTarget } from '../model';
+import type { Decorator } from '../model';
 import type { TextEdit } from '../rules/types';
 import { nodeAtSpan } from '../facts/parse';
+import { FASTIFY_INTERFACE, isTypeScriptFile } from './declaration-target';
 import { parsedSource, skipOuter } from './parsed-source';
 import { indentationAt, indentUnit, insertAt, lineBreak, preferredQuote, propertyKey, usesSemicolons } from './text-edits';
-
-export const FASTIFY_INTERFACE: Record<DecoratorTarget, string> = {
-  instance: 'FastifyInstance',
-  request: 'FastifyRequest',
-  reply: 'FastifyReply',
-};
-
-/** TypeScript files, where declarations can be written. */
-export function isTypeScriptFile(file: string): boolean {
-  return /\.[cm]?tsx?$/.test(file) && !/\.d\.[cm]?ts$/.test(file);
-}
 
 /**
  * The edit declaring the decorator's member, or undefined when the file is not a TypeScript module

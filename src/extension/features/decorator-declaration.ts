@@ -5,7 +5,7 @@
  * model/decorator-declaration.ts. Offered on a document the graph is current for only.
  */
 import * as vscode from 'vscode';
-import { FASTIFY_INTERFACE } from '../../core/fixes/decorator-declaration';
+import { FASTIFY_INTERFACE } from '../../core/fixes/declaration-target';
 import { declarationAt } from '../model/decorator-declaration';
 import type { WorkspaceIndex } from '../workspace-index';
 
