@@ -15,7 +15,7 @@ import { decoratorUseAt, stringLiteralAt } from '../../src/extension/model/decor
 import { GraphIndex, routeKey, type RouteEntry } from '../../src/extension/model/graph-index';
 import { decoratorHover, routeLensTitle, routeTestsLensTitle, routeUrlHover, testCallLensTitle } from '../../src/extension/model/lens-titles';
 import { pluginsTree } from '../../src/extension/model/plugins-tree';
-import { routesTree } from '../../src/extension/model/routes-tree';
+import { EXPAND_GROUPS_UP_TO, routesTree } from '../../src/extension/model/routes-tree';
 import { where, type TreeNode } from '../../src/extension/model/tree-node';
 import { lineAndCharacter, locateSpans } from '../../src/extension/worker/locate-spans';
 import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
@@ -475,6 +475,33 @@ describe('extension model: Plugins and Routes trees', () => {
     assert.deepEqual(labels(fapp.children), ['/', '/admin']);
     assert.deepEqual(descriptions(fapp.children![0].children), ['server.js:12 · schema'], 'no tests in the project: neither a count nor "untested"');
     assert.equal(fapp.children![0].children![0].contextValue, 'route');
+  });
+
+  it('routesTree opens the groups of a small app, and of a large one only as far as the filter narrows it', () => {
+    const small = routesTree(load('cli-autoload-js').index, 'prefix', '', 'R')[0];
+    assert.ok(small.children!.every((g) => g.expanded), '14 routes: groups open');
+    // A route table of more routes than EXPAND_GROUPS_UP_TO, in two prefixes.
+    const table = (n: number) => Array.from({ length: n }, (_, i) => `  { method: 'GET', url: '/r${i}', handler: async () => ${i} },`).join('\n');
+    const dir = writeWorkspace('extension-model-large', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': [
+        "const app = require('fastify')()",
+        `const a = [\n${table(200)}\n]`,
+        `const b = [\n${table(200)}\n]`,
+        "app.register(async (f) => { for (const r of a) f.route(r) }, { prefix: '/a' })",
+        "app.register(async (f) => { for (const r of b) f.route(r) }, { prefix: '/b' })",
+        '',
+      ].join('\n'),
+    });
+    const graph = analyzeWorkspace(dir, createNodeHost());
+    assertNoInternalError(graph);
+    const index = new GraphIndex(graph);
+    const [large] = routesTree(index, 'prefix', '', 'R');
+    assert.ok(index.routes.length > EXPAND_GROUPS_UP_TO, `${index.routes.length} routes`);
+    assert.deepEqual(labels(large.children), ['/a', '/b']);
+    assert.ok(large.expanded && large.children!.every((g) => !g.expanded), 'the app row open, its groups closed');
+    const [narrowed] = routesTree(index, 'prefix', '/a/r1', 'R');
+    assert.ok(narrowed.children!.every((g) => g.expanded), 'a filter that leaves few routes opens the groups');
   });
 
   it('routesTree grouped by file: sorted file groups, line numbers in the rows', () => {
