@@ -62,7 +62,10 @@ export class FixesByFinding {
     }
     this.byKey = new Map();
     // Equal findings (same rule, place and message) have the same fixes: the first one answers.
-    for (const f of this.own) if (!this.byKey.has(findingKey(f))) this.byKey.set(findingKey(f), f);
+    for (const f of this.own) {
+      const key = findingKey(f);
+      if (!this.byKey.has(key)) this.byKey.set(key, f);
+    }
     return this.byKey;
   }
 }

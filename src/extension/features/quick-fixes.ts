@@ -20,19 +20,17 @@ export class QuickFixProvider implements vscode.CodeActionProvider {
     if (context.only && !vscode.CodeActionKind.QuickFix.intersects(context.only)) return [];
     const found = this.workspace.currentDocumentIndex(doc);
     if (!found) return [];
-    const here = found.folder.findings.filter((finding) => {
-      if (finding.span.file !== found.file) return false;
-      const where = rangeOf(finding.span);
-      return !!where.intersection(range) || context.diagnostics.some((d) => d.range.isEqual(where));
-    });
+    const here = found.folder.findings
+      .filter((finding) => finding.span.file === found.file)
+      .map((finding) => ({ finding, where: rangeOf(finding.span) }))
+      .filter(({ where }) => !!where.intersection(range) || context.diagnostics.some((d) => d.range.isEqual(where)));
     if (!here.length) return [];
     const version = doc.version;
-    const fixes = await found.folder.fixesOf(here);
+    const fixes = await found.folder.fixesOf(here.map((h) => h.finding));
     // Still the text the fixes were computed for (the worker answers for the graph it serves then).
     if (token?.isCancellationRequested || doc.version !== version || !this.workspace.currentDocumentIndex(doc)) return [];
     const actions: vscode.CodeAction[] = [];
-    here.forEach((finding, i) => {
-      const where = rangeOf(finding.span);
+    here.forEach(({ finding, where }, i) => {
       const diagnostic = context.diagnostics.find((d) => codeOf(d) === finding.code && d.range.isEqual(where));
       for (const fix of fixes[i] ?? []) actions.push(this.action(doc, finding, fix, diagnostic));
     });
