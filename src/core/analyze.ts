@@ -4,6 +4,9 @@ import { BodyFactsCache } from './facts/function-body';
 import { ParseCache } from './facts/parse';
 import type { Host } from './host';
 import { Linker, type LinkOptions } from './link/linker';
+import { barrier } from './link/replay/ownership';
+import { PluginRuns, type PluginRun, type ReplayStats } from './link/replay/plugin-runs';
+import { watchedHost } from './link/replay/watched-host';
 import { findRoots } from './link/roots';
 import type { SourceOf } from './rules';
 import type { AppGraph, WorkspaceGraph } from './model';
@@ -40,6 +43,14 @@ export class Analyzer {
   private readonly overlay = new Map<string, string>();
   /** The resolver of the last link, for fixes that follow a file's imports (`sourceOf().resolve`). */
   private resolver: Resolver | undefined;
+  /** Plugin runs recorded by the last link, replayed by the next one where their inputs did not change (link/replay/plugin-runs.ts). */
+  private runs: Map<ts.Node, PluginRun[]> | undefined;
+  /** Source files changed since the last link. */
+  private readonly changedSince = new Set<string>();
+  /** The file set changed since the last link (module resolutions are checked again). */
+  private rescannedSince = false;
+  /** What the last link recorded and replayed. */
+  replayStats: ReplayStats & { unsound?: string; relinked?: boolean } = { recorded: 0, replayed: 0, notRecorded: {} };
 
   readonly root: string;
 
@@ -81,19 +92,26 @@ export class Analyzer {
     this.host.invalidate(changes.map((c) => c.file));
     let rescan = false;
     for (const c of changes) {
+      this.changedSince.add(c.file);
+      // Not code (a JSON module, .env, package.json): what read it is not tracked, nothing replays.
+      if (!isSourceFile(c.file)) this.runs = undefined;
       if (c.text !== undefined) this.overlay.set(c.file, c.text);
       else this.overlay.delete(c.file);
       if (!isSourceFile(c.file) && !known.has(c.file)) continue; // data (a JSON module): read again, no new scan
       const exists = c.text !== undefined || this.host.stat(c.file) === 'file';
       if (exists !== known.has(c.file)) rescan = true;
     }
-    if (rescan) this.scan = this.scanNow();
+    if (rescan) {
+      this.scan = this.scanNow();
+      this.rescannedSince = true;
+    }
     return this.link(this.scan);
   }
 
   /** A deleted or renamed file, or a new folder: scan again, everything read from disk again (parses stay cached). */
   rescan(): WorkspaceGraph {
     this.host.clear();
+    this.runs = undefined;
     this.scan = this.scanNow();
     return this.link(this.scan);
   }
@@ -156,10 +174,28 @@ export class Analyzer {
   }
 
   private link(scan: WorkspaceScan): WorkspaceGraph {
+    let result = this.linkWith(scan, this.runs);
+    if (result.runs.stats.replayed > 0 && barrier.unsound !== undefined) {
+      // Something written across frames after runs were put back: they may have read it. Again, from scratch.
+      result = this.linkWith(scan, undefined);
+      this.replayStats = { ...result.runs.stats, unsound: barrier.unsound, relinked: true };
+    } else this.replayStats = { ...result.runs.stats, unsound: barrier.unsound };
+    this.runs = barrier.unsound === undefined ? result.runs.recorded : undefined;
+    this.changedSince.clear();
+    this.rescannedSince = false;
+    return result.graph;
+  }
+
+  private linkWith(scan: WorkspaceScan, previous: Map<ts.Node, PluginRun[]> | undefined): { graph: WorkspaceGraph; runs: PluginRuns } {
     const host = this.overlayHost();
     this.resolver = createResolver(host, scan);
-    const linker = new Linker(host, scan, this.resolver, this.parseCache, this.options, this.bodyFacts);
-    linker.appFsHost = this.overlayHost(this.liveHost);
+    barrier.reset();
+    let runs: PluginRuns | undefined;
+    const linker = new Linker(watchedHost(host, () => runs?.fail('the disk read')), scan, this.resolver, this.parseCache, this.options, this.bodyFacts);
+    runs = new PluginRuns(linker.runHost(), previous, this.changedSince, this.rescannedSince);
+    linker.runs = runs;
+    // What the app lists or reads while it boots is read live, and no change reports it: nothing replays.
+    linker.appFsHost = watchedHost(this.overlayHost(this.liveHost), () => barrier.taint('the app reads the file system while it boots'));
     for (const u of scan.unresolved) linker.unresolved.push(u);
     findRoots(linker, scan);
     const apps = linker.apps
@@ -167,7 +203,7 @@ export class Analyzer {
       .sort((a, b) => (a.entry.file === b.entry.file ? a.entry.start - b.entry.start : a.entry.file < b.entry.file ? -1 : 1))
       .map((b) => b.toGraph(`${posix.relative(scan.root, b.entry.file)}:${b.entry.line}`));
     const testCalls = collectTestCalls(scan.root, scan.files, apps, (p) => host.readFile(p), (p, text) => this.parseCache.get(p, text), linker.unresolved);
-    return { root: scan.root, apps, unresolved: linker.unresolved, files: scan.files.length, testCalls };
+    return { graph: { root: scan.root, apps, unresolved: linker.unresolved, files: scan.files.length, testCalls }, runs };
   }
 }
 

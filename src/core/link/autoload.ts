@@ -3,6 +3,7 @@ import type { Span } from '../model';
 import { pathOfFileUrl } from './builtins';
 import type { ContextBuilder } from './context-builder';
 import { callInstanceMethod, registerPlugin } from './instance-api';
+import { barrier } from './replay/ownership';
 import type { Interpreter } from './interpreter';
 import type { Scope } from './scope';
 import { safeRegExp } from './std-methods';
@@ -324,7 +325,10 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, file: string, dire
   if (finalPrefix?.kind === 'str' && opts.routeParams && finalPrefix.v) finalPrefix = str(replaceRouteParams(finalPrefix.v));
   if (finalPrefix) options.props.set('prefix', finalPrefix);
 
-  if (!opts.encapsulate && plugin.kind === 'fn') plugin.marks.skipOverride = true;
+  if (!opts.encapsulate && plugin.kind === 'fn') {
+    barrier.write(plugin);
+    plugin.marks.skipOverride = true;
+  }
   const meta = plugin.kind === 'fn' ? plugin.marks.meta : undefined;
   return { file, label: posix.relative(opts.dir, file), name: meta?.name ?? file, plugin, options, bodyOptions, dependencies: meta?.dependencies ?? [], registered: false };
 }
@@ -366,6 +370,7 @@ function registerNode(interp: Interpreter, ctx: ContextBuilder, node: TreeNode, 
       const p = asString(l.options.props.get('prefix') ?? UNDEF);
       if (p !== undefined && p.startsWith(hooksPrefix)) {
         const rest = p.slice(hooksPrefix.length);
+        barrier.write(l.options);
         if (rest) l.options.props.set('prefix', str(rest));
         else l.options.props.delete('prefix');
       }
@@ -380,7 +385,10 @@ function registerNode(interp: Interpreter, ctx: ContextBuilder, node: TreeNode, 
     for (const hookFile of node.hooks) {
       const l = loadContent(interp, hookFile);
       if (!l) continue;
-      if (l.plugin.kind === 'fn') l.plugin.marks.skipOverride = true;
+      if (l.plugin.kind === 'fn') {
+        barrier.write(l.plugin);
+        l.plugin.marks.skipOverride = true;
+      }
       registerPlugin(interp, composed, l.plugin, UNDEF, span, scope, posix.relative(opts.dir, hookFile));
     }
     registerAll(interp, composed, node, loaded, span, scope, opts.encapsulate);

@@ -3,6 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ts } from 'ts-morph';
 import type { DirEntry } from '../host';
 import type { PluginMeta } from '../model';
+import { barrier } from './replay/ownership';
 import type { Interpreter } from './interpreter';
 import type { Scope } from './scope';
 import { behaviourNoted } from './version-rules';
@@ -423,6 +424,7 @@ function fastifyPlugin(interp: Interpreter, args: Value[], call: ts.Node | undef
     if (!behaviourNoted(interp.linker, scope.module.project, 'fastify-plugin.encapsulate', report)) delete meta.encapsulate;
   }
   if (fn.kind === 'fn') {
+    barrier.write(fn);
     fn.marks.skipOverride = meta.encapsulate !== true;
     fn.marks.meta = meta;
     fn.marks.fpNode = call;

@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import type { Interpreter } from './interpreter';
+import { stamp } from './replay/ownership';
 import { propertyName } from './interpreter';
 import { Scope } from './scope';
 import { applyClassDecorators } from './fastify-decorators';
@@ -9,7 +10,7 @@ import { UNDEF, bool, obj, type ClassValue, type ObjValue, type Value } from './
 
 export function makeClass(interp: Interpreter, node: ts.ClassLikeDeclaration, scope: Scope): ClassValue {
   const heritage = node.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
-  const cls: ClassValue = { kind: 'class', node, closure: scope, module: scope.module, statics: new Map() };
+  const cls: ClassValue = { kind: 'class', node, closure: scope, module: scope.module, statics: new Map(), born: stamp() };
   if (heritage) cls.base = interp.eval(heritage.expression, scope);
   for (const m of node.members) {
     if (!isStatic(m) || !m.name) continue;

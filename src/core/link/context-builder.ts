@@ -1,4 +1,5 @@
 import type { AppGraph, Context, ContextKind, FastifyMajor, Route, ServerOptions, Span } from '../model';
+import type { PluginRuns } from './replay/plugin-runs';
 import type { VersionLike } from './version-rules';
 import type { Value } from './values';
 
@@ -10,6 +11,8 @@ export class AppBuilder {
   private nextOrder = 0;
   private nextRouteId = 0;
   private readonly registered = new Set<string>();
+  /** The recorder of plugin runs of the link building this app (replay/plugin-runs.ts), told what runs read and register. */
+  runs: PluginRuns | undefined;
 
   constructor(
     readonly kind: AppGraph['kind'],
@@ -55,11 +58,33 @@ export class AppBuilder {
   }
 
   markRegistered(method: string, url: string): void {
-    this.registered.add(`${method} ${url}`);
+    this.markRegisteredKey(`${method} ${url}`);
   }
 
-  hasRoute(method: string, url: string): boolean {
-    return this.registered.has(`${method} ${url}`);
+  /** `markRegistered` by its key (`METHOD url`), as a replayed run puts it back. */
+  markRegisteredKey(key: string): void {
+    if (this.registered.has(key)) return;
+    this.registered.add(key);
+    this.runs?.registeredRoute(this, key);
+  }
+
+  /** Whether a route was registered; `observed: false` for the replay's own checks. */
+  hasRoute(method: string, url: string, observed = true): boolean {
+    const answer = this.registered.has(`${method} ${url}`);
+    if (observed) this.runs?.routeRead(this, method, url, answer);
+    return answer;
+  }
+
+  /** The next context id, declaration order and route id. */
+  counters(): { context: number; order: number; route: number } {
+    return { context: this.nextContextId, order: this.nextOrder, route: this.nextRouteId };
+  }
+
+  /** Moves the counters past what a replayed run numbered. */
+  advance(by: { context: number; order: number; route: number }): void {
+    this.nextContextId += by.context;
+    this.nextOrder += by.order;
+    this.nextRouteId += by.route;
   }
 
   toGraph(id: string): AppGraph {
@@ -94,12 +119,16 @@ export class ContextBuilder {
     return new ContextBuilder(this.app, this, ctx);
   }
 
-  /** The known value of an instance decorator, here or in a parent context. */
-  decoratorValue(name: string): Value | undefined {
+  /** The known value of an instance decorator, here or in a parent context; `observed: false` for the replay's own checks. */
+  decoratorValue(name: string, observed = true): Value | undefined {
     for (let c: ContextBuilder | undefined = this; c; c = c.parent) {
       const v = c.decoratorValues.get(name);
-      if (v) return v;
+      if (v) {
+        if (observed) this.app.runs?.decoratorRead(name, v, c);
+        return v;
+      }
     }
+    if (observed) this.app.runs?.decoratorRead(name, undefined, undefined);
     return undefined;
   }
 }

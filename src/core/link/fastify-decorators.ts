@@ -7,6 +7,7 @@ import type { ContextBuilder } from './context-builder';
 import { hookKind } from '../hook-names';
 import { callInstanceMethod } from './instance-api';
 import { markConditional } from './add-route';
+import { stamp } from './replay/ownership';
 import type { Interpreter } from './interpreter';
 import type { ModuleRecord } from './module-record';
 import { Scope } from './scope';
@@ -222,7 +223,7 @@ function declare(interp: Interpreter, ctx: ContextBuilder, r: RouteMeta, module:
     if (o.kind !== 'undef') options = o;
   }
   if (url.kind === 'undef') url = str('/');
-  const route: ObjValue = { kind: 'obj', props: new Map(), partial: false, node: r.node, module };
+  const route: ObjValue = { kind: 'obj', props: new Map(), partial: false, node: r.node, module, born: stamp() };
   if (options.kind === 'obj') {
     for (const [k, v] of options.props) route.props.set(k, v);
     route.partial = options.partial;

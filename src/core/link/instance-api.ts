@@ -17,6 +17,7 @@ import { jsonOfValue } from './json-value';
 import { routeConstraints } from './route-constraints';
 import { functionShape } from './function-shape';
 import { behaviourAt } from './version-rules';
+import { pluginRunKey } from './replay/run-key';
 import {
   UNDEF, asString, getProp, obj, originOf, str, truthy, unknown, unwrapPromise,
   type FnValue, type InstanceValue, type Value,
@@ -187,7 +188,11 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
   linker.pluginStack.push(fn.node);
   try {
     const optsForPlugin = opts.kind === 'obj' ? opts : opts.kind === 'undef' ? obj() : opts;
-    interp.load(() => interp.callFunction(fn, [{ kind: 'instance', ctx: target }, optsForPlugin, unknown('done')]));
+    const load = () => interp.load(() => interp.callFunction(fn, [{ kind: 'instance', ctx: target }, optsForPlugin, unknown('done')]));
+    // An encapsulated plugin defined at a module's top level is a unit of replay (replay/plugin-runs.ts).
+    const key = linker.runs && target !== ctx && fn.closure === fn.module.scope ? pluginRunKey(target, optsForPlugin) : undefined;
+    if (key !== undefined) linker.runs!.run(fn.node, key, interp.runState(), target, load);
+    else load();
   } finally {
     linker.pluginStack.pop();
   }

@@ -9,6 +9,7 @@ import { envSchemaMember, envValue } from './dotenv';
 import type { Linker } from './linker';
 import type { ModuleRecord } from './module-record';
 import { Scope } from './scope';
+import { barrier, stamp } from './replay/ownership';
 import { binaryOp, compoundOperator, sameValue, typeOfValue } from './operators';
 import { callStringMethod, callArrayMethod, callCollectionMethod, callObjectStatic, collectionSize } from './std-methods';
 import {
@@ -217,7 +218,10 @@ export class Interpreter {
       case ts.SyntaxKind.ExportAssignment: {
         const ea = st as ts.ExportAssignment;
         const v = this.eval(ea.expression, scope);
-        if (ea.isExportEquals) scope.module.moduleObj.props.set('exports', v);
+        if (ea.isExportEquals) {
+          barrier.write(scope.module.moduleObj);
+          scope.module.moduleObj.props.set('exports', v);
+        }
         else scope.module.esmExports.set('default', () => v);
         return undefined;
       }
@@ -371,13 +375,31 @@ export class Interpreter {
     const left = MAX_LOOP_ITERATIONS_TOTAL - (this.loopIterations.get(loop) ?? 0);
     if (left <= 0 && !this.loopsStopped.has(loop)) {
       this.loopsStopped.add(loop);
+      this.linker.runs?.fail('a loop stopped');
       this.linker.reportAt(this.span(loop, scope.module), `loop stopped after ${MAX_LOOP_ITERATIONS_TOTAL} iterations over all its runs (a loop the analysis cannot bound, in a function that calls itself): what later runs declare is not seen`);
     }
     return Math.max(0, Math.min(MAX_LOOP_ITERATIONS, left));
   }
 
   private loopSpend(loop: ts.Node, iterations: number): void {
-    this.loopIterations.set(loop, (this.loopIterations.get(loop) ?? 0) + iterations);
+    const before = this.loopIterations.get(loop) ?? 0;
+    this.linker.runs?.loopRun(loop, before, iterations);
+    this.loopIterations.set(loop, before + iterations);
+  }
+
+  /** Iterations a loop ran so far (replay/plugin-runs.ts). */
+  loopCount(loop: ts.Node): number {
+    return this.loopIterations.get(loop) ?? 0;
+  }
+
+  /** Iterations of a replayed run's loop. */
+  addLoop(loop: ts.Node, iterations: number): void {
+    this.loopIterations.set(loop, this.loopCount(loop) + iterations);
+  }
+
+  /** What a plugin run's result depends on in the interpreter's state when it begins (replay/plugin-runs.ts). */
+  runState(): unknown[] {
+    return [this.uncertain, this.conditionalCalls, this.depth, this.loadQueues.length, ...this.callStack, '|', ...this.callKeys];
   }
 
   private execSwitch(st: ts.SwitchStatement, scope: Scope): Completion {
@@ -605,7 +627,7 @@ export class Interpreter {
   }
 
   evalObject(o: ts.ObjectLiteralExpression, scope: Scope): ObjValue {
-    const out: ObjValue = { kind: 'obj', props: new Map(), partial: false, node: o, module: scope.module };
+    const out: ObjValue = { kind: 'obj', props: new Map(), partial: false, node: o, module: scope.module, born: stamp() };
     for (const p of o.properties) {
       if (ts.isPropertyAssignment(p)) {
         const key = propertyName(p.name, this, scope);
@@ -645,7 +667,7 @@ export class Interpreter {
   }
 
   private evalArray(a: ts.ArrayLiteralExpression, scope: Scope): ArrValue {
-    const out: ArrValue = { kind: 'arr', items: [], partial: false, node: a, module: scope.module };
+    const out: ArrValue = { kind: 'arr', items: [], partial: false, node: a, module: scope.module, born: stamp() };
     for (const el of a.elements) {
       if (ts.isSpreadElement(el)) {
         const it = iterableItems(this.eval(el.expression, scope));
@@ -670,6 +692,7 @@ export class Interpreter {
       marks: {},
       thisValue: ts.isArrowFunction(node) ? scope.thisOf() : undefined,
       name,
+      born: stamp(),
     };
   }
 
@@ -827,6 +850,7 @@ export class Interpreter {
       this.linker.report(fn.node, fn.module, `calls nested deeper than ${MAX_CALL_DEPTH} levels (plugins registering plugins, or helpers calling helpers): not followed further`);
       return unknown('calls nested too deeply');
     }
+    this.linker.runs?.ranModule(fn.module);
     const key = args[0]?.kind === 'str' ? args[0].v : undefined;
     if (this.recursionRefused(fn.node, key)) return unknown('recursion');
     const body = fn.node.body;
@@ -966,7 +990,10 @@ export class Interpreter {
         key = asString(kv) ?? (kv.kind === 'builtin' && kv.name.startsWith('symbol:') ? kv.name : undefined);
       }
       if (key === undefined) {
-        if (o.kind === 'obj') o.partial = true;
+        if (o.kind === 'obj') {
+          barrier.write(o);
+          o.partial = true;
+        }
         return;
       }
       setMember(o, key, v);
@@ -998,6 +1025,7 @@ function factoryOfEither(a: Value, b: Value): Value | undefined {
 }
 
 function setMember(o: Value, key: string, v: Value): void {
+  if (o.kind === 'obj' || o.kind === 'fn' || o.kind === 'builtin') barrier.write(o);
   if (o.kind === 'obj') {
     o.props.set(key, v);
     return;

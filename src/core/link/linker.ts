@@ -4,7 +4,7 @@ import { BodyFactsCache } from '../facts/function-body';
 import type { Host } from '../host';
 import type { ServerOptions, Span, Unresolved, ValidationSetup } from '../model';
 import { ParseCache, syntaxErrors } from '../facts/parse';
-import type { ModuleKind, Resolver } from '../workspace/resolve';
+import type { ModuleKind, Resolution, Resolver } from '../workspace/resolve';
 import { innermostProject, type Project, type WorkspaceScan } from '../workspace/scan';
 import { packageValue, pathOfFileUrl } from './builtins';
 import { AppBuilder } from './context-builder';
@@ -13,6 +13,8 @@ import { jsonModuleValue, jsonOfValue } from './json-value';
 import { Interpreter } from './interpreter';
 import { registerPlugin } from './instance-api';
 import { ModuleRecord } from './module-record';
+import { barrier } from './replay/ownership';
+import type { PluginRuns, RunHost } from './replay/plugin-runs';
 import type { Scope } from './scope';
 import { UNDEF, asString, getProp, obj, str, truthy, unknown, type FnValue, type InstanceValue, type Value } from './values';
 import { behaviourAt, fastifyRulesAt, graphVersions, type VersionLike } from './version-rules';
@@ -58,6 +60,10 @@ export class Linker {
    */
   readonly pluginStack: (ts.Node | string)[] = [];
   private steps = 0;
+  /** The recorder and replayer of plugin runs (replay/plugin-runs.ts); the Analyzer sets it before linking. */
+  runs: PluginRuns | undefined;
+  /** Files each module imports, resolved so far (JSON modules included): what a recorded run depends on. */
+  private readonly importsOf = new Map<string, Set<string>>();
   private budgetReported = false;
   private readonly budget: number;
   private readonly maxFileBytes: number;
@@ -83,6 +89,7 @@ export class Linker {
   }
 
   tick(node: ts.Node, module: ModuleRecord): boolean {
+    if (this.runs?.active) this.runs.ranModule(module);
     if (++this.steps <= this.budget) return true;
     if (!this.budgetReported) {
       this.budgetReported = true;
@@ -104,6 +111,7 @@ export class Linker {
 
   /** Something at a span (or nowhere in particular) could not be followed; said once. */
   reportAt(span: Span | undefined, reason: string): void {
+    this.runs?.reportAt(span, reason);
     const key = `${span?.file ?? ''}:${span?.start ?? ''}:${reason}`;
     if (this.unresolvedKeys.has(key)) return;
     this.unresolvedKeys.add(key);
@@ -117,6 +125,7 @@ export class Linker {
   }
 
   reportFile(file: string, reason: string): void {
+    this.runs?.reportFile(file, reason);
     const key = `${file}::${reason}`;
     if (this.unresolvedKeys.has(key)) return;
     this.unresolvedKeys.add(key);
@@ -158,8 +167,23 @@ export class Linker {
 
   /** Runs a module's top level once (like Node's module cache; a cycle sees partial exports). */
   evaluate(m: ModuleRecord): ModuleRecord {
+    if (m.state === 'evaluating') barrier.taint('a module cycle (partial exports)');
     if (m.state !== 'new') return m;
+    this.runs?.fail('a module evaluated for the first time');
     m.state = 'evaluating';
+    // A frame of its own: the module's values are its own, writes to anything else are foreign.
+    barrier.enter();
+    m.adopt();
+    try {
+      this.evaluateNow(m);
+    } finally {
+      barrier.exit();
+    }
+    m.state = 'done';
+    return m;
+  }
+
+  private evaluateNow(m: ModuleRecord): void {
     const scope = m.scope;
     scope.declare('module', m.moduleObj);
     scope.declare('exports', m.cjsExports);
@@ -172,8 +196,6 @@ export class Linker {
     } catch (err) {
       this.reportFailure(m.path, err);
     }
-    m.state = 'done';
-    return m;
   }
 
   private declareImportsAndExports(m: ModuleRecord, st: ts.Statement): void {
@@ -250,6 +272,12 @@ export class Linker {
   /** What a specifier names: a workspace module, a package we model, or nothing we can see. */
   private importTarget(from: ModuleRecord, spec: string, node: ts.Node, kind: ModuleKind = staticImportKind(from)): ImportTarget {
     const r = this.resolver.resolve(from.path, spec, kind);
+    this.runs?.resolved(from.path, spec, kind, resolutionKey(r));
+    if (r.kind === 'file') {
+      let set = this.importsOf.get(from.path);
+      if (!set) this.importsOf.set(from.path, (set = new Set()));
+      set.add(r.path);
+    }
     switch (r.kind) {
       case 'file': {
         if (/\.json$/i.test(r.path)) return { kind: 'value', value: this.jsonModule(r.path, spec, node, from), json: true };
@@ -333,7 +361,29 @@ export class Linker {
   }
 
   markRegistered(fn: FnValue): void {
+    this.runs?.registeredPlugin(fn.node);
     this.registeredPlugins.add(fn.node);
+  }
+
+  /** What the recorder of plugin runs asks of the linker (replay/plugin-runs.ts). */
+  runHost(): RunHost {
+    return {
+      steps: () => this.steps,
+      addSteps: (n) => {
+        this.steps += n;
+      },
+      moduleDone: (path) => this.modules.get(path)?.state === 'done' || this.jsonModules.has(path),
+      importsOf: (path) => this.importsOf.get(path) ?? [],
+      resolveNow: (from, spec, kind) => resolutionKey(this.resolver.resolve(from, spec, kind as ModuleKind)),
+      loopCount: (loop) => this.interp.loopCount(loop),
+      addLoop: (loop, n) => this.interp.addLoop(loop, n),
+      onStack: (n) => this.pluginStack.includes(n),
+      markRegisteredPlugin: (n) => {
+        this.registeredPlugins.add(n);
+      },
+      reportAt: (span, reason) => this.reportAt(span, reason),
+      reportFile: (file, reason) => this.reportFile(file, reason),
+    };
   }
 
   isRegistered(fn: FnValue): boolean {
@@ -350,6 +400,7 @@ export class Linker {
     if (existing) {
       // The same fastify() call reached again (a factory called twice): a throwaway instance.
       const copy = new AppBuilder('instance', span, existing.project, existing.fastifyMajor, existing.serverOptions, 'root', existing.versions, existing.fastifyAt);
+      this.runs?.fail('an app created');
       return { kind: 'instance', ctx: copy.root };
     }
     const at = fastifyRulesAt(project);
@@ -357,9 +408,15 @@ export class Linker {
     this.appsByCallSite.set(call, builder);
     const enclosing: ts.Node[] = [];
     for (let n: ts.Node | undefined = call.parent; n; n = n.parent) if (ts.isFunctionLike(n)) enclosing.push(n);
-    this.apps.push({ builder, enclosing });
+    this.addApp({ builder, enclosing });
     recordRootUses(this.interp, builder.root, call, module);
     return { kind: 'instance', ctx: builder.root };
+  }
+
+  private addApp(app: AppRecord): void {
+    this.runs?.fail('an app created');
+    app.builder.runs = this.runs;
+    this.apps.push(app);
   }
 
   createPluginApp(module: ModuleRecord, plugin: FnValue, prefix: string | undefined): void {
@@ -370,7 +427,7 @@ export class Linker {
     const cliOptions = module.getExport('options');
     const options = { ...serverOptions(UNDEF, at), ...(cliOptions ? validationSetup(cliOptions) : {}) };
     const builder = new AppBuilder('plugin', entry, project?.dir ?? this.scan.root, project?.fastifyMajor ?? 5, options, 'fastify-cli', graphVersions(project), at);
-    this.apps.push({ builder, enclosing: [] });
+    this.addApp({ builder, enclosing: [] });
     const opts = obj();
     // `-x $API_PREFIX`: the shell fills it in at run time.
     if (prefix) opts.props.set('prefix', prefix.includes('$') ? unknown(`fastify-cli -x ${prefix} (a shell variable, known only at run time)`) : str(prefix));
@@ -394,6 +451,11 @@ export class Linker {
 type ImportTarget = { kind: 'module'; module: ModuleRecord } | { kind: 'value'; value: Value; json?: boolean };
 
 /** What an import binds when broken code leaves it without a module name (`import { a, ( } from 'x'` parses so). */
+/** A resolution as one comparable string (replay/plugin-runs.ts checks them again after files come and go). */
+function resolutionKey(r: Resolution): string {
+  return JSON.stringify(r);
+}
+
 const NO_SPECIFIER: ImportTarget = { kind: 'value', value: unknown('import without a module name (a syntax error)') };
 
 /** The module name of an import, or undefined when the parser found something else than a string there. */

@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import type { Project } from '../workspace/scan';
 import { Scope } from './scope';
+import { stamp } from './replay/ownership';
 import { UNDEF, obj, type ObjValue, type Value } from './values';
 
 /** One source file as a module: its scope and exports while the interpreter evaluates it. */
@@ -32,6 +33,15 @@ export class ModuleRecord {
         ts.isExportAssignment(s) ||
         (ts.canHaveModifiers(s) && (ts.getModifiers(s) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword)),
     );
+  }
+
+  /** Its scope and module objects count as made by its evaluation, which begins now (replay/ownership.ts). */
+  adopt(): void {
+    const now = stamp();
+    this.scope.born = now;
+    this.moduleObj.born = now;
+    const ex = this.moduleObj.props.get('exports');
+    if (ex?.kind === 'obj') ex.born = now;
   }
 
   get cjsExports(): Value {

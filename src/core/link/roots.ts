@@ -2,6 +2,7 @@ import * as posix from 'node:path/posix';
 import { ts } from 'ts-morph';
 import { isTestFile } from '../tests/test-calls';
 import type { Project, WorkspaceScan } from '../workspace/scan';
+import { barrier } from './replay/ownership';
 import type { Linker } from './linker';
 import type { ModuleRecord } from './module-record';
 import { getProp, unknown, type FnValue } from './values';
@@ -27,7 +28,7 @@ export function findRoots(linker: Linker, scan: WorkspaceScan): void {
     const m = linker.getModule(f.path);
     if (m && DYNAMIC_FASTIFY.test(m.sf.text)) factoryModules.add(m);
   }
-  for (const m of factoryModules) guarded(linker, m.path, () => runUncalledFactories(linker, m));
+  for (const m of factoryModules) guarded(linker, m.path, () => barrier.frame(() => runUncalledFactories(linker, m)));
   // 3. Root plugins as fastify-cli loads them (app.js exporting a plugin).
   const known = new Set(scan.files.map((f) => f.path));
   for (const p of scan.projects) {

@@ -1,5 +1,6 @@
 import type { ModuleRecord } from './module-record';
 import type { Value } from './values';
+import { barrier, stamp } from './replay/ownership';
 
 interface Binding {
   value?: Value;
@@ -10,6 +11,8 @@ interface Binding {
 /** A lexical scope of the interpreter. */
 export class Scope {
   private readonly vars = new Map<string, Binding>();
+  /** When it was made (replay/ownership.ts). */
+  born = stamp();
 
   constructor(
     readonly parent: Scope | undefined,
@@ -19,10 +22,12 @@ export class Scope {
   ) {}
 
   declare(name: string, value: Value): void {
+    barrier.write(this);
     this.vars.set(name, { value });
   }
 
   declareLive(name: string, get: () => Value): void {
+    barrier.write(this);
     this.vars.set(name, { get });
   }
 
@@ -39,6 +44,7 @@ export class Scope {
     for (let s: Scope | undefined = this; s; s = s.parent) {
       const b = s.vars.get(name);
       if (b) {
+        barrier.write(s);
         b.value = value;
         b.get = undefined;
         return;

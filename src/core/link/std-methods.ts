@@ -1,5 +1,6 @@
 import type { ts } from 'ts-morph';
 import type { Interpreter } from './interpreter';
+import { barrier, stamp } from './replay/ownership';
 import type { Scope } from './scope';
 import { sameValue } from './operators';
 import {
@@ -139,6 +140,7 @@ export function callArrayMethod(interp: Interpreter, m: BuiltinValue, args: Valu
       return out;
     }
     case 'push':
+      barrier.write(self);
       self.items.push(...args);
       return num(self.items.length);
     case 'slice':
@@ -152,15 +154,18 @@ export function callArrayMethod(interp: Interpreter, m: BuiltinValue, args: Valu
       if (args.length || self.partial) return self;
       const keys = self.items.map((i) => (i.kind === 'undef' ? '' : asString(i)));
       if (keys.some((k) => k === undefined)) return self;
+      barrier.write(self);
       const order = self.items.map((item, i) => ({ item, key: keys[i] as string, undef: item.kind === 'undef' }));
       order.sort((a, b) => (a.undef !== b.undef ? (a.undef ? 1 : -1) : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       self.items.splice(0, self.items.length, ...order.map((o) => o.item));
       return self;
     }
     case 'reverse':
+      barrier.write(self);
       if (!self.partial) self.items.reverse();
       return self;
     case 'unshift':
+      barrier.write(self);
       self.items.unshift(...args);
       return self.partial ? unknown() : num(self.items.length);
     case 'indexOf': {
@@ -203,6 +208,7 @@ export function callObjectStatic(name: string, args: Value[]): Value {
     }
     case 'assign': {
       if (o.kind !== 'obj') return unknown();
+      barrier.write(o);
       for (const src of args.slice(1)) {
         if (src.kind === 'obj') {
           for (const [k, v] of src.props) o.props.set(k, v);
@@ -251,7 +257,7 @@ function findKey(c: CollValue, key: Value): number | undefined {
 
 /** A new Map or Set from an iterable argument (`new Map([[k, v]])`, `new Set(list)`). */
 export function newCollection(type: 'Map' | 'Set', init: Value | undefined): CollValue {
-  const c: CollValue = { kind: 'coll', type, entries: [], partial: false };
+  const c: CollValue = { kind: 'coll', type, entries: [], partial: false, born: stamp() };
   if (!init || init.kind === 'undef' || init.kind === 'null') return c;
   const it = iterableItems(init);
   if (!it) {
@@ -268,6 +274,7 @@ export function newCollection(type: 'Map' | 'Set', init: Value | undefined): Col
 }
 
 function addEntry(c: CollValue, key: Value, value: Value): void {
+  barrier.write(c);
   const i = findKey(c, key);
   if (i !== undefined && i >= 0) c.entries[i][1] = value;
   else c.entries.push([key, value]);
@@ -298,13 +305,18 @@ export function callCollectionMethod(interp: Interpreter, m: BuiltinValue, args:
       const i = findKey(self, a0);
       if (i === undefined) {
         // Which entry goes is not known: the entries that may match are uncertain from now on.
+        barrier.write(self);
         self.partial = true;
         return unknown();
       }
-      if (i >= 0) self.entries.splice(i, 1);
+      if (i >= 0) {
+        barrier.write(self);
+        self.entries.splice(i, 1);
+      }
       return bool(i >= 0);
     }
     case 'clear':
+      barrier.write(self);
       self.entries.length = 0;
       self.partial = false;
       return UNDEF;

@@ -3,6 +3,7 @@ import type { PluginMeta } from '../model';
 import type { ContextBuilder } from './context-builder';
 import type { ModuleRecord } from './module-record';
 import type { Scope } from './scope';
+import { stamp, type Stamped } from './replay/ownership';
 
 /**
  * Abstract values of the static interpreter. Only what matters for building the graph is
@@ -37,7 +38,7 @@ export interface NullValue { kind: 'null' }
 export interface UndefValue { kind: 'undef' }
 export interface RegexValue { kind: 'regex'; source: string; flags: string }
 
-export interface ObjValue {
+export interface ObjValue extends Stamped {
   kind: 'obj';
   props: Map<string, Value>;
   /** True when an unknown spread or computed key may have added properties. */
@@ -49,7 +50,7 @@ export interface ObjValue {
   namespaceOf?: ModuleRecord;
 }
 
-export interface ArrValue { kind: 'arr'; items: Value[]; partial: boolean; node?: ts.Node; module?: ModuleRecord }
+export interface ArrValue extends Stamped { kind: 'arr'; items: Value[]; partial: boolean; node?: ts.Node; module?: ModuleRecord }
 
 export interface PluginMarks {
   skipOverride?: boolean;
@@ -58,7 +59,7 @@ export interface PluginMarks {
   fpNode?: ts.Node;
 }
 
-export interface FnValue {
+export interface FnValue extends Stamped {
   kind: 'fn';
   node: ts.FunctionLikeDeclaration;
   closure: Scope;
@@ -75,7 +76,7 @@ export interface InstanceValue { kind: 'instance'; ctx: ContextBuilder }
 export interface InstanceMethodValue { kind: 'imethod'; instance: InstanceValue; name: string }
 
 /** Functions and objects of known packages (fastify, fastify-plugin, @fastify/autoload, path, url…). */
-export interface BuiltinValue {
+export interface BuiltinValue extends Stamped {
   kind: 'builtin';
   name: string;
   /** For values of npm packages we do not look into. */
@@ -105,7 +106,7 @@ export interface EnvSchemaSource {
 }
 
 /** A class: `new` runs its field initialisers and constructor with a fresh object as `this`. */
-export interface ClassValue {
+export interface ClassValue extends Stamped {
   kind: 'class';
   node: ts.ClassLikeDeclaration;
   closure: Scope;
@@ -121,7 +122,7 @@ export interface PromiseValue { kind: 'promise'; v: Value }
  * keys (value = key). Keys compare as JS does: primitives by value, objects by identity; an
  * unknown key is kept as its own entry (it may equal another one), so lookups then say unknown.
  */
-export interface CollValue {
+export interface CollValue extends Stamped {
   kind: 'coll';
   type: 'Map' | 'Set';
   entries: [Value, Value][];
@@ -158,10 +159,10 @@ export function unknown(why?: string, node?: ts.Node, module?: ModuleRecord): Un
   return { kind: 'unknown', why, node, module };
 }
 export function obj(props?: Map<string, Value>, partial = false): ObjValue {
-  return { kind: 'obj', props: props ?? new Map(), partial };
+  return { kind: 'obj', props: props ?? new Map(), partial, born: stamp() };
 }
 export function arr(items: Value[], partial = false): ArrValue {
-  return { kind: 'arr', items, partial };
+  return { kind: 'arr', items, partial, born: stamp() };
 }
 
 /**

@@ -1,0 +1,373 @@
+import type { ts } from 'ts-morph';
+import type { Context, Route, Span } from '../../model';
+import type { AppBuilder, ContextBuilder } from '../context-builder';
+import type { ModuleRecord } from '../module-record';
+import type { Value } from '../values';
+import { barrier } from './ownership';
+import { isNoShift, Renumbering, type Shift } from './renumber';
+import { sameForRun } from './value-key';
+
+/**
+ * Plugin runs recorded in one link and replayed in the next (ARCHITECTURE.md "Incremental
+ * updates", "The replay"). The unit is one run of an encapsulated plugin function defined at a
+ * module's top level, with everything it registers (avvio loads a body's queue before the body's
+ * load returns, so the run is one contiguous stretch: its contexts, declaration orders and route
+ * ids are contiguous ranges).
+ *
+ * A run is recorded with what it read from outside itself — the code it ran (the modules and
+ * everything they import, by path), the instance's decorators and the app's routes it asked
+ * about, the interpreter's state when it began — and with what it did: what it added to its
+ * context (and the contexts below), the app's routes and registered URLs, unresolved entries,
+ * steps and loop iterations spent. In the next link a run whose inputs are the same is not
+ * interpreted: its effects are put back, renumbered.
+ *
+ * What makes a run not recordable: a module evaluated for the first time, an app created, the
+ * disk read (a listing, a text: `hostRead`), a loop stopped, an error. What makes a whole link keep
+ * nothing: a write to a value made outside the frame writing it (`ownership.ts`).
+ */
+
+/** What a recorded run read and did. */
+export interface PluginRun {
+  key: string;
+  /** Modules whose code ran, by path: they must be evaluated already when it replays. */
+  ran: Set<string>;
+  /** Files whose text the run's values came from (`ran` and all they import, JSON included). */
+  deps: Set<string>;
+  /** Module resolutions made while it ran: from, specifier, kind → resolved path (or a miss). */
+  resolutions: [string, string, string, string][];
+  /** Decorators read from the contexts above its own, with the answer. */
+  decoratorReads: [string, Value | undefined][];
+  /** hasRoute() questions about routes it did not register itself, with the answer. */
+  routeReads: [string, string, boolean][];
+  /** Plugin functions (and autoload folders) it loaded: a replay under one of them would be a cycle. */
+  loaded: (ts.Node | string)[];
+  /** The interpreter's state when it began (conditional depth, call stack) that the run's result depends on. */
+  interpState: unknown[];
+  /** Iteration counts of the loops it ran, before it began. */
+  loopsBefore: Map<ts.Node, number>;
+  // ---- effects ----
+  targetId: number;
+  base: { context: number; order: number; route: number };
+  counts: { context: number; order: number; route: number };
+  /** Its own context after the run: the lists it appended to (from their length before) and the fields it set. */
+  appended: [string, unknown[]][];
+  set: [string, unknown][];
+  decoratorValues: [string, Value][];
+  appRoutes: Route[];
+  registered: string[];
+  registeredPlugins: ts.Node[];
+  reports: ([Span | undefined, string] | [string, string, 'file'])[];
+  steps: number;
+  loops: Map<ts.Node, number>;
+  /** Runs recorded inside it: kept for the next link when it replays. */
+  inner: { fn: ts.Node; run: PluginRun }[];
+}
+
+interface Recording {
+  run: PluginRun;
+  fn: ts.Node;
+  target: ContextBuilder;
+  app: AppBuilder;
+  failed?: string;
+  startLengths: Map<string, number>;
+  startFields: Map<string, unknown>;
+  stepsBefore: number;
+  routesBefore: number;
+  addedKeys: Set<string>;
+}
+
+/** What the Linker tells the recorder it knows, read at the start and the end of a run. */
+export interface RunHost {
+  steps(): number;
+  moduleDone(path: string): boolean;
+  /** The paths a module imports (resolved so far), JSON modules included. */
+  importsOf(path: string): Iterable<string>;
+  /** A resolution made again now, as the key `resolutions` records. */
+  resolveNow(from: string, spec: string, kind: string): string;
+  addSteps(n: number): void;
+  loopCount(loop: ts.Node): number;
+  addLoop(loop: ts.Node, n: number): void;
+  onStack(node: ts.Node | string): boolean;
+  markRegisteredPlugin(node: ts.Node): void;
+  reportAt(span: Span | undefined, reason: string): void;
+  reportFile(file: string, reason: string): void;
+}
+
+export interface ReplayStats {
+  recorded: number;
+  replayed: number;
+  /** Why runs were not recorded, counted. */
+  notRecorded: Record<string, number>;
+}
+
+export class PluginRuns {
+  /** Runs recorded in this link, by plugin function node, for the next one. */
+  readonly recorded = new Map<ts.Node, PluginRun[]>();
+  private readonly stack: Recording[] = [];
+  readonly stats: ReplayStats = { recorded: 0, replayed: 0, notRecorded: {} };
+
+  constructor(
+    private readonly host: RunHost,
+    /** The runs of the previous link, and the files changed since (undefined: nothing replays). */
+    private readonly previous: Map<ts.Node, PluginRun[]> | undefined,
+    private readonly changed: ReadonlySet<string>,
+    /** The file set changed since: module resolutions are checked again. */
+    private readonly rescanned: boolean,
+  ) {}
+
+  get active(): boolean {
+    return this.stack.length > 0;
+  }
+
+  private get top(): Recording | undefined {
+    return this.stack[this.stack.length - 1];
+  }
+
+  /** The run being recorded cannot be (nor can the runs around it). */
+  fail(why: string): void {
+    for (const r of this.stack) r.failed ??= why;
+  }
+
+  ranModule(m: ModuleRecord): void {
+    this.top?.run.ran.add(m.path);
+  }
+
+  resolved(from: string, spec: string, kind: string, result: string): void {
+    this.top?.run.resolutions.push([from, spec, kind, result]);
+  }
+
+  loopRun(loop: ts.Node, before: number, iterations: number): void {
+    const top = this.top;
+    if (!top) return;
+    if (!top.run.loopsBefore.has(loop)) top.run.loopsBefore.set(loop, before);
+    top.run.loops.set(loop, (top.run.loops.get(loop) ?? 0) + iterations);
+  }
+
+  pluginLoaded(node: ts.Node | string): void {
+    this.top?.run.loaded.push(node);
+  }
+
+  registeredPlugin(node: ts.Node): void {
+    this.top?.run.registeredPlugins.push(node);
+  }
+
+  reportAt(span: Span | undefined, reason: string): void {
+    this.top?.run.reports.push([span, reason]);
+  }
+
+  reportFile(file: string, reason: string): void {
+    this.top?.run.reports.push([file, reason, 'file']);
+  }
+
+  /** A decorator read, answered by context `foundAt` (undefined: no context has it): a read from outside each run whose contexts do not hold `foundAt`. */
+  decoratorRead(name: string, value: Value | undefined, foundAt: ContextBuilder | undefined): void {
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const r = this.stack[i];
+      if (foundAt && this.inside(r, foundAt)) return;
+      r.run.decoratorReads.push([name, value]);
+    }
+  }
+
+  /** A new registered route key (method + URL) of an app. */
+  registeredRoute(app: AppBuilder, key: string): void {
+    const top = this.top;
+    if (!top || top.app !== app) return;
+    top.addedKeys.add(key);
+    top.run.registered.push(key);
+  }
+
+  routeRead(app: AppBuilder, method: string, url: string, answer: boolean): void {
+    const key = `${method} ${url}`;
+    for (const r of this.stack) {
+      if (r.app !== app) r.failed ??= 'another app read';
+      else if (!r.addedKeys.has(key)) r.run.routeReads.push([method, url, answer]);
+    }
+  }
+
+  private inside(r: Recording, c: ContextBuilder): boolean {
+    return c.app === r.app && (c === r.target || c.ctx.id >= r.run.base.context);
+  }
+
+  /**
+   * Runs `body` (the plugin's load) as one recorded run, or puts back a recorded run with the same
+   * key and inputs instead. `key` says everything about the run's own context and options.
+   */
+  run(fn: ts.Node, key: string, interpState: unknown[], target: ContextBuilder, body: () => void): void {
+    const replayed = this.replay(fn, key, interpState, target);
+    if (replayed) {
+      this.keep(fn, replayed);
+      this.stats.replayed++;
+      return;
+    }
+    const app = target.app;
+    const counters = app.counters();
+    const startLengths = new Map<string, number>();
+    const startFields = new Map<string, unknown>();
+    for (const [k, v] of Object.entries(target.ctx)) {
+      if (Array.isArray(v)) startLengths.set(k, v.length);
+      else startFields.set(k, v);
+    }
+    const rec: Recording = {
+      fn,
+      target,
+      app,
+      startLengths,
+      startFields,
+      stepsBefore: this.host.steps(),
+      routesBefore: app.routes.length,
+      addedKeys: new Set(),
+      run: {
+        key, ran: new Set(), deps: new Set(), resolutions: [], decoratorReads: [], routeReads: [], loaded: [], interpState, loopsBefore: new Map(),
+        targetId: target.ctx.id, base: counters, counts: { context: 0, order: 0, route: 0 },
+        appended: [], set: [], decoratorValues: [], appRoutes: [], registered: [], registeredPlugins: [], reports: [], steps: 0, loops: new Map(), inner: [],
+      },
+    };
+    this.stack.push(rec);
+    let ok = false;
+    try {
+      barrier.enter();
+      body();
+      ok = true;
+    } finally {
+      barrier.exit();
+      this.stack.pop();
+      if (!ok) rec.failed ??= 'error';
+      this.finish(rec);
+    }
+  }
+
+  private finish(rec: Recording): void {
+    const parent = this.top;
+    const run = rec.run;
+    if (parent) {
+      // What the inner run read from outside itself, the outer one read too (unless it was the outer's own).
+      for (const m of run.ran) parent.run.ran.add(m);
+      parent.run.resolutions.push(...run.resolutions);
+      parent.run.loaded.push(...run.loaded);
+      for (const [loop, before] of run.loopsBefore) if (!parent.run.loopsBefore.has(loop)) parent.run.loopsBefore.set(loop, before);
+      for (const [loop, n] of run.loops) parent.run.loops.set(loop, (parent.run.loops.get(loop) ?? 0) + n);
+      parent.run.registeredPlugins.push(...run.registeredPlugins);
+      parent.run.reports.push(...run.reports);
+      for (const k of run.registered) {
+        parent.addedKeys.add(k);
+        parent.run.registered.push(k);
+      }
+      if (rec.failed) parent.failed ??= rec.failed;
+    }
+    if (rec.failed) {
+      this.stats.notRecorded[rec.failed] = (this.stats.notRecorded[rec.failed] ?? 0) + 1;
+      return;
+    }
+    const app = rec.app;
+    const now = app.counters();
+    run.counts = { context: now.context - run.base.context, order: now.order - run.base.order, route: now.route - run.base.route };
+    run.steps = this.host.steps() - rec.stepsBefore;
+    run.appRoutes = app.routes.slice(rec.routesBefore);
+    for (const [k, v] of Object.entries(rec.target.ctx)) {
+      if (Array.isArray(v)) {
+        const from = rec.startLengths.get(k) ?? 0;
+        if (v.length > from) run.appended.push([k, v.slice(from)]);
+        else if (v.length < from) return this.notRecorded('a list of its context shrank');
+        else if (!rec.startLengths.has(k)) run.set.push([k, []]);
+      } else if (rec.startFields.get(k) !== v) run.set.push([k, v]);
+    }
+    for (const k of rec.startFields.keys()) if (!(k in rec.target.ctx)) return this.notRecorded('a field of its context was removed');
+    run.decoratorValues = [...rec.target.decoratorValues];
+    // The code the run's values came from: the modules that ran and all they import.
+    const todo = [...run.ran];
+    for (const p of todo) {
+      if (run.deps.has(p)) continue;
+      run.deps.add(p);
+      for (const q of this.host.importsOf(p)) if (!run.deps.has(q)) todo.push(q);
+    }
+    this.stats.recorded++;
+    this.keep(rec.fn, run);
+    parent?.run.inner.push({ fn: rec.fn, run });
+  }
+
+  private notRecorded(why: string): void {
+    this.stats.notRecorded[why] = (this.stats.notRecorded[why] ?? 0) + 1;
+  }
+
+  private keep(fn: ts.Node, run: PluginRun): void {
+    const list = this.recorded.get(fn);
+    if (list) list.push(run);
+    else this.recorded.set(fn, [run]);
+    for (const i of run.inner) this.keep(i.fn, i.run);
+  }
+
+  private replay(fn: ts.Node, key: string, interpState: unknown[], target: ContextBuilder): PluginRun | undefined {
+    const candidates = this.previous?.get(fn);
+    if (!candidates || barrier.unsound !== undefined) return undefined;
+    const run = candidates.find((r) => r.key === key && this.stillHolds(r, interpState, target));
+    if (!run) return undefined;
+    this.putBack(run, target);
+    // Replayed runs report to the runs around them as if they ran.
+    // What it read, the runs around it read (where it was answered is not kept: a read answered
+    // inside an outer run counts as read from outside it, which only stops that one's replay).
+    for (const r of this.stack) {
+      r.run.decoratorReads.push(...run.decoratorReads);
+      for (const [m, u, a] of run.routeReads) if (!r.addedKeys.has(`${m} ${u}`)) r.run.routeReads.push([m, u, a]);
+    }
+    const top = this.top;
+    if (top) {
+      for (const m of run.ran) top.run.ran.add(m);
+      top.run.resolutions.push(...run.resolutions);
+      top.run.loaded.push(...run.loaded);
+      for (const [loop, before] of run.loopsBefore) if (!top.run.loopsBefore.has(loop)) top.run.loopsBefore.set(loop, before);
+      for (const [loop, n] of run.loops) top.run.loops.set(loop, (top.run.loops.get(loop) ?? 0) + n);
+      top.run.registeredPlugins.push(...run.registeredPlugins);
+      top.run.reports.push(...run.reports);
+      for (const k of run.registered) {
+        top.addedKeys.add(k);
+        top.run.registered.push(k);
+      }
+      top.run.inner.push({ fn, run });
+    }
+    return run;
+  }
+
+  private stillHolds(run: PluginRun, interpState: unknown[], target: ContextBuilder): boolean {
+    if (run.interpState.length !== interpState.length || run.interpState.some((x, i) => x !== interpState[i])) return false;
+    for (const p of run.deps) if (this.changed.has(p)) return false;
+    for (const p of run.ran) if (!this.host.moduleDone(p)) return false;
+    if (this.rescanned) {
+      for (const [from, spec, kind, result] of run.resolutions) if (this.host.resolveNow(from, spec, kind) !== result) return false;
+    }
+    for (const [name, v] of run.decoratorReads) if (!sameForRun(target.decoratorValue(name, false), v)) return false;
+    for (const [m, u, a] of run.routeReads) if (target.app.hasRoute(m, u, false) !== a) return false;
+    for (const n of run.loaded) if (this.host.onStack(n)) return false;
+    for (const [loop, before] of run.loopsBefore) if (this.host.loopCount(loop) !== before) return false;
+    return true;
+  }
+
+  private putBack(run: PluginRun, target: ContextBuilder): void {
+    const app = target.app;
+    const now = app.counters();
+    const shift: Shift = { context: now.context - run.base.context, order: now.order - run.base.order, route: now.route - run.base.route, targetFrom: run.targetId, targetTo: target.ctx.id };
+    const same = isNoShift(shift);
+    const r = new Renumbering(shift);
+    const ctx = target.ctx as unknown as Record<string, unknown>;
+    for (const [k, items] of run.appended) {
+      const list = (ctx[k] ??= []) as unknown[];
+      for (const x of items) list.push(same ? x : r.item(k, x));
+    }
+    for (const [k, v] of run.set) ctx[k] = Array.isArray(v) ? [] : v;
+    for (const [k, v] of run.decoratorValues) target.decoratorValues.set(k, v);
+    for (const route of run.appRoutes) app.routes.push(same ? route : r.route(route));
+    app.advance(run.counts);
+    for (const k of run.registered) app.markRegisteredKey(k);
+    for (const n of run.registeredPlugins) this.host.markRegisteredPlugin(n);
+    for (const rep of run.reports) {
+      if (rep.length === 3) this.host.reportFile(rep[0], rep[1]);
+      else this.host.reportAt(rep[0], rep[1]);
+    }
+    this.host.addSteps(run.steps);
+    for (const [loop, n] of run.loops) this.host.addLoop(loop, n);
+  }
+}
+
+/** Fields of a context that a run key leaves out: they are numbers the replay moves. */
+export function contextKey(c: Context): string {
+  return JSON.stringify(c, (k, v) => (k === 'id' || k === 'parentId' || k === 'children' ? undefined : v));
+}

@@ -1,0 +1,135 @@
+import * as assert from 'node:assert/strict';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Analyzer, type FileChange } from '../../src/core/analyze';
+import { createNodeHost } from '../../src/core/node-host';
+import { FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
+
+// Plugin runs replayed from the previous link (src/core/link/replay/): after every change the graph
+// must be the one a fresh analysis gives, whether runs were replayed, run again, or the link kept
+// nothing replayable.
+
+const fresh = (dir: string) => JSON.stringify(new Analyzer(dir, createNodeHost()).analyze());
+
+/** Applies `changes` (written to disk first) and checks the graph against a fresh analysis; returns the replay stats. */
+function step(analyzer: Analyzer, dir: string, changes: Record<string, string | null>) {
+  const list: FileChange[] = [];
+  for (const [rel, text] of Object.entries(changes)) {
+    const file = path.join(dir, rel);
+    if (text === null) rmSync(file);
+    else writeFileSync(file, text);
+    list.push({ file });
+  }
+  const graph = JSON.stringify(analyzer.applyChanges(list));
+  assert.equal(graph, fresh(dir), `graph after ${Object.keys(changes).join(', ')} equals a fresh analysis`);
+  return analyzer.replayStats;
+}
+
+const route = (url: string) => `module.exports = async function (f) { f.get('${url}', async () => 1) }\n`;
+
+describe('plugin runs replayed across updates', () => {
+  it('replays unchanged plugins and runs the edited one again, renumbering what follows', () => {
+    const dir = writeWorkspace('replay-basic', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': "const app = require('fastify')()\napp.register(require('./a'), { prefix: '/a' })\napp.register(require('./b'), { prefix: '/b' })\napp.register(require('./c'), { prefix: '/c' })\n",
+      'a.js': route('/x'),
+      'b.js': route('/y'),
+      'c.js': "module.exports = async function (f) {\n  f.addHook('onRequest', async () => {})\n  f.register(async function inner (g) { g.get('/z', async () => 1) })\n}\n",
+    });
+    const analyzer = new Analyzer(dir, createNodeHost());
+    analyzer.analyze();
+    assert.equal(analyzer.replayStats.recorded, 3);
+    // A route added to the first plugin: the two after it are replayed with their ids and orders moved.
+    let stats = step(analyzer, dir, { 'a.js': "module.exports = async function (f) { f.get('/x', async () => 1); f.post('/x2', async () => 1) }\n" });
+    assert.equal(stats.replayed, 2);
+    stats = step(analyzer, dir, { 'b.js': route('/y2') });
+    assert.equal(stats.replayed, 2);
+    // Nothing changed in the code a run read: all replay.
+    stats = step(analyzer, dir, { 'server.js': "const app = require('fastify')()\napp.register(require('./a'), { prefix: '/a' })\napp.register(require('./b'), { prefix: '/b' })\napp.register(require('./c'), { prefix: '/c' })\n" });
+    assert.equal(stats.replayed, 3);
+    // The options (the prefix) of one registration changed: that run again, the others replayed (their register calls did not move).
+    stats = step(analyzer, dir, { 'server.js': "const app = require('fastify')()\napp.register(require('./a'), { prefix: '/a' })\napp.register(require('./b'), { prefix: '/q' })\napp.register(require('./c'), { prefix: '/c' })\n" });
+    assert.equal(stats.replayed, 2);
+  });
+
+  it('runs again a plugin whose imported module changed, and one whose decorator read changed', () => {
+    const dir = writeWorkspace('replay-deps', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': "const app = require('fastify')()\napp.register(require('./env'))\napp.register(require('./a'))\napp.register(require('./b'))\n",
+      'env.js': "const fp = require('fastify-plugin')\nmodule.exports = fp(async function (f) { f.register(require('@fastify/env'), { schema: { type: 'object', properties: { BASE: { type: 'string', default: '/v1' } } } }) })\n",
+      'paths.js': "exports.A = '/a'\n",
+      'a.js': "const { A } = require('./paths')\nmodule.exports = async function (f) { f.get(A, async () => 1) }\n",
+      'b.js': "module.exports = async function (f) { f.get(f.config.BASE + '/b', async () => 1) }\n",
+    });
+    const analyzer = new Analyzer(dir, createNodeHost());
+    analyzer.analyze();
+    let stats = step(analyzer, dir, { 'paths.js': "exports.A = '/a-renamed'\n" });
+    assert.ok(stats.replayed <= 1, 'the plugin importing the changed module ran again');
+    stats = step(analyzer, dir, { 'env.js': "const fp = require('fastify-plugin')\nmodule.exports = fp(async function (f) { f.register(require('@fastify/env'), { schema: { type: 'object', properties: { BASE: { type: 'string', default: '/v2' } } } }) })\n" });
+    assert.equal(stats.replayed, 1, 'only the plugin that did not read the decorator replays');
+  });
+
+  it('keeps nothing replayable when a plugin writes module state another plugin reads', () => {
+    const dir = writeWorkspace('replay-shared-state', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': "const app = require('fastify')()\napp.register(require('./a'))\napp.register(require('./b'))\n",
+      'registry.js': 'module.exports = { urls: [] }\n',
+      'a.js': "const reg = require('./registry')\nmodule.exports = async function (f) { reg.urls.push('/from-a'); f.get('/a', async () => 1) }\n",
+      'b.js': "const reg = require('./registry')\nmodule.exports = async function (f) { for (const u of reg.urls) f.get(u, async () => 1) }\n",
+    });
+    const analyzer = new Analyzer(dir, createNodeHost());
+    analyzer.analyze();
+    assert.ok(analyzer.replayStats.unsound, 'the write to the shared registry is seen');
+    const stats = step(analyzer, dir, { 'a.js': "const reg = require('./registry')\nmodule.exports = async function (f) { reg.urls.push('/from-a2'); f.get('/a', async () => 1) }\n" });
+    assert.equal(stats.replayed, 0);
+  });
+
+  it('runs again when a re-run plugin writes shared state after runs were replayed', () => {
+    const dir = writeWorkspace('replay-late-write', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': "const app = require('fastify')()\napp.register(require('./a'))\napp.register(require('./b'))\n",
+      'registry.js': 'module.exports = { urls: [] }\n',
+      'a.js': "module.exports = async function (f) { f.get('/a', async () => 1) }\n",
+      'b.js': "const reg = require('./registry')\nmodule.exports = async function (f) { for (const u of reg.urls) f.get(u, async () => 1) }\n",
+    });
+    const analyzer = new Analyzer(dir, createNodeHost());
+    analyzer.analyze();
+    assert.equal(analyzer.replayStats.unsound, undefined);
+    // a.js now writes the registry b.js reads: b's recorded run is stale; the link starts over.
+    const stats = step(analyzer, dir, { 'a.js': "const reg = require('./registry')\nmodule.exports = async function (f) { reg.urls.push('/late'); f.get('/a', async () => 1) }\n" });
+    assert.equal(stats.relinked ?? false, false, 'the write came before any replay');
+    const b = step(analyzer, dir, { 'a.js': "const reg = require('./registry')\nmodule.exports = async function (f) { reg.urls.push('/later'); f.get('/a', async () => 1) }\n" });
+    assert.equal(b.replayed, 0);
+  });
+
+  it('checks module resolutions again when files come and go', () => {
+    const dir = writeWorkspace('replay-resolution', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': "const app = require('fastify')()\napp.register(require('./a'))\napp.register(require('./b'))\n",
+      'lib/index.js': "exports.URL = '/from-index'\n",
+      'a.js': "module.exports = async function (f) { f.get(require('./lib').URL, async () => 1) }\n",
+      'b.js': route('/b'),
+    });
+    const analyzer = new Analyzer(dir, createNodeHost());
+    analyzer.analyze();
+    // ./lib.js now wins over ./lib/index.js for require('./lib').
+    step(analyzer, dir, { 'lib.js': "exports.URL = '/from-file'\n" });
+    step(analyzer, dir, { 'lib.js': null });
+  });
+
+  it('gives the graph of a fresh analysis for every fixture, replayed', () => {
+    const fixtures = path.join(__dirname, '..', 'fixtures');
+    let replayed = 0;
+    for (const name of readdirSync(fixtures)) {
+      const dir = path.join(fixtures, name);
+      const analyzer = new Analyzer(dir, createNodeHost());
+      const first = JSON.stringify(analyzer.analyze());
+      // A change that changes nothing: every recorded run may replay.
+      const package_ = path.join(dir, 'package.json');
+      const again = JSON.stringify(analyzer.applyChanges([{ file: package_.replace(/package\.json$/, 'nothing-here.js') }]));
+      assert.equal(again, first, name);
+      replayed += analyzer.replayStats.replayed;
+    }
+    assert.ok(replayed > 20, `runs were replayed (${replayed})`);
+  });
+});
