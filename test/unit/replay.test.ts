@@ -102,6 +102,22 @@ describe('plugin runs replayed across updates', () => {
     assert.equal(b.replayed, 0);
   });
 
+  it('runs again a plugin whose implicit HEAD route depends on a route declared before it', () => {
+    const server = (head: boolean) => `const app = require('fastify')()\n${head ? "app.head('/p/x', async () => 1)\n" : ''}app.register(require('./p'), { prefix: '/p' })\napp.register(require('./q'), { prefix: '/q' })\n`;
+    const dir = writeWorkspace('replay-head', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': server(true),
+      'p.js': route('/x'),
+      'q.js': route('/y'),
+    });
+    const analyzer = new Analyzer(dir, createNodeHost());
+    analyzer.analyze();
+    // The explicit HEAD goes: p's GET /p/x now gets Fastify's implicit HEAD, so p runs again.
+    const stats = step(analyzer, dir, { 'server.js': server(false) });
+    assert.ok(stats.replayed <= 1);
+    step(analyzer, dir, { 'server.js': server(true) });
+  });
+
   it('checks module resolutions again when files come and go', () => {
     const dir = writeWorkspace('replay-resolution', {
       'package.json': FASTIFY_PACKAGE,

@@ -63,9 +63,9 @@ export class AppBuilder {
 
   /** `markRegistered` by its key (`METHOD url`), as a replayed run puts it back. */
   markRegisteredKey(key: string): void {
-    if (this.registered.has(key)) return;
-    this.registered.add(key);
-    this.runs?.registeredRoute(this, key);
+    const isNew = !this.registered.has(key);
+    if (isNew) this.registered.add(key);
+    this.runs?.registeredRoute(this, key, isNew);
   }
 
   /** Whether a route was registered; `observed: false` for the replay's own checks. */

@@ -369,6 +369,7 @@ export class Linker {
   runHost(): RunHost {
     return {
       steps: () => this.steps,
+      stepsLeft: () => this.budget - this.steps,
       addSteps: (n) => {
         this.steps += n;
       },

@@ -79,6 +79,8 @@ interface Recording {
 /** What the Linker tells the recorder it knows, read at the start and the end of a run. */
 export interface RunHost {
   steps(): number;
+  /** Steps left before the analysis budget runs out. */
+  stepsLeft(): number;
   moduleDone(path: string): boolean;
   /** The paths a module imports (resolved so far), JSON modules included. */
   importsOf(path: string): Iterable<string>;
@@ -168,11 +170,12 @@ export class PluginRuns {
     }
   }
 
-  /** A new registered route key (method + URL) of an app. */
-  registeredRoute(app: AppBuilder, key: string): void {
+  /** A route key (method + URL) registered on an app; `isNew` when it was not registered before. */
+  registeredRoute(app: AppBuilder, key: string, isNew: boolean): void {
     const top = this.top;
-    if (!top || top.app !== app) return;
-    top.addedKeys.add(key);
+    if (!top) return;
+    if (top.app !== app) return this.fail('another app changed');
+    if (isNew) top.addedKeys.add(key);
     top.run.registered.push(key);
   }
 
@@ -248,10 +251,8 @@ export class PluginRuns {
       for (const [loop, n] of run.loops) parent.run.loops.set(loop, (parent.run.loops.get(loop) ?? 0) + n);
       parent.run.registeredPlugins.push(...run.registeredPlugins);
       parent.run.reports.push(...run.reports);
-      for (const k of run.registered) {
-        parent.addedKeys.add(k);
-        parent.run.registered.push(k);
-      }
+      for (const k of rec.addedKeys) parent.addedKeys.add(k);
+      parent.run.registered.push(...run.registered);
       if (rec.failed) parent.failed ??= rec.failed;
     }
     if (rec.failed) {
@@ -301,7 +302,6 @@ export class PluginRuns {
     if (!candidates || barrier.unsound !== undefined) return undefined;
     const run = candidates.find((r) => r.key === key && this.stillHolds(r, interpState, target));
     if (!run) return undefined;
-    this.putBack(run, target);
     // Replayed runs report to the runs around them as if they ran.
     // What it read, the runs around it read (where it was answered is not kept: a read answered
     // inside an outer run counts as read from outside it, which only stops that one's replay).
@@ -317,17 +317,16 @@ export class PluginRuns {
       for (const [loop, before] of run.loopsBefore) if (!top.run.loopsBefore.has(loop)) top.run.loopsBefore.set(loop, before);
       for (const [loop, n] of run.loops) top.run.loops.set(loop, (top.run.loops.get(loop) ?? 0) + n);
       top.run.registeredPlugins.push(...run.registeredPlugins);
-      top.run.reports.push(...run.reports);
-      for (const k of run.registered) {
-        top.addedKeys.add(k);
-        top.run.registered.push(k);
-      }
       top.run.inner.push({ fn, run });
     }
+    // After the reads are passed on (a route it asked about before registering it was asked from outside); its reports
+    // and registered routes reach the runs around it through the linker, as they are put back.
+    this.putBack(run, target);
     return run;
   }
 
   private stillHolds(run: PluginRun, interpState: unknown[], target: ContextBuilder): boolean {
+    if (run.steps > this.host.stepsLeft()) return false;
     if (run.interpState.length !== interpState.length || run.interpState.some((x, i) => x !== interpState[i])) return false;
     for (const p of run.deps) if (this.changed.has(p)) return false;
     for (const p of run.ran) if (!this.host.moduleDone(p)) return false;
