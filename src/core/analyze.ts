@@ -191,7 +191,7 @@ export class Analyzer {
     this.resolver = createResolver(host, scan);
     barrier.reset();
     let runs: PluginRuns | undefined;
-    const linker = new Linker(watchedHost(host, () => runs?.fail('the disk read')), scan, this.resolver, this.parseCache, this.options, this.bodyFacts);
+    const linker = new Linker(watchedHost(host, (p) => runs?.diskRead(p)), scan, this.resolver, this.parseCache, this.options, this.bodyFacts);
     runs = new PluginRuns(linker.runHost(), previous, this.changedSince, this.rescannedSince);
     linker.runs = runs;
     // What the app lists or reads while it boots is read live, and no change reports it: nothing replays.

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Analyzer, type FileChange } from '../../src/core/analyze';
 import { createNodeHost } from '../../src/core/node-host';
@@ -67,6 +67,9 @@ describe('plugin runs replayed across updates', () => {
     assert.ok(stats.replayed <= 1, 'the plugin importing the changed module ran again');
     stats = step(analyzer, dir, { 'env.js': "const fp = require('fastify-plugin')\nmodule.exports = fp(async function (f) { f.register(require('@fastify/env'), { schema: { type: 'object', properties: { BASE: { type: 'string', default: '/v2' } } } }) })\n" });
     assert.equal(stats.replayed, 1, 'only the plugin that did not read the decorator replays');
+    // The config is the same again as in the link before: the plugin that read it replays.
+    stats = step(analyzer, dir, { 'paths.js': "exports.A = '/a-again'\n" });
+    assert.equal(stats.replayed, 1, 'the plugin reading fastify.config replays');
   });
 
   it('keeps nothing replayable when a plugin writes module state another plugin reads', () => {
@@ -116,6 +119,33 @@ describe('plugin runs replayed across updates', () => {
     const stats = step(analyzer, dir, { 'server.js': server(false) });
     assert.ok(stats.replayed <= 1);
     step(analyzer, dir, { 'server.js': server(true) });
+  });
+
+  it('runs again a plugin that looked at an edited module without running its code (autoload)', () => {
+    const dir = writeWorkspace('replay-autoload-export', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': "const app = require('fastify')()\napp.register(async function root (f) {\n  f.register(require('@fastify/autoload'), { dir: require('node:path').join(__dirname, 'routes') })\n})\n",
+      'routes/a.js': route('/a'),
+      'routes/b.js': 'module.exports = 42\n',
+    });
+    const analyzer = new Analyzer(dir, createNodeHost());
+    analyzer.analyze();
+    step(analyzer, dir, { 'routes/b.js': route('/b') });
+    step(analyzer, dir, { 'routes/b.js': 'module.exports = 42\n' });
+    step(analyzer, dir, { 'routes/c.js': route('/c') });
+    step(analyzer, dir, { 'routes/c.js': null });
+  });
+
+  it('runs again an autoload whose file, loaded before it ran, now exports what cannot be followed', () => {
+    const root = path.join(__dirname, '..', 'fixtures', 'cli-autoload-ts');
+    const file = path.join(root, 'src', 'routes', 'users', 'index.ts');
+    const original = readFileSync(file, 'utf8');
+    const analyzer = new Analyzer(root, createNodeHost());
+    analyzer.analyze();
+    for (const text of [original.replace(/export default users\s*$/, 'export default use\n'), original]) {
+      const graph = JSON.stringify(analyzer.update(file, text));
+      assert.equal(graph, JSON.stringify(new Analyzer(root, createNodeHost(new Map([[file, text]]))).analyze()));
+    }
   });
 
   it('checks module resolutions again when files come and go', () => {

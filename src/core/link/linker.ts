@@ -136,6 +136,9 @@ export class Linker {
 
   getModule(path: string): ModuleRecord | undefined {
     const cached = this.modules.get(path);
+    // A run that looks at a module (its exports: autoload) depends on its text and imports.
+    if (cached) this.runs?.ranModule(cached);
+    else if (cached === null) this.runs?.diskRead(path);
     if (cached !== undefined) return cached ?? undefined;
     const text = this.host.readFile(path);
     if (text === undefined) {
@@ -168,7 +171,10 @@ export class Linker {
   /** Runs a module's top level once (like Node's module cache; a cycle sees partial exports). */
   evaluate(m: ModuleRecord): ModuleRecord {
     if (m.state === 'evaluating') barrier.taint('a module cycle (partial exports)');
-    if (m.state !== 'new') return m;
+    if (m.state !== 'new') {
+      this.runs?.ranModule(m);
+      return m;
+    }
     this.runs?.fail('a module evaluated for the first time');
     m.state = 'evaluating';
     // A frame of its own: the module's values are its own, writes to anything else are foreign.
@@ -313,6 +319,8 @@ export class Linker {
   private jsonModule(path: string, spec: string, node: ts.Node, from: ModuleRecord): Value {
     const cached = this.jsonModules.get(path);
     if (cached) return cached;
+    // Its spans point at the first require of it: a replay would leave that to a later one.
+    this.runs?.fail('a JSON module loaded for the first time');
     const text = this.host.readFile(path);
     let value: Value;
     if (text === undefined) {

@@ -5,7 +5,7 @@ import type { ModuleRecord } from '../module-record';
 import type { Value } from '../values';
 import { barrier } from './ownership';
 import { isNoShift, Renumbering, type Shift } from './renumber';
-import { sameForRun } from './value-key';
+import { NOT_COMPARABLE, readKey } from './value-key';
 
 /**
  * Plugin runs recorded in one link and replayed in the next (ARCHITECTURE.md "Incremental
@@ -33,10 +33,15 @@ export interface PluginRun {
   ran: Set<string>;
   /** Files whose text the run's values came from (`ran` and all they import, JSON included). */
   deps: Set<string>;
+  /** Paths it read, listed or looked up on disk (through the linker's host): a change at or under one stops its replay. */
+  disk: Set<string>;
   /** Module resolutions made while it ran: from, specifier, kind → resolved path (or a miss). */
   resolutions: [string, string, string, string][];
-  /** Decorators read from the contexts above its own, with the answer. */
-  decoratorReads: [string, Value | undefined][];
+  /**
+   * Decorators read from the contexts above its own, with the answer as a `readKey` (no values
+   * kept: a record must not hold the link that made it alive).
+   */
+  decoratorReads: [string, string][];
   /** hasRoute() questions about routes it did not register itself, with the answer. */
   routeReads: [string, string, boolean][];
   /** Plugin functions (and autoload folders) it loaded: a replay under one of them would be a cycle. */
@@ -52,7 +57,6 @@ export interface PluginRun {
   /** Its own context after the run: the lists it appended to (from their length before) and the fields it set. */
   appended: [string, unknown[]][];
   set: [string, unknown][];
-  decoratorValues: [string, Value][];
   appRoutes: Route[];
   registered: string[];
   registeredPlugins: ts.Node[];
@@ -130,6 +134,11 @@ export class PluginRuns {
     for (const r of this.stack) r.failed ??= why;
   }
 
+  /** The linker's host was asked about `path` (a text, a listing, a stat). */
+  diskRead(path: string): void {
+    this.top?.run.disk.add(path);
+  }
+
   ranModule(m: ModuleRecord): void {
     this.top?.run.ran.add(m.path);
   }
@@ -166,7 +175,7 @@ export class PluginRuns {
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const r = this.stack[i];
       if (foundAt && this.inside(r, foundAt)) return;
-      r.run.decoratorReads.push([name, value]);
+      r.run.decoratorReads.push([name, readKey(value)]);
     }
   }
 
@@ -220,9 +229,9 @@ export class PluginRuns {
       routesBefore: app.routes.length,
       addedKeys: new Set(),
       run: {
-        key, ran: new Set(), deps: new Set(), resolutions: [], decoratorReads: [], routeReads: [], loaded: [], interpState, loopsBefore: new Map(),
+        key, ran: new Set(), deps: new Set(), disk: new Set(), resolutions: [], decoratorReads: [], routeReads: [], loaded: [], interpState, loopsBefore: new Map(),
         targetId: target.ctx.id, base: counters, counts: { context: 0, order: 0, route: 0 },
-        appended: [], set: [], decoratorValues: [], appRoutes: [], registered: [], registeredPlugins: [], reports: [], steps: 0, loops: new Map(), inner: [],
+        appended: [], set: [], appRoutes: [], registered: [], registeredPlugins: [], reports: [], steps: 0, loops: new Map(), inner: [],
       },
     };
     this.stack.push(rec);
@@ -245,6 +254,7 @@ export class PluginRuns {
     if (parent) {
       // What the inner run read from outside itself, the outer one read too (unless it was the outer's own).
       for (const m of run.ran) parent.run.ran.add(m);
+      for (const p of run.disk) parent.run.disk.add(p);
       parent.run.resolutions.push(...run.resolutions);
       parent.run.loaded.push(...run.loaded);
       for (const [loop, before] of run.loopsBefore) if (!parent.run.loopsBefore.has(loop)) parent.run.loopsBefore.set(loop, before);
@@ -273,7 +283,6 @@ export class PluginRuns {
       } else if (rec.startFields.get(k) !== v) run.set.push([k, v]);
     }
     for (const k of rec.startFields.keys()) if (!(k in rec.target.ctx)) return this.notRecorded('a field of its context was removed');
-    run.decoratorValues = [...rec.target.decoratorValues];
     // The code the run's values came from: the modules that ran and all they import.
     const todo = [...run.ran];
     for (const p of todo) {
@@ -312,6 +321,7 @@ export class PluginRuns {
     const top = this.top;
     if (top) {
       for (const m of run.ran) top.run.ran.add(m);
+      for (const p of run.disk) top.run.disk.add(p);
       top.run.resolutions.push(...run.resolutions);
       top.run.loaded.push(...run.loaded);
       for (const [loop, before] of run.loopsBefore) if (!top.run.loopsBefore.has(loop)) top.run.loopsBefore.set(loop, before);
@@ -325,15 +335,25 @@ export class PluginRuns {
     return run;
   }
 
+  /** A changed path is `p` or lies under it (a listing of `p`, or its existence, may differ). */
+  private changedAtOrUnder(p: string): boolean {
+    if (this.changed.has(p)) return true;
+    const prefix = p.endsWith('/') ? p : `${p}/`;
+    for (const c of this.changed) if (c.startsWith(prefix)) return true;
+    return false;
+  }
+
   private stillHolds(run: PluginRun, interpState: unknown[], target: ContextBuilder): boolean {
     if (run.steps > this.host.stepsLeft()) return false;
     if (run.interpState.length !== interpState.length || run.interpState.some((x, i) => x !== interpState[i])) return false;
     for (const p of run.deps) if (this.changed.has(p)) return false;
+    // Without files come or gone, listings and lookups are as they were: only the texts read matter.
+    for (const p of run.disk) if (this.rescanned ? this.changedAtOrUnder(p) : this.changed.has(p)) return false;
     for (const p of run.ran) if (!this.host.moduleDone(p)) return false;
     if (this.rescanned) {
       for (const [from, spec, kind, result] of run.resolutions) if (this.host.resolveNow(from, spec, kind) !== result) return false;
     }
-    for (const [name, v] of run.decoratorReads) if (!sameForRun(target.decoratorValue(name, false), v)) return false;
+    for (const [name, k] of run.decoratorReads) if (k === NOT_COMPARABLE || readKey(target.decoratorValue(name, false)) !== k) return false;
     for (const [m, u, a] of run.routeReads) if (target.app.hasRoute(m, u, false) !== a) return false;
     for (const n of run.loaded) if (this.host.onStack(n)) return false;
     for (const [loop, before] of run.loopsBefore) if (this.host.loopCount(loop) !== before) return false;
@@ -352,7 +372,6 @@ export class PluginRuns {
       for (const x of items) list.push(same ? x : r.item(k, x));
     }
     for (const [k, v] of run.set) ctx[k] = Array.isArray(v) ? [] : v;
-    for (const [k, v] of run.decoratorValues) target.decoratorValues.set(k, v);
     for (const route of run.appRoutes) app.routes.push(same ? route : r.route(route));
     app.advance(run.counts);
     for (const k of run.registered) app.markRegisteredKey(k);

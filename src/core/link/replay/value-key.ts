@@ -48,6 +48,22 @@ export function valueKey(v: Value): string | undefined {
         }
         parts.push('}');
         return true;
+      case 'builtin': {
+        // @fastify/env's and env-schema's config (`fastify.config`): what it knows, as data.
+        const e = x.env;
+        if (!e || x.props || x.marks) return false;
+        parts.push(`env:${x.name}:${x.pkg ?? ''}:${e.dataUnknown}:${e.readsEnv}:${e.dotenv}:${e.by}:${e.keys ? [...e.keys].join('\u0001') : '?'}`);
+        for (const m of [e.data, e.defaults]) {
+          parts.push('(');
+          for (const [k, item] of m) {
+            parts.push(JSON.stringify(k));
+            if (!walk(item, depth + 1)) return false;
+          }
+          parts.push(')');
+        }
+        parts.push(JSON.stringify([...e.types]));
+        return true;
+      }
       default:
         return false;
     }
@@ -55,10 +71,10 @@ export function valueKey(v: Value): string | undefined {
   return walk(v, 0) ? parts.join(',') : undefined;
 }
 
-/** True when a run that read `a` would do the same having read `b`. */
-export function sameForRun(a: Value | undefined, b: Value | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b) return false;
-  const ka = valueKey(a);
-  return ka !== undefined && ka === valueKey(b);
+/** A read's answer that no later answer can match (a function, an instance: its identity is new in every link). */
+export const NOT_COMPARABLE = '\u0000';
+
+/** An answer as a run may have read it: `valueKey`, `undefined` for none, `NOT_COMPARABLE` for what has no key. */
+export function readKey(v: Value | undefined): string {
+  return v === undefined ? 'none' : valueKey(v) ?? NOT_COMPARABLE;
 }

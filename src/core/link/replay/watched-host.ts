@@ -1,11 +1,11 @@
 import type { Host } from '../../host';
 
-/** `host` that calls `onRead` before every read (replay/plugin-runs.ts: a run that reads the disk is not recorded). */
-export function watchedHost(host: Host, onRead: () => void): Host {
+/** `host` that tells `onRead` every path it is asked about before answering (replay/plugin-runs.ts: what a run read). */
+export function watchedHost(host: Host, onRead: (path: string) => void): Host {
   return {
-    readFile: (p) => (onRead(), host.readFile(p)),
-    readDirectory: (p) => (onRead(), host.readDirectory(p)),
-    stat: (p) => (onRead(), host.stat(p)),
-    realpath: (p) => (onRead(), host.realpath(p)),
+    readFile: (p) => (onRead(p), host.readFile(p)),
+    readDirectory: (p) => (onRead(p), host.readDirectory(p)),
+    stat: (p) => (onRead(p), host.stat(p)),
+    realpath: (p) => (onRead(p), host.realpath(p)),
   };
 }
