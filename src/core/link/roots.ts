@@ -1,7 +1,7 @@
 import * as posix from 'node:path/posix';
 import { ts } from 'ts-morph';
 import { isTestFile } from '../tests/test-calls';
-import type { Project, WorkspaceScan } from '../workspace/scan';
+import type { Project, SourceFileEntry, WorkspaceScan } from '../workspace/scan';
 import { barrier } from './replay/ownership';
 import type { Linker } from './linker';
 import type { ModuleRecord } from './module-record';
@@ -12,8 +12,7 @@ import { getProp, unknown, type FnValue } from './values';
  * root plugins the way fastify-cli loads them.
  */
 export function findRoots(linker: Linker, scan: WorkspaceScan): void {
-  // Test files use the app (build(), inject()) but are not part of it.
-  const appFiles = scan.files.filter((f) => !isTestFile(posix.relative(f.project?.dir ?? scan.root, f.path)));
+  const appFiles = appFilesOf(scan);
   // 1. Every module's top level: fastify() calls there (or in functions it calls) make apps.
   for (const f of appFiles) {
     guarded(linker, f.path, () => {
@@ -26,7 +25,7 @@ export function findRoots(linker: Linker, scan: WorkspaceScan): void {
   const factoryModules = new Set(linker.modulesUsingFactory());
   for (const f of appFiles) {
     const m = linker.getModule(f.path);
-    if (m && DYNAMIC_FASTIFY.test(m.sf.text)) factoryModules.add(m);
+    if (m && importsFastifyDynamically(m.sf)) factoryModules.add(m);
   }
   for (const m of factoryModules) guarded(linker, m.path, () => barrier.frame(() => runUncalledFactories(linker, m)));
   // 3. Root plugins as fastify-cli loads them (app.js exporting a plugin).
@@ -47,7 +46,27 @@ export function findRoots(linker: Linker, scan: WorkspaceScan): void {
   }
 }
 
+/**
+ * The scan's files without the test files (they use the app — build(), inject() — but are not part
+ * of it), once per scan: a scan is not changed once made, and an update that adds or removes no
+ * file keeps it.
+ */
+const appFilesByScan = new WeakMap<WorkspaceScan, SourceFileEntry[]>();
+function appFilesOf(scan: WorkspaceScan): SourceFileEntry[] {
+  let files = appFilesByScan.get(scan);
+  if (!files) appFilesByScan.set(scan, (files = scan.files.filter((f) => !isTestFile(posix.relative(f.project?.dir ?? scan.root, f.path)))));
+  return files;
+}
+
 const DYNAMIC_FASTIFY = /\b(?:import|require)\s*\(\s*['"]fastify['"]\s*\)/;
+
+/** `DYNAMIC_FASTIFY` on the file's text, once per tree (a regular expression over every file's text was ~2.5 ms of each link at 2,000 files). */
+const dynamicFastifyByTree = new WeakMap<ts.SourceFile, boolean>();
+function importsFastifyDynamically(sf: ts.SourceFile): boolean {
+  let hit = dynamicFastifyByTree.get(sf);
+  if (hit === undefined) dynamicFastifyByTree.set(sf, (hit = DYNAMIC_FASTIFY.test(sf.text)));
+  return hit;
+}
 
 /** Why a project that depends on fastify has no app: the files that could have started one. */
 function noAppReason(linker: Linker, p: Project, factoryModules: ModuleRecord[], known: Set<string>): string {
@@ -85,26 +104,34 @@ function guarded(linker: Linker, file: string, fn: () => void): void {
 function runUncalledFactories(linker: Linker, m: ModuleRecord): void {
   // In document order; a factory run skips the calls inside its own call (as a walk that does not descend there).
   let skipUntil = -1;
-  for (const { call, outermostFn } of factoryCallCandidates(m.sf)) {
+  for (const candidate of factoryCallCandidates(m.sf)) {
+    const { call, outermostFn } = candidate;
     if (call.pos < skipUntil) continue;
-    if (linker.hasAppAt(call) || !isFactoryCallee(m, call.expression, outermostFn)) continue;
+    if (linker.hasAppAt(call) || !isFactoryCallee(m, candidate)) continue;
     const fn = linker.interp.makeFunction(outermostFn, m.scope);
     linker.interp.load(() => linker.interp.callFunction(fn, outermostFn.parameters.map(() => unknown('argument of an uncalled factory'))));
     skipUntil = call.end;
   }
 }
 
+/** A name to look up in the module's bindings, or a `require('fastify')` / `import('fastify')` call (always the factory). */
+type Mention = string | typeof MODULE_CALL;
+const MODULE_CALL = Symbol('fastify module call');
+
 interface FactoryCallCandidate {
   call: ts.CallExpression;
   /** The outermost function with a body around the call: the factory to run. */
   outermostFn: ts.FunctionLikeDeclaration;
+  /** What makes the callee the factory, in the order the decision looks (`calleeMentions`): filled on first use. */
+  mentions?: readonly Mention[];
 }
 
 /**
  * The calls inside a function whose callee could be the fastify factory (a name, or
  * `require('fastify')` / `import('fastify')`), in document order: a syntactic list, found once per
- * tree (an update re-parses only the changed file). Whether a name is the factory depends on the
- * module's bindings, so `isFactoryCallee` decides at every link.
+ * tree (an update re-parses only the changed file), each with what its callee mentions (found on
+ * first use, also once per tree). Whether a name is the factory depends on the module's bindings,
+ * so `isFactoryCallee` decides at every link.
  */
 const candidatesByTree = new WeakMap<ts.SourceFile, FactoryCallCandidate[]>();
 function factoryCallCandidates(sf: ts.SourceFile): FactoryCallCandidate[] {
@@ -129,16 +156,28 @@ function factoryCallCandidates(sf: ts.SourceFile): FactoryCallCandidate[] {
  * Is this callee the fastify factory: a module-level binding of it, `require('fastify')`, or a
  * local alias made from it in the same function (`const f = fastify ? fastify : _fastify`,
  * `const create = opts.fastify ?? Fastify`, `const { default: Fastify } = await import('fastify')`)?
+ * The names are looked up in document order and the first hit decides (a lookup may evaluate an
+ * imported module: the same lookups as a walk of the syntax at every link).
  */
-function isFactoryCallee(m: ModuleRecord, callee: ts.Expression, fn: ts.FunctionLikeDeclaration): boolean {
+function isFactoryCallee(m: ModuleRecord, candidate: FactoryCallCandidate): boolean {
+  candidate.mentions ??= calleeMentions(candidate.call.expression, candidate.outermostFn);
+  for (const mention of candidate.mentions) if (mention === MODULE_CALL || isFactoryBinding(m, mention)) return true;
+  return false;
+}
+
+/**
+ * What decides whether `callee` is the factory, syntactically: a name with no local declaration in
+ * `fn` is itself; a local one is what its initializer mentions (`mentionsIn`); else the callee is a
+ * `require('fastify')` / `import('fastify')` call.
+ */
+function calleeMentions(callee: ts.Expression, fn: ts.FunctionLikeDeclaration): readonly Mention[] {
   let e = callee;
   while (ts.isParenthesizedExpression(e)) e = e.expression;
   if (ts.isIdentifier(e)) {
     const local = localInitializer(fn, e.text);
-    if (local) return mentionsFactory(m, local);
-    return isFactoryBinding(m, e.text);
+    return local ? mentionsIn(local) : [e.text];
   }
-  return isFastifyModuleCall(e);
+  return isFastifyModuleCall(e) ? [MODULE_CALL] : [];
 }
 
 function isFactoryBinding(m: ModuleRecord, name: string): boolean {
@@ -154,35 +193,48 @@ function isFastifyModuleCall(e: ts.Node): boolean {
   return isLoader && !!arg && ts.isStringLiteral(arg) && arg.text === 'fastify';
 }
 
-/** The initializer of a variable (or a name destructured from it) declared in the function. */
+/**
+ * The initializer of a variable (or a name destructured from it) declared in the function: the
+ * first such declaration of the name in document order. All of a function's are found in one walk
+ * of its body, kept per function node (the nodes of an unchanged tree are the same objects at the
+ * next link; a re-parsed file has new ones).
+ */
+const localsByFunction = new WeakMap<ts.FunctionLikeDeclaration, Map<string, ts.Expression>>();
 function localInitializer(fn: ts.FunctionLikeDeclaration, name: string): ts.Expression | undefined {
-  let found: ts.Expression | undefined;
-  const binds = (b: ts.BindingName): boolean =>
-    ts.isIdentifier(b) ? b.text === name : b.elements.some((el) => !ts.isOmittedExpression(el) && binds(el.name));
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (ts.isVariableDeclaration(n) && n.initializer && binds(n.name)) {
-      found = n.initializer;
-      return;
-    }
-    ts.forEachChild(n, visit);
-  };
-  if (fn.body) visit(fn.body);
-  return found;
+  let locals = localsByFunction.get(fn);
+  if (!locals) {
+    const found = new Map<string, ts.Expression>();
+    const bind = (b: ts.BindingName, initializer: ts.Expression): void => {
+      if (ts.isIdentifier(b)) {
+        if (!found.has(b.text)) found.set(b.text, initializer);
+      } else for (const el of b.elements) if (!ts.isOmittedExpression(el)) bind(el.name, initializer);
+    };
+    const visit = (n: ts.Node): void => {
+      if (ts.isVariableDeclaration(n) && n.initializer) bind(n.name, n.initializer);
+      ts.forEachChild(n, visit);
+    };
+    if (fn.body) visit(fn.body);
+    localsByFunction.set(fn, (locals = found));
+  }
+  return locals.get(name);
 }
 
-function mentionsFactory(m: ModuleRecord, e: ts.Expression): boolean {
-  let found = false;
+/**
+ * The names an expression mentions (not the names after a dot) and its `require('fastify')` /
+ * `import('fastify')` calls, in document order (nothing inside such a call: it decides first).
+ */
+function mentionsIn(e: ts.Expression): Mention[] {
+  const out: Mention[] = [];
   const visit = (n: ts.Node): void => {
-    if (found) return;
-    if ((ts.isIdentifier(n) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n) && isFactoryBinding(m, n.text)) || isFastifyModuleCall(n)) {
-      found = true;
+    if (ts.isIdentifier(n) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) out.push(n.text);
+    else if (isFastifyModuleCall(n)) {
+      out.push(MODULE_CALL);
       return;
     }
     ts.forEachChild(n, visit);
   };
   visit(e);
-  return found;
+  return out;
 }
 
 function pluginExport(m: ModuleRecord): FnValue | undefined {

@@ -122,7 +122,8 @@ export function refsIn(schema: unknown, out: string[] = [], depth = 0): string[]
     for (const item of schema) refsIn(item, out, depth + 1);
     return out;
   }
-  for (const [k, v] of Object.entries(schema)) {
+  for (const k of Object.keys(schema)) {
+    const v = (schema as Record<string, unknown>)[k];
     if (k === '$ref' && typeof v === 'string') out.push(v);
     else refsIn(v, out, depth + 1);
   }

@@ -99,7 +99,7 @@ function checkApp(rc: RuleContext, app: AppGraph): RuleFinding[] {
   return candidates.map((c) => finding(rc, paths, c.sites, c.hidden, c.decls));
 }
 
-function finding(rc: RuleContext, paths: Map<number, Context[]>, sites: UseSite[], hidden: UseSite[], decls: Declared[]): RuleFinding {
+function finding(rc: RuleContext, paths: ReadonlyMap<number, readonly Context[]>, sites: UseSite[], hidden: UseSite[], decls: Declared[]): RuleFinding {
   const { target, name, span } = sites[0];
   const use = hidden[0].context;
   const useChain = paths.get(use.id) ?? [use];

@@ -13,11 +13,17 @@ const CALL = { instance: 'decorate', request: 'decorateRequest', reply: 'decorat
 /** A value decorator (copied onto every request/reply, so a child context cannot shadow it); `unknown` is not counted. */
 const isValue = (d: Decorator) => d.valueKind === 'null' || d.valueKind === 'primitive' || d.valueKind === 'object' || d.valueKind === 'array';
 
-/** The lowest declaration order inside a context's subtree: about when it was created (avvio loads it after its parent's body). */
-function firstOrder(ctx: Context): number {
-  let min = Infinity;
+/**
+ * The lowest declaration order inside a context's subtree: about when it was created (avvio loads
+ * it after its parent's body). `known` keeps each subtree's answer for the rest of the run.
+ */
+function firstOrder(ctx: Context, known: Map<Context, number>): number {
+  let min = known.get(ctx);
+  if (min !== undefined) return min;
+  min = Infinity;
   for (const list of [ctx.plugins, ctx.hooks, ctx.decorators, ctx.schemas, ctx.contentTypeParsers]) for (const x of list) min = Math.min(min, x.order);
-  for (const child of ctx.children) min = Math.min(min, firstOrder(child));
+  for (const child of ctx.children) min = Math.min(min, firstOrder(child, known));
+  known.set(ctx, min);
   return min;
 }
 
@@ -40,6 +46,7 @@ export const duplicateDecorator: Rule = {
     const out: RuleFinding[] = [];
     for (const app of graph.apps) {
       const paths = contextPaths(app);
+      const firstOrders = new Map<Context, number>();
       const condCtx = new Set<number>();
       walkContexts(app, (ctx, cond) => {
         if (cond) condCtx.add(ctx.id);
@@ -66,7 +73,7 @@ export const duplicateDecorator: Rule = {
           const chain = paths.get(ctx.id) ?? [ctx];
           for (let i = chain.length - 2; i >= 0; i--) {
             const ancestor = chain[i];
-            const created = firstOrder(chain[i + 1]);
+            const created = firstOrder(chain[i + 1], firstOrders);
             const parentDec = ancestor.decorators.find((d) => !d.conditional && d.target === dec.target && d.name === dec.name && isValue(d) && d.order < created);
             if (parentDec && !condCtx.has(ancestor.id)) {
               out.push({

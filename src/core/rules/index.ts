@@ -1,6 +1,6 @@
 import type { ts } from 'ts-morph';
 import { withTrees } from '../fixes/parsed-source';
-import type { Span, WorkspaceGraph } from '../model';
+import type { WorkspaceGraph } from '../model';
 import { asyncHandlerSendAndReturn } from './async-handler-send-and-return';
 import { asyncHookWithDone } from './async-hook-with-done';
 import { blockingCallInHandler } from './blocking-call-in-handler';
@@ -86,8 +86,7 @@ export function runRulesDetailed(graph: WorkspaceGraph, severities: Record<strin
   const failed: RunRulesResult['failed'] = [];
   const notes: RunRulesResult['notes'] = [];
   withTrees(source.tree, () => runEach(graph, severities, source, findings, failed, notes));
-  findings.sort(compareFindings);
-  return { findings, failed, notes };
+  return { findings: sortFindings(findings), failed, notes };
 }
 
 function runEach(graph: WorkspaceGraph, severities: Record<string, Severity>, source: SourceOf, findings: Finding[], failed: RunRulesResult['failed'], notes: RunRulesResult['notes']): void {
@@ -102,9 +101,12 @@ function runEach(graph: WorkspaceGraph, severities: Record<string, Severity>, so
     };
     try {
       for (const f of rule.check({ graph, note, source, resolveModule: source.resolve ?? (() => undefined) })) {
-        const { defaultSeverity, fixes, ...rest } = f;
-        const finding: Finding = { ...rest, code: rule.id, severity: chosen ?? defaultSeverity ?? rule.defaultSeverity };
-        deferFixes(finding, fixes, source.tree);
+        const severity = chosen ?? f.defaultSeverity ?? rule.defaultSeverity;
+        // The rule's message, span and related, then code and severity (one literal per shape: 12,000 findings per run at 2,000 files).
+        const finding: Finding = 'related' in f
+          ? { message: f.message, span: f.span, related: f.related, code: rule.id, severity }
+          : { message: f.message, span: f.span, code: rule.id, severity };
+        deferFixes(finding, f.fixes, source.tree);
         findings.push(finding);
       }
     } catch (e) {
@@ -113,10 +115,37 @@ function runEach(graph: WorkspaceGraph, severities: Record<string, Severity>, so
   }
 }
 
-function compareFindings(a: Finding, b: Finding): number {
-  return compareSpans(a.span, b.span) || a.code.localeCompare(b.code);
+/**
+ * The findings by file (code unit order), start, end, then rule id (`localeCompare`); equal ones
+ * keep the order the rules gave them. Each finding's keys are computed once (the files and rule ids
+ * ranked once per run), not in every comparison of the sort.
+ */
+function sortFindings(findings: Finding[]): Finding[] {
+  const n = findings.length;
+  const fileRank = rank(findings.map((f) => f.span.file), (a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const codeRank = rank(findings.map((f) => f.code), (a, b) => a.localeCompare(b));
+  const file = new Uint32Array(n);
+  const code = new Uint32Array(n);
+  const start = new Float64Array(n);
+  const end = new Float64Array(n);
+  const order: number[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const f = findings[i];
+    file[i] = fileRank.get(f.span.file)!;
+    code[i] = codeRank.get(f.code)!;
+    start[i] = f.span.start;
+    end[i] = f.span.end;
+    order[i] = i;
+  }
+  order.sort((i, j) => file[i] - file[j] || start[i] - start[j] || end[i] - end[j] || code[i] - code[j] || i - j);
+  return order.map((i) => findings[i]);
 }
 
-function compareSpans(a: Span, b: Span): number {
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start || a.end - b.end;
+/** Each distinct value's place in `compare`'s order (values it finds equal share one). */
+function rank(values: string[], compare: (a: string, b: string) => number): Map<string, number> {
+  const distinct = [...new Set(values)].sort(compare);
+  const out = new Map<string, number>();
+  let r = 0;
+  distinct.forEach((v, i) => out.set(v, i > 0 && compare(distinct[i - 1], v) !== 0 ? ++r : r));
+  return out;
 }

@@ -52,6 +52,22 @@ function checkApp(app: AppGraph, out: RuleFinding[], note: (m: string) => void):
   const setUp = new Set<number>();
   /** Shared schemas a compiled request schema refers to, directly or through other shared schemas. */
   const used = new Set<SharedSchema>();
+  /**
+   * The shared schemas a context's routes see (its chain's, root first): the parent's list itself
+   * where the context adds none, so most contexts share one list, and one compiler per list.
+   */
+  const sharedOf = new Map<Context, readonly SharedSchema[]>();
+  const sharedIn = (chain: readonly Context[]): readonly SharedSchema[] => {
+    let shared: readonly SharedSchema[] = [];
+    for (const c of chain) {
+      let s = sharedOf.get(c);
+      if (!s) sharedOf.set(c, (s = c.schemas.length ? [...shared, ...c.schemas] : shared));
+      shared = s;
+    }
+    return shared;
+  };
+  const compilers = new Map<readonly SharedSchema[], SchemaCompiler>();
+  const byContext = new Map<number, { shared: readonly SharedSchema[]; compiler: SchemaCompiler }>();
 
   for (const route of app.routes) {
     if (route.implicitHead || route.package || !route.schema) continue;
@@ -59,26 +75,32 @@ function checkApp(app: AppGraph, out: RuleFinding[], note: (m: string) => void):
     if (!chain) continue;
     const schemas = requestSchemas(app, route.schema);
     if (!schemas.length) continue;
-    const where = `${route.methods.join(',')} ${route.url} (${route.span.file}:${route.span.line})`;
+    const where = () => `${route.methods.join(',')} ${route.url} (${route.span.file}:${route.span.line})`;
     const custom = customValidator(route, chain);
     if (custom) {
-      note(`${where} not checked: ${custom}`);
+      note(`${where()} not checked: ${custom}`);
       continue;
     }
     setUp.add(route.contextId);
-    const shared = chain.flatMap((c) => c.schemas);
-    const compiler = SchemaCompiler.for(app, shared.map((s) => s.id));
+    let scope = byContext.get(route.contextId);
+    if (!scope) {
+      const shared = sharedIn(chain);
+      let compiler = compilers.get(shared);
+      if (!compiler) compilers.set(shared, (compiler = SchemaCompiler.for(app, shared.map((s) => s.id))));
+      byContext.set(route.contextId, (scope = { shared, compiler }));
+    }
+    const { shared, compiler } = scope;
     for (const s of schemas) {
       const span = route.schema[s.part]!.span;
       if (s.schema === undefined) {
-        note(`${where}: ${s.label} schema not known statically`);
+        note(`${where()}: ${s.label} schema not known statically`);
         continue;
       }
       markUsed(s.schema, shared, used);
       const r = compiler.compile(s.schema);
       if (r.ok) continue;
       if (r.missingRef) {
-        note(`${where}: ${s.label} schema not checked: $ref '${r.ref}' not resolved statically`);
+        note(`${where()}: ${s.label} schema not checked: $ref '${r.ref}' not resolved statically`);
         continue;
       }
       out.push({ message: `${s.label} schema: Ajv rejects it as Fastify compiles it (${r.error}): ${BOOT}`, span });

@@ -71,7 +71,7 @@ export const missingPluginDependency: Rule = {
 };
 
 /** A plugin name registered before `plugin` on its instance or an ancestor (encapsulated fastify-plugin children count whatever their order). */
-function registeredBefore(chain: Context[], plugin: MergedPlugin, name: string): boolean {
+function registeredBefore(chain: readonly Context[], plugin: MergedPlugin, name: string): boolean {
   return chain.some(
     (c) => c.plugins.some((p) => p !== plugin && p.order < plugin.order && (p.meta?.name ?? p.external) === name) || c.children.some((child) => child.meta?.name === name),
   );

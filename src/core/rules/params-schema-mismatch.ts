@@ -59,17 +59,17 @@ export const paramsSchemaMismatch: Rule = {
 
 function checkRoute(app: AppGraph, route: Route, note: (m: string) => void, source: (file: string) => string | undefined): RuleFinding[] {
   const part = route.schema!.params!;
-  const where = `${route.methods.join(',')} ${route.url} (${route.span.file}:${route.span.line})`;
+  const where = () => `${route.methods.join(',')} ${route.url} (${route.span.file}:${route.span.line})`;
   if (!route.urlKnown) return [];
   if (part.partial) {
-    note(`${where}: params schema not known statically`);
+    note(`${where()}: params schema not known statically`);
     return [];
   }
   const schema = asFastifyCompiles(app, part.value);
   const params = urlParams(route.url);
   if (!params || !isObject(schema)) return [];
   if (COMBINING.some((k) => k in schema) || 'patternProperties' in schema) {
-    note(`${where}: params schema combines other schemas (${COMBINING.concat('patternProperties').filter((k) => k in schema).join(', ')}): not checked`);
+    note(`${where()}: params schema combines other schemas (${COMBINING.concat('patternProperties').filter((k) => k in schema).join(', ')}): not checked`);
     return [];
   }
   if (schema.type !== undefined && schema.type !== 'object') return [];

@@ -40,8 +40,19 @@ export function closest(name: string, candidates: readonly string[]): string | u
   return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
 }
 
-/** The chain from the root to each context of an app, by context id (the context itself last). */
-export function contextPaths(app: AppGraph): Map<number, Context[]> {
+/**
+ * The chain from the root to each context of an app, by context id (the context itself last).
+ * Made once per app object and shared by the rules that ask, like `requestCode`.
+ */
+export function contextPaths(app: AppGraph): ReadonlyMap<number, readonly Context[]> {
+  let hit = CONTEXT_PATHS.get(app);
+  if (!hit) CONTEXT_PATHS.set(app, (hit = listContextPaths(app)));
+  return hit;
+}
+
+const CONTEXT_PATHS = new WeakMap<AppGraph, ReadonlyMap<number, readonly Context[]>>();
+
+function listContextPaths(app: AppGraph): Map<number, Context[]> {
   const out = new Map<number, Context[]>();
   const walk = (ctx: Context, path: Context[]) => {
     const p = [...path, ctx];
@@ -93,8 +104,20 @@ export interface RequestCode {
  * The functions of the app's own code that run for requests, with their facts: route handlers
  * (package routes and the HEAD twins of GETs left out) and lifecycle hooks, app-level and
  * route-level. A function shared by several routes comes once per route: report through `once`.
+ * Made once per app object (a graph does not change once returned) and shared by the rules that
+ * ask: read it, never change it.
  */
-export function requestCode(app: AppGraph, withHooks = true): RequestCode[] {
+export function requestCode(app: AppGraph, withHooks = true): readonly RequestCode[] {
+  const cache = withHooks ? REQUEST_CODE : HANDLER_CODE;
+  let hit = cache.get(app);
+  if (!hit) cache.set(app, (hit = listRequestCode(app, withHooks)));
+  return hit;
+}
+
+const REQUEST_CODE = new WeakMap<AppGraph, readonly RequestCode[]>();
+const HANDLER_CODE = new WeakMap<AppGraph, readonly RequestCode[]>();
+
+function listRequestCode(app: AppGraph, withHooks: boolean): RequestCode[] {
   const out: RequestCode[] = [];
   for (const route of app.routes) {
     if (route.implicitHead || route.package) continue;

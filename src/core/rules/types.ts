@@ -50,7 +50,9 @@ export interface Finding {
  * user did not set one (say, a warning on Fastify 4 where 5 fails at boot). `fixes` computes the
  * finding's quick fixes; the registry keeps it and calls it only when someone asks (an editor's
  * light bulb, `check --fix`, SARIF), so it must read the graph and `RuleContext` it closed over
- * and nothing that changes after the rule returned.
+ * and nothing that changes after the rule returned. The registry's `Finding` has `message`,
+ * `span` and `related` (when the rule gave the key) in that order, then `code` and `severity`:
+ * any other key of the object is not carried over.
  */
 export type RuleFinding = Omit<Finding, 'severity' | 'code'> & { defaultSeverity?: Exclude<Severity, 'off'>; fixes?: () => Fix[] };
 

@@ -52,11 +52,11 @@ export const unknownSchemaRef: Rule = {
             ...(elsewhere ? { related: [{ message: `$id '${id}' added here`, span: elsewhere.span }] } : {}),
           });
         };
-        const where = `${route.methods.join(',')} ${route.url} (${route.span.file}:${route.span.line})`;
+        const where = () => `${route.methods.join(',')} ${route.url} (${route.span.file}:${route.span.line})`;
         // Request parts: compiled by Fastify's Ajv unless another validator does it.
         const custom = customValidator(route, chain);
         if (custom) {
-          if (PARTS.some((p) => route.schema?.[p]?.ref)) note(`${where} request schemas not checked: ${custom}`);
+          if (PARTS.some((p) => route.schema?.[p]?.ref)) note(`${where()} request schemas not checked: ${custom}`);
         } else {
           for (const part of PARTS) {
             const sp = route.schema[part];
@@ -69,7 +69,7 @@ export const unknownSchemaRef: Rule = {
         if (!values) continue;
         const serializer = route.serializerCompiler ? 'the route sets its own serializerCompiler' : chain.some((c) => c.customValidation || c.calls?.some((k) => k.name === 'setSerializerCompiler')) ? 'a custom serializer compiler or schema controller in its context' : undefined;
         if (serializer) {
-          if (Object.values(values).some((v) => refsIn(v.value).length)) note(`${where} response schemas not checked: ${serializer}`);
+          if (Object.values(values).some((v) => refsIn(v.value).length)) note(`${where()} response schemas not checked: ${serializer}`);
           continue;
         }
         for (const [status, v] of Object.entries(values)) for (const ref of refsIn(v.value)) report(`response ${status}`, ref, route.schema.responseSpan ?? route.schema.span, 'FST_ERR_SCH_SERIALIZATION_BUILD');
@@ -93,13 +93,16 @@ const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples', 'example'
  * an `$id` of its own anywhere (refs then resolve against it, which is not followed here).
  */
 function refsIn(value: unknown): string[] {
-  return JSON.stringify(value ?? null).includes('"$id"') ? [] : collectRefs(value, []);
+  const refs = collectRefs(value, []);
+  // Most schemas have no `$ref`: the text is made only for those that do.
+  return refs.length && JSON.stringify(value ?? null).includes('"$id"') ? [] : refs;
 }
 
 function collectRefs(value: unknown, out: string[]): string[] {
   if (Array.isArray(value)) for (const v of value) collectRefs(v, out);
   else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    for (const k of Object.keys(value)) {
+      const v = (value as Record<string, unknown>)[k];
       if (k === '$ref' && typeof v === 'string') out.push(v);
       else if (!DATA_KEYWORDS.has(k)) collectRefs(v, out);
     }

@@ -55,11 +55,17 @@ function memberFindings(app: AppGraph, rc: RuleContext, out: RuleFinding[]): voi
   const first = once();
   for (const code of requestCode(app)) {
     for (const m of code.body.members) {
-      if (m.on === 'this' || !first(m.span)) continue;
+      // Names memberFinding never reports are skipped before `first` (a span is always the same name on the same object).
+      if (m.on === 'this' || !mayBeRemoved(m.on, m.name) || !first(m.span)) continue;
       const finding = memberFinding(m, code.body.replyParam, rc, decorated);
       if (finding) out.push(finding);
     }
   }
+}
+
+/** The members `memberFinding` looks at: the same lookup, by object and name only. */
+function mayBeRemoved(on: 'request' | 'reply', name: string): boolean {
+  return !!REMOVED_MEMBERS[on][name] || (on === 'reply' && (name === 'getResponseTime' || name === 'redirect' || name === 'sent'));
 }
 
 function memberFinding(m: MemberUse, replyParam: string | undefined, rc: RuleContext, decorated: Set<string>): RuleFinding | undefined {
@@ -115,7 +121,10 @@ function callFindings(app: AppGraph, rc: RuleContext, out: RuleFinding[]): void 
 }
 
 /** JSON Schema keywords that make a response schema a schema rather than a shorthand property list. */
-const SCHEMA_MARKERS = ['type', 'properties', '$ref', 'oneOf', 'allOf', 'anyOf', '$merge', '$patch', 'items', 'enum', 'const', 'not', 'if', 'additionalProperties', 'patternProperties', 'content', 'description', 'nullable', 'format', '$id', 'default'];
+const SCHEMA_MARKERS = new Set(['type', 'properties', '$ref', 'oneOf', 'allOf', 'anyOf', '$merge', '$patch', 'items', 'enum', 'const', 'not', 'if', 'additionalProperties', 'patternProperties', 'content', 'description', 'nullable', 'format', '$id', 'default']);
+
+/** Keywords of which a shorthand's property values have at least one. */
+const PROPERTY_SCHEMA_MARKERS = ['type', '$ref', 'properties', 'items', 'enum', 'anyOf', 'oneOf'];
 
 /**
  * Fastify 4 wrapped a schema with none of these keywords as `{ type: 'object', properties: … }`;
@@ -137,10 +146,13 @@ function responseShorthand(app: AppGraph, out: RuleFinding[]): void {
 
 function isShorthand(value: unknown): boolean {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (!entries.length || entries.some(([k]) => SCHEMA_MARKERS.includes(k))) return false;
+  const keys = Object.keys(value);
+  if (!keys.length || keys.some((k) => SCHEMA_MARKERS.has(k))) return false;
   // Every value looks like a schema of a property.
-  return entries.every(([, v]) => !!v && typeof v === 'object' && !Array.isArray(v) && ['type', '$ref', 'properties', 'items', 'enum', 'anyOf', 'oneOf'].some((k) => k in (v as object)));
+  return keys.every((k) => {
+    const v = (value as Record<string, unknown>)[k];
+    return !!v && typeof v === 'object' && !Array.isArray(v) && PROPERTY_SCHEMA_MARKERS.some((m) => m in v);
+  });
 }
 
 function renameFix(title: string, span: Span, newText: string): Fix {
