@@ -3,7 +3,7 @@
 // a file no other edit touches, chosen from what the generator says it wrote (`edits` of
 // buildWorkspace). `applyEdit` performs one on disk and returns the Analyzer change for it;
 // `applyUndoableEdit` also returns how to put the file back as it was.
-import { cpSync, existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, realpathSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INSERT_MARKER, prng } from './generate.mjs';
 
@@ -110,5 +110,6 @@ export function applyUndoableEdit(root, edit) {
 /** A fresh copy of the workspace `dir` at `scratch`, for a run that edits it. */
 export function freshCopy(dir, scratch) {
   rmSync(scratch, { recursive: true, force: true });
-  cpSync(dir, scratch, { recursive: true });
+  // A workspace that is a link (a worktree's bench/.work) is copied, not linked: edits must never reach the original.
+  cpSync(realpathSync(dir), scratch, { recursive: true });
 }

@@ -93,3 +93,12 @@ describe('rules: v5-migration', () => {
     assert.deepEqual(v4.findings.filter((f) => f.code === 'v5-migration'), []);
   });
 });
+
+describe('rules: v5-migration, names every object has', () => {
+  it('is silent on request and reply members inherited from Object (hasOwnProperty, toString), which Fastify 5 keeps', () => {
+    const routes = ["app.get('/own', async (request, reply) => ({ has: request.hasOwnProperty('body'), s: typeof reply.toString() }))"];
+    const { dir, findings } = check('v5-migration', { 'app.js': appJs('fastify', routes) });
+    assert.deepEqual(findings.filter((f) => f.code === 'v5-migration'), []);
+    assert.equal(inject(dir, ['GET /own'])[0], '200 {"has":true,"s":"string"}');
+  });
+});

@@ -22,6 +22,11 @@ const REMOVED_MEMBERS: Record<'request' | 'reply', Record<string, { v5: string; 
   },
 };
 
+/** A removed property by name: own entries only (`hasOwnProperty`, `toString` are not removed members). */
+function removedMember(on: 'request' | 'reply', name: string): { v5: string; replace?: string } | undefined {
+  return Object.hasOwn(REMOVED_MEMBERS[on], name) ? REMOVED_MEMBERS[on][name] : undefined;
+}
+
 /** Instance methods Fastify 5 removed (semantics doc §7 row 21). */
 const REMOVED_METHODS: Record<string, string> = {
   getDefaultRoute: 'setNotFoundHandler(), or a `*` route',
@@ -65,14 +70,14 @@ function memberFindings(app: AppGraph, rc: RuleContext, out: RuleFinding[]): voi
 
 /** The members `memberFinding` looks at: the same lookup, by object and name only. */
 function mayBeRemoved(on: 'request' | 'reply', name: string): boolean {
-  return !!REMOVED_MEMBERS[on][name] || (on === 'reply' && (name === 'getResponseTime' || name === 'redirect' || name === 'sent'));
+  return !!removedMember(on, name) || (on === 'reply' && (name === 'getResponseTime' || name === 'redirect' || name === 'sent'));
 }
 
 function memberFinding(m: MemberUse, replyParam: string | undefined, rc: RuleContext, decorated: Set<string>): RuleFinding | undefined {
   const on = m.on as 'request' | 'reply';
   // An app that decorates the name itself gives it back.
   if (decorated.has(`${on}.${m.name}`)) return undefined;
-  const removed = REMOVED_MEMBERS[on][m.name];
+  const removed = removedMember(on, m.name);
   if (removed) {
     const { replace } = removed;
     const fixes = () => present(replace && isDotName(rc, m.span, m.name) ? renameFix(`use ${removed.v5}`, m.span, replace) : undefined);
@@ -113,7 +118,7 @@ function callFindings(app: AppGraph, rc: RuleContext, out: RuleFinding[]): void 
           span: c.span,
           fixes: () => present(listenFix(rc, c)),
         });
-      } else if (REMOVED_METHODS[c.name]) {
+      } else if (Object.hasOwn(REMOVED_METHODS, c.name)) {
         out.push({ message: `${c.name}() was removed in Fastify 5: use ${REMOVED_METHODS[c.name]}`, span: c.span });
       }
     }
