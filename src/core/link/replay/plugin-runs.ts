@@ -110,6 +110,8 @@ export class PluginRuns {
   /** Runs recorded in this link, by plugin function node, for the next one. */
   readonly recorded = new Map<ts.Node, PluginRun[]>();
   private readonly stack: Recording[] = [];
+  /** Runs already in `recorded` (a replayed run is kept again with the run around it). */
+  private readonly kept = new Set<PluginRun>();
   readonly stats: ReplayStats = { recorded: 0, replayed: 0, notRecorded: {} };
 
   constructor(
@@ -265,10 +267,7 @@ export class PluginRuns {
       parent.run.registered.push(...run.registered);
       if (rec.failed) parent.failed ??= rec.failed;
     }
-    if (rec.failed) {
-      this.stats.notRecorded[rec.failed] = (this.stats.notRecorded[rec.failed] ?? 0) + 1;
-      return;
-    }
+    if (rec.failed) return this.notRecorded(rec.failed, undefined);
     const app = rec.app;
     const now = app.counters();
     run.counts = { context: now.context - run.base.context, order: now.order - run.base.order, route: now.route - run.base.route };
@@ -278,11 +277,11 @@ export class PluginRuns {
       if (Array.isArray(v)) {
         const from = rec.startLengths.get(k) ?? 0;
         if (v.length > from) run.appended.push([k, v.slice(from)]);
-        else if (v.length < from) return this.notRecorded('a list of its context shrank');
+        else if (v.length < from) return this.notRecorded('a list of its context shrank', parent);
         else if (!rec.startLengths.has(k)) run.set.push([k, []]);
       } else if (rec.startFields.get(k) !== v) run.set.push([k, v]);
     }
-    for (const k of rec.startFields.keys()) if (!(k in rec.target.ctx)) return this.notRecorded('a field of its context was removed');
+    for (const k of rec.startFields.keys()) if (!(k in rec.target.ctx)) return this.notRecorded('a field of its context was removed', parent);
     // The code the run's values came from: the modules that ran and all they import.
     const todo = [...run.ran];
     for (const p of todo) {
@@ -295,11 +294,15 @@ export class PluginRuns {
     parent?.run.inner.push({ fn: rec.fn, run });
   }
 
-  private notRecorded(why: string): void {
+  /** A run that ran but cannot be recorded; the run around it cannot be either. */
+  private notRecorded(why: string, parent: Recording | undefined): void {
     this.stats.notRecorded[why] = (this.stats.notRecorded[why] ?? 0) + 1;
+    if (parent) parent.failed ??= why;
   }
 
   private keep(fn: ts.Node, run: PluginRun): void {
+    if (this.kept.has(run)) return;
+    this.kept.add(run);
     const list = this.recorded.get(fn);
     if (list) list.push(run);
     else this.recorded.set(fn, [run]);
