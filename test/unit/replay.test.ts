@@ -148,6 +148,28 @@ describe('plugin runs replayed across updates', () => {
     }
   });
 
+  it("puts back autoload's skip-override mark on a function another registration reads later", () => {
+    const dir = writeWorkspace('replay-autohooks-mark', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': [
+        "const app = require('fastify')()",
+        "app.register(require('./load-routes'))",
+        // The same hooks function registered again: autoload marked it skip-override, so no new context.
+        "app.register(require('./routes/autohooks'))",
+        "app.register(require('./other'))",
+        '',
+      ].join('\n'),
+      'load-routes.js': "const path = require('node:path')\nmodule.exports = async function routes (f) { f.register(require('@fastify/autoload'), { dir: path.join(__dirname, 'routes'), autoHooks: true }) }\n",
+      'routes/autohooks.js': "module.exports = async function hooks (f) { f.addHook('onRequest', async () => {}) }\n",
+      'routes/items.js': route('/items'),
+      'other.js': route('/other'),
+    });
+    const analyzer = new Analyzer(dir, createNodeHost());
+    analyzer.analyze();
+    const stats = step(analyzer, dir, { 'other.js': route('/other2') });
+    assert.equal(stats.replayed, 1, 'the run that loads the folder replayed (its inner run with it)');
+  });
+
   it('checks module resolutions again when files come and go', () => {
     const dir = writeWorkspace('replay-resolution', {
       'package.json': FASTIFY_PACKAGE,

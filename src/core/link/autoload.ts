@@ -10,7 +10,7 @@ import { safeRegExp } from './std-methods';
 import { joinPrefix, joinUnknownPrefix } from './url-join';
 import { behaviourNoted, type RuleId } from './version-rules';
 import type { Project } from '../workspace/scan';
-import { UNDEF, asString, getProp, obj, originOf, str, truthy, unknown, type ObjValue, type Value } from './values';
+import { UNDEF, asString, getProp, obj, originOf, str, truthy, unknown, type FnValue, type ObjValue, type Value } from './values';
 
 /**
  * @fastify/autoload (5.x and 6.x) replayed over the file tree, following its index.js /
@@ -259,6 +259,24 @@ function loadContent(interp: Interpreter, file: string): { content: Value; plugi
   return { content, plugin };
 }
 
+/**
+ * Marks a file's plugin skip-override, as @fastify/autoload sets `Symbol.for('skip-override')` on
+ * the function it loads. A plugin run being recorded records it (replay/plugin-runs.ts puts it back
+ * with `reapplySkipOverride`); anywhere else it is a write like any other.
+ */
+function markSkipOverride(interp: Interpreter, file: string, plugin: FnValue): void {
+  const runs = interp.linker.runs;
+  if (runs?.active) runs.skipOverride(file);
+  else if (plugin.marks.skipOverride !== true) barrier.write(plugin);
+  plugin.marks.skipOverride = true;
+}
+
+/** `markSkipOverride` again for a replayed run: the file's module is evaluated already (the replay checked). */
+export function reapplySkipOverride(interp: Interpreter, file: string): void {
+  const l = loadContent(interp, file);
+  if (l?.plugin.kind === 'fn') l.plugin.marks.skipOverride = true;
+}
+
 function isRouteObject(v: Value): v is ObjValue {
   return v.kind === 'obj' && !v.namespaceOf && v.props.has('method');
 }
@@ -325,10 +343,7 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, file: string, dire
   if (finalPrefix?.kind === 'str' && opts.routeParams && finalPrefix.v) finalPrefix = str(replaceRouteParams(finalPrefix.v));
   if (finalPrefix) options.props.set('prefix', finalPrefix);
 
-  if (!opts.encapsulate && plugin.kind === 'fn') {
-    barrier.write(plugin);
-    plugin.marks.skipOverride = true;
-  }
+  if (!opts.encapsulate && plugin.kind === 'fn') markSkipOverride(interp, file, plugin);
   const meta = plugin.kind === 'fn' ? plugin.marks.meta : undefined;
   return { file, label: posix.relative(opts.dir, file), name: meta?.name ?? file, plugin, options, bodyOptions, dependencies: meta?.dependencies ?? [], registered: false };
 }
@@ -385,10 +400,7 @@ function registerNode(interp: Interpreter, ctx: ContextBuilder, node: TreeNode, 
     for (const hookFile of node.hooks) {
       const l = loadContent(interp, hookFile);
       if (!l) continue;
-      if (l.plugin.kind === 'fn') {
-        barrier.write(l.plugin);
-        l.plugin.marks.skipOverride = true;
-      }
+      if (l.plugin.kind === 'fn') markSkipOverride(interp, hookFile, l.plugin);
       registerPlugin(interp, composed, l.plugin, UNDEF, span, scope, posix.relative(opts.dir, hookFile));
     }
     registerAll(interp, composed, node, loaded, span, scope, opts.encapsulate);

@@ -6,6 +6,7 @@ import type { ServerOptions, Span, Unresolved, ValidationSetup } from '../model'
 import { ParseCache, syntaxErrors } from '../facts/parse';
 import type { ModuleKind, Resolution, Resolver } from '../workspace/resolve';
 import { innermostProject, type Project, type WorkspaceScan } from '../workspace/scan';
+import { reapplySkipOverride } from './autoload';
 import { packageValue, pathOfFileUrl } from './builtins';
 import { AppBuilder } from './context-builder';
 import { recordRootUses } from './decorator-uses';
@@ -390,6 +391,7 @@ export class Linker {
       markRegisteredPlugin: (n) => {
         this.registeredPlugins.add(n);
       },
+      reapplySkipOverride: (file) => reapplySkipOverride(this.interp, file),
       reportAt: (span, reason) => this.reportAt(span, reason),
       reportFile: (file, reason) => this.reportFile(file, reason),
     };

@@ -60,6 +60,8 @@ export interface PluginRun {
   appRoutes: Route[];
   registered: string[];
   registeredPlugins: ts.Node[];
+  /** Files whose plugin autoload marked skip-override (a write to a function made outside the run, put back with it). */
+  skipOverride: string[];
   reports: ([Span | undefined, string] | [string, string, 'file'])[];
   steps: number;
   loops: Map<ts.Node, number>;
@@ -95,6 +97,7 @@ export interface RunHost {
   addLoop(loop: ts.Node, n: number): void;
   onStack(node: ts.Node | string): boolean;
   markRegisteredPlugin(node: ts.Node): void;
+  reapplySkipOverride(file: string): void;
   reportAt(span: Span | undefined, reason: string): void;
   reportFile(file: string, reason: string): void;
 }
@@ -158,6 +161,10 @@ export class PluginRuns {
 
   pluginLoaded(node: ts.Node | string): void {
     this.top?.run.loaded.push(node);
+  }
+
+  skipOverride(file: string): void {
+    this.top?.run.skipOverride.push(file);
   }
 
   registeredPlugin(node: ts.Node): void {
@@ -233,7 +240,7 @@ export class PluginRuns {
       run: {
         key, ran: new Set(), deps: new Set(), disk: new Set(), resolutions: [], decoratorReads: [], routeReads: [], loaded: [], interpState, loopsBefore: new Map(),
         targetId: target.ctx.id, base: counters, counts: { context: 0, order: 0, route: 0 },
-        appended: [], set: [], appRoutes: [], registered: [], registeredPlugins: [], reports: [], steps: 0, loops: new Map(), inner: [],
+        appended: [], set: [], appRoutes: [], registered: [], registeredPlugins: [], skipOverride: [], reports: [], steps: 0, loops: new Map(), inner: [],
       },
     };
     this.stack.push(rec);
@@ -262,6 +269,7 @@ export class PluginRuns {
       for (const [loop, before] of run.loopsBefore) if (!parent.run.loopsBefore.has(loop)) parent.run.loopsBefore.set(loop, before);
       for (const [loop, n] of run.loops) parent.run.loops.set(loop, (parent.run.loops.get(loop) ?? 0) + n);
       parent.run.registeredPlugins.push(...run.registeredPlugins);
+      parent.run.skipOverride.push(...run.skipOverride);
       parent.run.reports.push(...run.reports);
       for (const k of rec.addedKeys) parent.addedKeys.add(k);
       parent.run.registered.push(...run.registered);
@@ -330,6 +338,7 @@ export class PluginRuns {
       for (const [loop, before] of run.loopsBefore) if (!top.run.loopsBefore.has(loop)) top.run.loopsBefore.set(loop, before);
       for (const [loop, n] of run.loops) top.run.loops.set(loop, (top.run.loops.get(loop) ?? 0) + n);
       top.run.registeredPlugins.push(...run.registeredPlugins);
+      top.run.skipOverride.push(...run.skipOverride);
       top.run.inner.push({ fn, run });
     }
     // After the reads are passed on (a route it asked about before registering it was asked from outside); its reports
@@ -379,6 +388,7 @@ export class PluginRuns {
     app.advance(run.counts);
     for (const k of run.registered) app.markRegisteredKey(k);
     for (const n of run.registeredPlugins) this.host.markRegisteredPlugin(n);
+    for (const f of run.skipOverride) this.host.reapplySkipOverride(f);
     for (const rep of run.reports) {
       if (rep.length === 3) this.host.reportFile(rep[0], rep[1]);
       else this.host.reportAt(rep[0], rep[1]);
