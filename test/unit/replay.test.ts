@@ -27,6 +27,17 @@ function step(analyzer: Analyzer, dir: string, changes: Record<string, string | 
 
 const route = (url: string) => `module.exports = async function (f) { f.get('${url}', async () => 1) }\n`;
 
+/** Two plugins and a module-level registry: `b.js` registers a route per URL in it; `a` is a.js's text. */
+function sharedRegistry(name: string, a: string): string {
+  return writeWorkspace(name, {
+    'package.json': FASTIFY_PACKAGE,
+    'server.js': "const app = require('fastify')()\napp.register(require('./a'))\napp.register(require('./b'))\n",
+    'registry.js': 'module.exports = { urls: [] }\n',
+    'a.js': a,
+    'b.js': "const reg = require('./registry')\nmodule.exports = async function (f) { for (const u of reg.urls) f.get(u, async () => 1) }\n",
+  });
+}
+
 describe('plugin runs replayed across updates', () => {
   it('replays unchanged plugins and runs the edited one again, renumbering what follows', () => {
     const dir = writeWorkspace('replay-basic', {
@@ -73,13 +84,7 @@ describe('plugin runs replayed across updates', () => {
   });
 
   it('keeps nothing replayable when a plugin writes module state another plugin reads', () => {
-    const dir = writeWorkspace('replay-shared-state', {
-      'package.json': FASTIFY_PACKAGE,
-      'server.js': "const app = require('fastify')()\napp.register(require('./a'))\napp.register(require('./b'))\n",
-      'registry.js': 'module.exports = { urls: [] }\n',
-      'a.js': "const reg = require('./registry')\nmodule.exports = async function (f) { reg.urls.push('/from-a'); f.get('/a', async () => 1) }\n",
-      'b.js': "const reg = require('./registry')\nmodule.exports = async function (f) { for (const u of reg.urls) f.get(u, async () => 1) }\n",
-    });
+    const dir = sharedRegistry('replay-shared-state', "const reg = require('./registry')\nmodule.exports = async function (f) { reg.urls.push('/from-a'); f.get('/a', async () => 1) }\n");
     const analyzer = new Analyzer(dir, createNodeHost());
     analyzer.analyze();
     assert.ok(analyzer.replayStats.unsound, 'the write to the shared registry is seen');
@@ -88,13 +93,7 @@ describe('plugin runs replayed across updates', () => {
   });
 
   it('runs again when a re-run plugin writes shared state after runs were replayed', () => {
-    const dir = writeWorkspace('replay-late-write', {
-      'package.json': FASTIFY_PACKAGE,
-      'server.js': "const app = require('fastify')()\napp.register(require('./a'))\napp.register(require('./b'))\n",
-      'registry.js': 'module.exports = { urls: [] }\n',
-      'a.js': "module.exports = async function (f) { f.get('/a', async () => 1) }\n",
-      'b.js': "const reg = require('./registry')\nmodule.exports = async function (f) { for (const u of reg.urls) f.get(u, async () => 1) }\n",
-    });
+    const dir = sharedRegistry('replay-late-write', "module.exports = async function (f) { f.get('/a', async () => 1) }\n");
     const analyzer = new Analyzer(dir, createNodeHost());
     analyzer.analyze();
     assert.equal(analyzer.replayStats.unsound, undefined);

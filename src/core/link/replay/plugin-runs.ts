@@ -262,14 +262,7 @@ export class PluginRuns {
     const run = rec.run;
     if (parent) {
       // What the inner run read from outside itself, the outer one read too (unless it was the outer's own).
-      for (const m of run.ran) parent.run.ran.add(m);
-      for (const p of run.disk) parent.run.disk.add(p);
-      parent.run.resolutions.push(...run.resolutions);
-      parent.run.loaded.push(...run.loaded);
-      for (const [loop, before] of run.loopsBefore) if (!parent.run.loopsBefore.has(loop)) parent.run.loopsBefore.set(loop, before);
-      for (const [loop, n] of run.loops) parent.run.loops.set(loop, (parent.run.loops.get(loop) ?? 0) + n);
-      parent.run.registeredPlugins.push(...run.registeredPlugins);
-      parent.run.skipOverride.push(...run.skipOverride);
+      passOn(run, parent.run);
       parent.run.reports.push(...run.reports);
       for (const k of rec.addedKeys) parent.addedKeys.add(k);
       parent.run.registered.push(...run.registered);
@@ -331,14 +324,7 @@ export class PluginRuns {
     }
     const top = this.top;
     if (top) {
-      for (const m of run.ran) top.run.ran.add(m);
-      for (const p of run.disk) top.run.disk.add(p);
-      top.run.resolutions.push(...run.resolutions);
-      top.run.loaded.push(...run.loaded);
-      for (const [loop, before] of run.loopsBefore) if (!top.run.loopsBefore.has(loop)) top.run.loopsBefore.set(loop, before);
-      for (const [loop, n] of run.loops) top.run.loops.set(loop, (top.run.loops.get(loop) ?? 0) + n);
-      top.run.registeredPlugins.push(...run.registeredPlugins);
-      top.run.skipOverride.push(...run.skipOverride);
+      passOn(run, top.run);
       top.run.inner.push({ fn, run });
     }
     // After the reads are passed on (a route it asked about before registering it was asked from outside); its reports
@@ -396,6 +382,22 @@ export class PluginRuns {
     this.host.addSteps(run.steps);
     for (const [loop, n] of run.loops) this.host.addLoop(loop, n);
   }
+}
+
+/**
+ * What a run inside another read and did that the outer run read and did too: the code it ran, the
+ * disk it read, its resolutions, plugins loaded, loops, plugins marked registered and skip-override.
+ * (Reads of the instance are passed on as they happen; reports and registered routes by the caller.)
+ */
+function passOn(inner: PluginRun, outer: PluginRun): void {
+  for (const m of inner.ran) outer.ran.add(m);
+  for (const p of inner.disk) outer.disk.add(p);
+  outer.resolutions.push(...inner.resolutions);
+  outer.loaded.push(...inner.loaded);
+  for (const [loop, before] of inner.loopsBefore) if (!outer.loopsBefore.has(loop)) outer.loopsBefore.set(loop, before);
+  for (const [loop, n] of inner.loops) outer.loops.set(loop, (outer.loops.get(loop) ?? 0) + n);
+  outer.registeredPlugins.push(...inner.registeredPlugins);
+  outer.skipOverride.push(...inner.skipOverride);
 }
 
 /** Fields of a context that a run key leaves out: they are numbers the replay moves. */
