@@ -402,5 +402,7 @@ function passOn(inner: PluginRun, outer: PluginRun): void {
 
 /** Fields of a context that a run key leaves out: they are numbers the replay moves. */
 export function contextKey(c: Context): string {
-  return JSON.stringify(c, (k, v) => (k === 'id' || k === 'parentId' || k === 'children' ? undefined : v));
+  // A copy without them, stringified without a replacer (a replacer function makes it several times slower).
+  const { id: _id, parentId: _parentId, children: _children, ...rest } = c;
+  return JSON.stringify(rest);
 }
