@@ -169,6 +169,22 @@ describe('plugin runs replayed across updates', () => {
     assert.equal(stats.replayed, 1, 'the run that loads the folder replayed (its inner run with it)');
   });
 
+  it('says a once-per-analysis note where a fresh analysis says it, when the plugin that said it first changes', () => {
+    const reads = (url: string) => `module.exports = async function (f) { f.get(process.env.PREFIX + '${url}', async () => 1) }\n`;
+    const dir = writeWorkspace('replay-once-notes', {
+      'package.json': FASTIFY_PACKAGE,
+      '.env.example': 'PREFIX=/p\n',
+      'server.js': "const app = require('fastify')()\napp.register(require('./a'))\napp.register(require('./b'))\n",
+      'a.js': reads('/a'),
+      'b.js': reads('/b'),
+    });
+    const analyzer = new Analyzer(dir, createNodeHost());
+    analyzer.analyze();
+    // a.js no longer reads PREFIX: b.js says the note now (its own span), so b runs again.
+    step(analyzer, dir, { 'a.js': route('/a') });
+    step(analyzer, dir, { 'a.js': reads('/a') });
+  });
+
   it('checks module resolutions again when files come and go', () => {
     const dir = writeWorkspace('replay-resolution', {
       'package.json': FASTIFY_PACKAGE,

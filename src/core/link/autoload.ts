@@ -112,7 +112,7 @@ function regexOption(v: Value, fallback?: RegExp): RegExp | undefined {
 
 /** A version rule of @fastify/autoload for the project, with the "range spans it" note where it decides something. */
 function rule(interp: Interpreter, opts: Pick<Options, 'project' | 'span'>, id: RuleId): boolean {
-  return behaviourNoted(interp.linker, opts.project, id, (reason) => interp.linker.reportAt(opts.span, reason));
+  return behaviourNoted(interp.linker.notes, opts.project, id, (reason) => interp.linker.reportAt(opts.span, reason));
 }
 
 function readOptions(interp: Interpreter, o: Value, dir: string, span: Span, project: Project | undefined): Options {

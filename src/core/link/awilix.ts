@@ -2,6 +2,7 @@ import * as posix from 'node:path/posix';
 import { pathToFileURL } from 'node:url';
 import picomatch from 'picomatch';
 import { ts } from 'ts-morph';
+import { barrier } from './replay/ownership';
 import type { Interpreter } from './interpreter';
 import type { Linker } from './linker';
 import type { Scope } from './scope';
@@ -267,7 +268,11 @@ function resolveName(c: Container, name: string, allowUnregistered: boolean): Va
   } finally {
     c.stack.pop();
   }
-  cache?.set(name, v);
+  if (cache) {
+    // A cached instance is shared by whoever resolves it next, in any plugin run: a foreign write.
+    barrier.write(c.value);
+    cache.set(name, v);
+  }
   return v;
 }
 
@@ -463,6 +468,8 @@ function callContainer(
     case 'register': {
       const a0 = arg(0);
       const key = asString(a0);
+      // The container lives outside every frame (one per process for @fastify/awilix): a foreign write.
+      barrier.write(c.value);
       if (key !== undefined) c.regs.set(key, resolverOf(arg(1)));
       else if (a0.kind === 'builtin' && a0.name.startsWith('symbol:')) c.regs.set(a0.name, resolverOf(arg(1)));
       else if (a0.kind === 'obj') {
@@ -614,6 +621,7 @@ function registerDescriptor(
   let resolver: Value;
   if (register && register.kind !== 'undef') resolver = interp.call(register, [item.value, regOpts], call as ts.CallExpression, scope);
   else resolver = makeResolver(item.value.kind === 'class' ? 'class' : 'function', item.value, regOpts);
+  barrier.write(c.value);
   c.regs.set(name, resolverOf(resolver));
 }
 

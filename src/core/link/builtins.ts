@@ -421,7 +421,7 @@ function fastifyPlugin(interp: Interpreter, args: Value[], call: ts.Node | undef
   // `encapsulate` exists from fastify-plugin 4.3.0 on; older releases always skip override.
   if (meta.encapsulate) {
     const report = (reason: string) => interp.linker.reportAt(call ? interp.span(call, scope.module) : undefined, reason);
-    if (!behaviourNoted(interp.linker, scope.module.project, 'fastify-plugin.encapsulate', report)) delete meta.encapsulate;
+    if (!behaviourNoted(interp.linker.notes, scope.module.project, 'fastify-plugin.encapsulate', report)) delete meta.encapsulate;
   }
   if (fn.kind === 'fn') {
     barrier.write(fn);

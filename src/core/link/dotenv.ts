@@ -42,7 +42,6 @@ interface EnvFiles {
 }
 
 const filesByLinker = new WeakMap<Linker, Map<string, EnvFiles>>();
-const notedByLinker = new WeakMap<Linker, Set<string>>();
 
 function envFiles(linker: Linker, dir: string): EnvFiles {
   let byDir = filesByLinker.get(linker);
@@ -73,11 +72,7 @@ export function envValue(linker: Linker, key: string, node: ts.Node | undefined,
   if (!dir) return runtime();
   const files = envFiles(linker, dir);
   const note = (reason: string) => {
-    let noted = notedByLinker.get(linker);
-    if (!noted) notedByLinker.set(linker, (noted = new Set()));
-    const id = `${dir}\0${key}\0${reason}`;
-    if (noted.has(id)) return;
-    noted.add(id);
+    if (!linker.notes.first(`env\0${dir}\0${key}\0${reason}`)) return;
     if (node) linker.report(node, module, reason);
     else linker.reportFile(module.path, reason);
   };
@@ -181,11 +176,7 @@ function coerceType(v: Value, type: string | undefined): Value {
 }
 
 function noteDefault(linker: Linker, key: string, by: string, node: ts.Node | undefined, module: ModuleRecord): void {
-  let noted = notedByLinker.get(linker);
-  if (!noted) notedByLinker.set(linker, (noted = new Set()));
-  const id = `default\0${module.project?.dir ?? ''}\0${key}`;
-  if (noted.has(id)) return;
-  noted.add(id);
+  if (!linker.notes.first(`default\0${module.project?.dir ?? ''}\0${key}`)) return;
   const reason = `${key} taken from the ${by} schema default (no .env value; the value when the variable is not set)`;
   if (node) linker.report(node, module, reason);
   else linker.reportFile(module.path, reason);

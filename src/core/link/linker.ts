@@ -15,6 +15,7 @@ import { Interpreter } from './interpreter';
 import { registerPlugin } from './instance-api';
 import { ModuleRecord } from './module-record';
 import { barrier } from './replay/ownership';
+import { OnceNotes } from './replay/once-notes';
 import type { PluginRuns, RunHost } from './replay/plugin-runs';
 import type { Scope } from './scope';
 import { UNDEF, asString, getProp, obj, str, truthy, unknown, type FnValue, type InstanceValue, type Value } from './values';
@@ -63,6 +64,8 @@ export class Linker {
   private steps = 0;
   /** The recorder and replayer of plugin runs (replay/plugin-runs.ts); the Analyzer sets it before linking. */
   runs: PluginRuns | undefined;
+  /** Notes said once per analysis (version rules, env values), recorded with the plugin runs that say them. */
+  readonly notes = new OnceNotes(() => this.runs);
   /** Files each module imports, resolved so far (JSON modules included): what a recorded run depends on. */
   private readonly importsOf = new Map<string, Set<string>>();
   private budgetReported = false;
@@ -391,6 +394,8 @@ export class Linker {
       markRegisteredPlugin: (n) => {
         this.registeredPlugins.add(n);
       },
+      noteSaid: (id) => this.notes.has(id),
+      sayNote: (id) => this.notes.add(id),
       reapplySkipOverride: (file) => reapplySkipOverride(this.interp, file),
       reportAt: (span, reason) => this.reportAt(span, reason),
       reportFile: (file, reason) => this.reportFile(file, reason),

@@ -1,3 +1,4 @@
+import type { OnceNotes } from './replay/once-notes';
 import * as semver from 'semver';
 import type { FastifyMajor } from '../model';
 import type { UsedVersion } from '../workspace/versions';
@@ -206,23 +207,13 @@ export function spannedRuleNote(project: VersionedProject | undefined, id: RuleI
   return `${rule.pkg} ${used.range} spans ${rule.since}, where ${rule.description}; no lockfile or installed version pins it: assuming the lowest, ${used.version}`;
 }
 
-const noted = new WeakMap<object, Set<string>>();
-
 /**
  * behaviour() at a place where the rule decides the result: when the range spans the rule and
- * nothing pins the version, `report` gets the note once per analysis (`owner`), project and rule.
+ * nothing pins the version, `report` gets the note once per analysis (`notes`), project and rule.
  */
-export function behaviourNoted(owner: object, project: (VersionedProject & { dir: string }) | undefined, id: RuleId, report: (reason: string) => void): boolean {
+export function behaviourNoted(notes: OnceNotes, project: (VersionedProject & { dir: string }) | undefined, id: RuleId, report: (reason: string) => void): boolean {
   const note = spannedRuleNote(project, id);
-  if (note && project) {
-    let seen = noted.get(owner);
-    if (!seen) noted.set(owner, (seen = new Set()));
-    const key = `${project.dir}\0${id}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      report(note);
-    }
-  }
+  if (note && project && notes.first(`rule\0${project.dir}\0${id}`)) report(note);
   return behaviour(project, id);
 }
 

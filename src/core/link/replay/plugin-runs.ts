@@ -42,6 +42,8 @@ export interface PluginRun {
    * kept: a record must not hold the link that made it alive).
    */
   decoratorReads: [string, string][];
+  /** Once-per-analysis notes it asked about (said already, or not) before saying them itself. */
+  noteReads: [string, boolean][];
   /** hasRoute() questions about routes it did not register itself, with the answer. */
   routeReads: [string, string, boolean][];
   /** Plugin functions (and autoload folders) it loaded: a replay under one of them would be a cycle. */
@@ -60,6 +62,8 @@ export interface PluginRun {
   appRoutes: Route[];
   registered: string[];
   registeredPlugins: ts.Node[];
+  /** Once-per-analysis notes it said (their reports are in `reports`). */
+  notes: string[];
   /** Files whose plugin autoload marked skip-override (a write to a function made outside the run, put back with it). */
   skipOverride: string[];
   reports: ([Span | undefined, string] | [string, string, 'file'])[];
@@ -80,6 +84,7 @@ interface Recording {
   stepsBefore: number;
   routesBefore: number;
   addedKeys: Set<string>;
+  addedNotes: Set<string>;
 }
 
 /** What the Linker tells the recorder it knows, read at the start and the end of a run. */
@@ -97,6 +102,8 @@ export interface RunHost {
   addLoop(loop: ts.Node, n: number): void;
   onStack(node: ts.Node | string): boolean;
   markRegisteredPlugin(node: ts.Node): void;
+  noteSaid(id: string): boolean;
+  sayNote(id: string): void;
   reapplySkipOverride(file: string): void;
   reportAt(span: Span | undefined, reason: string): void;
   reportFile(file: string, reason: string): void;
@@ -161,6 +168,18 @@ export class PluginRuns {
 
   pluginLoaded(node: ts.Node | string): void {
     this.top?.run.loaded.push(node);
+  }
+
+  /** A once-per-analysis note asked about: said already (`had`) or not. */
+  noteAsked(id: string, had: boolean): void {
+    for (const r of this.stack) if (!r.addedNotes.has(id)) r.run.noteReads.push([id, had]);
+  }
+
+  noteAdded(id: string): void {
+    const top = this.top;
+    if (!top) return;
+    top.addedNotes.add(id);
+    top.run.notes.push(id);
   }
 
   skipOverride(file: string): void {
@@ -237,10 +256,11 @@ export class PluginRuns {
       stepsBefore: this.host.steps(),
       routesBefore: app.routes.length,
       addedKeys: new Set(),
+      addedNotes: new Set(),
       run: {
-        key, ran: new Set(), deps: new Set(), disk: new Set(), resolutions: [], decoratorReads: [], routeReads: [], loaded: [], interpState, loopsBefore: new Map(),
+        key, ran: new Set(), deps: new Set(), disk: new Set(), resolutions: [], decoratorReads: [], noteReads: [], routeReads: [], loaded: [], interpState, loopsBefore: new Map(),
         targetId: target.ctx.id, base: counters, counts: { context: 0, order: 0, route: 0 },
-        appended: [], set: [], appRoutes: [], registered: [], registeredPlugins: [], skipOverride: [], reports: [], steps: 0, loops: new Map(), inner: [],
+        appended: [], set: [], appRoutes: [], registered: [], registeredPlugins: [], skipOverride: [], notes: [], reports: [], steps: 0, loops: new Map(), inner: [],
       },
     };
     this.stack.push(rec);
@@ -265,6 +285,8 @@ export class PluginRuns {
       passOn(run, parent.run);
       parent.run.reports.push(...run.reports);
       for (const k of rec.addedKeys) parent.addedKeys.add(k);
+      for (const n of rec.addedNotes) parent.addedNotes.add(n);
+      parent.run.notes.push(...run.notes);
       parent.run.registered.push(...run.registered);
       if (rec.failed) parent.failed ??= rec.failed;
     }
@@ -321,6 +343,7 @@ export class PluginRuns {
     for (const r of this.stack) {
       r.run.decoratorReads.push(...run.decoratorReads);
       for (const [m, u, a] of run.routeReads) if (!r.addedKeys.has(`${m} ${u}`)) r.run.routeReads.push([m, u, a]);
+      for (const [id, had] of run.noteReads) if (!r.addedNotes.has(id)) r.run.noteReads.push([id, had]);
     }
     const top = this.top;
     if (top) {
@@ -353,6 +376,7 @@ export class PluginRuns {
     }
     for (const [name, k] of run.decoratorReads) if (k === NOT_COMPARABLE || readKey(target.decoratorValue(name, false)) !== k) return false;
     for (const [m, u, a] of run.routeReads) if (target.app.hasRoute(m, u, false) !== a) return false;
+    for (const [id, had] of run.noteReads) if (this.host.noteSaid(id) !== had) return false;
     for (const n of run.loaded) if (this.host.onStack(n)) return false;
     for (const [loop, before] of run.loopsBefore) if (this.host.loopCount(loop) !== before) return false;
     return true;
@@ -375,6 +399,7 @@ export class PluginRuns {
     for (const k of run.registered) app.markRegisteredKey(k);
     for (const n of run.registeredPlugins) this.host.markRegisteredPlugin(n);
     for (const f of run.skipOverride) this.host.reapplySkipOverride(f);
+    for (const id of run.notes) this.host.sayNote(id);
     for (const rep of run.reports) {
       if (rep.length === 3) this.host.reportFile(rep[0], rep[1]);
       else this.host.reportAt(rep[0], rep[1]);
