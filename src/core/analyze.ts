@@ -152,6 +152,11 @@ export class Analyzer {
     return scan;
   }
 
+  /** The source files of the last scan (absolute paths). */
+  scannedFiles(): string[] {
+    return (this.scan?.files ?? []).map((f) => f.path);
+  }
+
   /** Files parsed so far (cache misses): an update re-parses only the changed file. */
   get parseCount(): number {
     return this.parseCache.parses;
