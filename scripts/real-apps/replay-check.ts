@@ -13,7 +13,7 @@ import { createNodeHost } from '../../src/core/node-host';
 const args = process.argv.slice(2);
 const at = args.indexOf('--files');
 const perApp = at >= 0 ? Number(args[at + 1]) : 25;
-const dirs = args.filter((a, i) => i !== at && i !== at + 1);
+const dirs = args.filter((_, i) => at < 0 || (i !== at && i !== at + 1));
 
 let differing = 0;
 for (const dir of dirs) {
