@@ -92,6 +92,44 @@ describe('plugin runs replayed across updates', () => {
     assert.equal(stats.replayed, 0);
   });
 
+  it('sees every kind of write to state made outside the plugin (the write barrier)', () => {
+    const writes = [
+      "reg.urls.push('/x')",
+      "reg.urls.unshift('/x')",
+      'reg.urls.sort()',
+      'reg.urls.reverse()',
+      "reg.extra = '/x'",
+      "reg['extra'] = '/x'",
+      "Object.assign(reg, { extra: '/x' })",
+      "reg.map.set('k', '/x')",
+      "reg.set.add('/x')",
+      "reg.map.delete('k')",
+      'reg.map.clear()',
+      'reg.bump()',
+    ];
+    for (const [i, write] of writes.entries()) {
+      const dir = writeWorkspace(`replay-barrier-${i}`, {
+        'package.json': FASTIFY_PACKAGE,
+        'server.js': "const app = require('fastify')()\napp.register(require('./a'))\n",
+        'registry.js': "let count = 0\nmodule.exports = { urls: ['/b', '/a'], map: new Map([['k', 'v']]), set: new Set(), bump () { count++ } }\n",
+        'a.js': `const reg = require('./registry')\nmodule.exports = async function (f) { ${write}; f.get('/a', async () => 1) }\n`,
+      });
+      const analyzer = new Analyzer(dir, createNodeHost());
+      analyzer.analyze();
+      assert.ok(analyzer.replayStats.unsound, `${write}: seen as a foreign write`);
+    }
+    // Writes to what the plugin made itself are its own.
+    const dir = writeWorkspace('replay-barrier-own', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': "const app = require('fastify')()\napp.register(require('./a'))\n",
+      'a.js': "module.exports = async function (f) { const urls = ['/b']; urls.push('/a'); const o = {}; o.x = 1; let n = 0; n++; for (const u of urls) f.get(u, async () => n) }\n",
+    });
+    const analyzer = new Analyzer(dir, createNodeHost());
+    analyzer.analyze();
+    assert.equal(analyzer.replayStats.unsound, undefined);
+    assert.equal(analyzer.replayStats.recorded, 1);
+  });
+
   it('runs again when a re-run plugin writes shared state after runs were replayed', () => {
     const dir = sharedRegistry('replay-late-write', "module.exports = async function (f) { f.get('/a', async () => 1) }\n");
     const analyzer = new Analyzer(dir, createNodeHost());
