@@ -223,6 +223,24 @@ describe('plugin runs replayed across updates', () => {
     step(analyzer, dir, { 'a.js': reads('/a') });
   });
 
+  it('runs again a plugin that would now register one of its ancestors (a register cycle)', () => {
+    const server = (first: string) => `const app = require('fastify')()\napp.register(require('./${first}'), { top: true })\n`;
+    const dir = writeWorkspace('replay-cycle', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': server('a'),
+      'a.js': "module.exports = async function a (f) { f.register(require('./p')) }\n",
+      // g registers p only at the top; r registers g, which then does nothing.
+      'g.js': "module.exports = async function g (f, o) { if (o.top) f.register(require('./p')) }\n",
+      'p.js': "module.exports = async function p (f) { f.register(require('./r')) }\n",
+      'r.js': "module.exports = async function r (f) { f.get('/r', async () => 1); f.register(require('./g')) }\n",
+    });
+    const analyzer = new Analyzer(dir, createNodeHost());
+    analyzer.analyze();
+    // Now g is above r: r registering g is a cycle Fastify's loader stops, which r's record did not meet.
+    step(analyzer, dir, { 'server.js': server('g') });
+    step(analyzer, dir, { 'server.js': server('a') });
+  });
+
   it('checks module resolutions again when files come and go', () => {
     const dir = writeWorkspace('replay-resolution', {
       'package.json': FASTIFY_PACKAGE,

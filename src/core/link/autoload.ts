@@ -80,7 +80,7 @@ export function runAutoload(interp: Interpreter, ctx: ContextBuilder, optsV: Val
     return;
   }
   const key = `autoload:${real}`;
-  if (linker.pluginStack.includes(key)) {
+  if (linker.isCycle(key)) {
     linker.reportAt(span, `register cycle: @fastify/autoload of ${linker.rel(dir)} is reached again from inside it; stopped following it`);
     return;
   }
@@ -92,7 +92,7 @@ export function runAutoload(interp: Interpreter, ctx: ContextBuilder, optsV: Val
     linker.reportAt(span, `@fastify/autoload: ${(err as Error).message}`);
     return;
   }
-  linker.pluginStack.push(key);
+  linker.enterPlugin(key);
   try {
     interp.load(() => {
       for (const node of tree) registerNode(interp, ctx, node, opts, span, scope);

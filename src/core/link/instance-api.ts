@@ -154,7 +154,7 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
   const fn: FnValue = plugin;
   const app = ctx.app;
   const name = pluginName(fn, nameHint);
-  if (linker.pluginStack.includes(fn.node)) {
+  if (linker.isCycle(fn.node)) {
     linker.reportAt(span, `register cycle: plugin '${name}' registers itself again; stopped following it`);
     return;
   }
@@ -185,7 +185,7 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
     }
   }
   recordInstanceUses(interp, target, fn);
-  linker.pluginStack.push(fn.node);
+  linker.enterPlugin(fn.node);
   try {
     const optsForPlugin = opts.kind === 'obj' ? opts : opts.kind === 'undef' ? obj() : opts;
     const load = () => interp.load(() => interp.callFunction(fn, [{ kind: 'instance', ctx: target }, optsForPlugin, unknown('done')]));

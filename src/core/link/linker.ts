@@ -61,6 +61,19 @@ export class Linker {
    * registered as a plugin) is a cycle too, which per-app stacks would follow exponentially.
    */
   readonly pluginStack: (ts.Node | string)[] = [];
+
+  /** Whether loading `node` now would be a register cycle; a plugin run that meets one depends on the stack above it, so it is not recorded. */
+  isCycle(node: ts.Node | string): boolean {
+    if (!this.pluginStack.includes(node)) return false;
+    this.runs?.fail('a register cycle');
+    return true;
+  }
+
+  /** A plugin function or autoload folder begins to load: on the stack, and loaded by the plugin run being recorded (a replay under it would be a cycle). */
+  enterPlugin(node: ts.Node | string): void {
+    this.runs?.pluginLoaded(node);
+    this.pluginStack.push(node);
+  }
   private steps = 0;
   /** The recorder and replayer of plugin runs (replay/plugin-runs.ts); the Analyzer sets it before linking. */
   runs: PluginRuns | undefined;
