@@ -180,11 +180,10 @@ export class Analyzer {
 
   private link(scan: WorkspaceScan): WorkspaceGraph {
     let result = this.linkWith(scan, this.runs);
-    if (result.runs.stats.replayed > 0 && barrier.unsound !== undefined) {
-      // Something written across frames after runs were put back: they may have read it. Again, from scratch.
-      result = this.linkWith(scan, undefined);
-      this.replayStats = { ...result.runs.stats, unsound: barrier.unsound, relinked: true };
-    } else this.replayStats = { ...result.runs.stats, unsound: barrier.unsound };
+    // Something written across frames after runs were put back: they may have read it. Again, from scratch.
+    const relinked = result.runs.stats.replayed > 0 && barrier.unsound !== undefined;
+    if (relinked) result = this.linkWith(scan, undefined);
+    this.replayStats = { ...result.runs.stats, unsound: barrier.unsound, ...(relinked ? { relinked } : {}) };
     this.runs = barrier.unsound === undefined ? result.runs.recorded : undefined;
     this.changedSince.clear();
     this.rescannedSince = false;

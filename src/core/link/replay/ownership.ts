@@ -18,11 +18,6 @@ export function stamp(): number {
   return clock++;
 }
 
-/** The clock now: containers stamped from here on are made inside a frame that begins now. */
-export function now(): number {
-  return clock;
-}
-
 export interface Stamped {
   born?: number;
 }

@@ -1,5 +1,5 @@
 import type { ts } from 'ts-morph';
-import type { Context, Route, Span } from '../../model';
+import type { Route, Span } from '../../model';
 import type { AppBuilder, ContextBuilder } from '../context-builder';
 import type { ModuleRecord } from '../module-record';
 import type { Value } from '../values';
@@ -8,8 +8,8 @@ import { isNoShift, Renumbering, type Shift } from './renumber';
 import { NOT_COMPARABLE, readKey } from './value-key';
 
 /**
- * Plugin runs recorded in one link and replayed in the next (ARCHITECTURE.md "Incremental
- * updates", "The replay"). The unit is one run of an encapsulated plugin function defined at a
+ * Plugin runs recorded in one link and replayed in the next (ARCHITECTURE.md "The replay of
+ * plugin runs"). The unit is one run of an encapsulated plugin function defined at a
  * module's top level, with everything it registers (avvio loads a body's queue before the body's
  * load returns, so the run is one contiguous stretch: its contexts, declaration orders and route
  * ids are contiguous ranges).
@@ -21,9 +21,10 @@ import { NOT_COMPARABLE, readKey } from './value-key';
  * steps and loop iterations spent. In the next link a run whose inputs are the same is not
  * interpreted: its effects are put back, renumbered.
  *
- * What makes a run not recordable: a module evaluated for the first time, an app created, the
- * disk read (a listing, a text: `hostRead`), a loop stopped, an error. What makes a whole link keep
- * nothing: a write to a value made outside the frame writing it (`ownership.ts`).
+ * What makes a run not recordable: a module or JSON module loaded for the first time, an app
+ * created, a register cycle met, a loop stopped, an error. What it read on disk (through the
+ * linker's host) is an input like the others. What makes a whole link keep nothing: a write to a
+ * value made outside the frame writing it (`ownership.ts`).
  */
 
 /** What a recorded run read and did. */
@@ -423,11 +424,4 @@ function passOn(inner: PluginRun, outer: PluginRun): void {
   for (const [loop, n] of inner.loops) outer.loops.set(loop, (outer.loops.get(loop) ?? 0) + n);
   outer.registeredPlugins.push(...inner.registeredPlugins);
   outer.skipOverride.push(...inner.skipOverride);
-}
-
-/** Fields of a context that a run key leaves out: they are numbers the replay moves. */
-export function contextKey(c: Context): string {
-  // A copy without them, stringified without a replacer (a replacer function makes it several times slower).
-  const { id: _id, parentId: _parentId, children: _children, ...rest } = c;
-  return JSON.stringify(rest);
 }

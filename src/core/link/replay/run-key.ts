@@ -1,6 +1,6 @@
+import type { Context } from '../../model';
 import type { ContextBuilder } from '../context-builder';
 import type { Value } from '../values';
-import { contextKey } from './plugin-runs';
 import { valueKey } from './value-key';
 
 /** What an app's plugin runs may read of it that does not change while it is built (server options, versions). */
@@ -21,4 +21,11 @@ export function pluginRunKey(target: ContextBuilder, opts: Value): string | unde
     appKeys.set(app, a);
   }
   return `${contextKey(target.ctx)}|${o}|${a}`;
+}
+
+/** A context as a run key reads it: everything but its id, its parent's and its children (numbers the replay moves). */
+function contextKey(c: Context): string {
+  // A copy without them, stringified without a replacer (a replacer function makes it several times slower).
+  const { id: _id, parentId: _parentId, children: _children, ...rest } = c;
+  return JSON.stringify(rest);
 }
