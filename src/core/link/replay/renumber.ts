@@ -1,4 +1,5 @@
 import type { Context, Route } from '../../model';
+import { markRenumberedCopy } from '../../route-origin';
 
 /** How far a replayed run's numbers move: the app's counters now, less what they were when it was recorded. */
 export interface Shift {
@@ -31,7 +32,10 @@ export class Renumbering {
 
   route(r: Route): Route {
     let copy = this.routes.get(r);
-    if (!copy) this.routes.set(r, (copy = { ...r, id: r.id + this.shift.route, contextId: this.contextId(r.contextId) }));
+    if (!copy) {
+      this.routes.set(r, (copy = { ...r, id: r.id + this.shift.route, contextId: this.contextId(r.contextId) }));
+      markRenumberedCopy(copy, r);
+    }
     return copy;
   }
 
