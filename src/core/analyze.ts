@@ -142,6 +142,11 @@ export class Analyzer {
     return this.parseCache.peek(file)?.getLineStarts();
   }
 
+  /** The files `lineStarts` answers for (every file parsed): the files any span of a graph can name. */
+  lineStartFiles(): Iterable<string> {
+    return this.parseCache.paths();
+  }
+
   private scanNow(): WorkspaceScan {
     const scan = scanWorkspace(this.root, this.overlayHost(), { exclude: this.options.exclude });
     for (const entry of this.options.entries ?? []) {

@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { Finding } from '../core/rules/types';
 import { FixRequests, type FixesAnswer } from './fix-requests';
+import { keepLineStarts } from './line-starts';
 import { GraphIndex } from './model/graph-index';
 import { relativePath } from './model/tree-node';
 import { readSettings } from './settings';
@@ -225,6 +226,7 @@ export class FolderIndex implements vscode.Disposable {
     if (m.type === 'failed') {
       this.fail(`analysis failed: ${m.message}`);
     } else {
+      keepLineStarts(m.lineStarts);
       this.index = new GraphIndex(m.graph);
       this.findings = m.findings;
       for (const f of m.failedRules) this.log.error(`[${this.folder.name}] rule failed and was skipped: ${f}`);

@@ -1,9 +1,16 @@
 import * as vscode from 'vscode';
 import type { Span } from '../core/model';
+import { positionIn } from './line-starts';
 
-/** The editor range of a span (the worker fills `range`; else the start of its line). */
+/**
+ * The editor range of a span: from the `range` the worker filled (a fix's edits), else from the
+ * file's line starts the worker posted (graphs and findings), else the start of its line.
+ */
 export function rangeOf(span: Span): vscode.Range {
   if (span.range) return new vscode.Range(span.range[0], span.range[1], span.range[2], span.range[3]);
+  const start = positionIn(span.file, span.start);
+  const end = start && positionIn(span.file, span.end);
+  if (start && end) return new vscode.Range(start[0], start[1], end[0], end[1]);
   const line = Math.max(0, span.line - 1);
   return new vscode.Range(line, 0, line, 0);
 }

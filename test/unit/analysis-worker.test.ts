@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Severity } from '../../src/core/rules/types';
+import { lineAndCharacter } from '../../src/extension/worker/locate-spans';
+import type { LineStartsUpdate } from '../../src/extension/worker/line-starts-sent';
 import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
 import { startWorker } from '../support/worker-client';
 
@@ -9,11 +11,19 @@ describe('analysis worker (dist/worker.js)', function () {
   this.timeout(60_000);
   const settings = (root: string, rules: Record<string, Severity> = {}) => ({ root, excludeGlobs: [], entries: [], maxFileBytes: 2 * 1024 * 1024, rules });
 
-  it('analyses a folder, fills line/character ranges, and applies unsaved edits', async () => {
+  /** Where an offset of a file is, from the line starts a graph message carried. */
+  const at = (updates: LineStartsUpdate[], file: string, offset: number) => {
+    const starts = updates.find(([f]) => f === file)?.[1];
+    return starts && lineAndCharacter(starts, offset);
+  };
+
+  it('analyses a folder, posts the line starts of the files that changed, and applies unsaved edits', async () => {
     const root = writeWorkspace('worker-basic', {
       'package.json': FASTIFY_PACKAGE,
       'server.js': "const app = require('fastify')()\n\napp.get('/one', async () => 1)\n",
+      'lib.js': "module.exports = 1\n",
     });
+    const server = path.join(root, 'server.js');
     const { worker, ask } = startWorker();
     try {
       const first = await ask({ type: 'analyze', seq: 1, settings: settings(root) });
@@ -23,22 +33,30 @@ describe('analysis worker (dist/worker.js)', function () {
       assertNoInternalError(first.graph);
       const route = first.graph.apps[0].routes[0];
       assert.equal(route.url, '/one');
-      assert.deepEqual(route.span.range?.slice(0, 2), [2, 4], 'line 3 (0-based 2), at the method name');
-      assert.equal(route.span.range![0] + 1, route.span.line);
-      const edit = await ask({ type: 'change', seq: 2, changes: [{ file: path.join(root, 'server.js'), text: "const app = require('fastify')()\napp.post('/two', async () => 2)\n" }] });
+      assert.equal(route.span.range, undefined, 'spans go without ranges');
+      assert.deepEqual(first.lineStarts.map(([f]) => path.basename(f)).sort(), ['lib.js', 'server.js'], 'every file parsed, after an analyze');
+      assert.deepEqual(at(first.lineStarts, route.span.file, route.span.start), [2, 4], 'line 3 (0-based 2), at the method name');
+      assert.equal(at(first.lineStarts, route.span.file, route.span.start)![0] + 1, route.span.line);
+      const edit = await ask({ type: 'change', seq: 2, changes: [{ file: server, text: "const app = require('fastify')()\napp.post('/two', async () => 2)\n" }] });
       assert.equal(edit.type, 'graph');
       if (edit.type !== 'graph') return;
       assert.equal(edit.stats.full, false);
       assert.equal(edit.stats.parses, 1, 'only the edited file is parsed again');
       assertNoInternalError(edit.graph);
       assert.deepEqual(edit.graph.apps[0].routes.map((r) => `${r.methods[0]} ${r.url}`), ['POST /two']);
+      assert.deepEqual(edit.lineStarts.map(([f]) => path.basename(f)), ['server.js'], 'only the edited file, whose lines moved');
+      const moved = edit.graph.apps[0].routes[0].span;
+      assert.deepEqual(at(edit.lineStarts, moved.file, moved.start), [1, 4]);
+      // Same lines, other text: the host's line starts still hold, nothing is posted.
+      const same = await ask({ type: 'change', seq: 3, changes: [{ file: server, text: "const app = require('fastify')()\napp.post('/222', async () => 2)\n" }] });
+      assert.deepEqual(same.type === 'graph' && same.lineStarts, []);
       assert.equal(fs.readFileSync(path.join(root, 'server.js'), 'utf8').includes('/one'), true, 'the file on disk is untouched');
     } finally {
       await worker.terminate();
     }
   });
 
-  it('runs the rules on each graph, with the severities it is given, and locates their spans', async () => {
+  it('runs the rules on each graph, with the severities it is given; their spans are placed by the line starts', async () => {
     const root = writeWorkspace('worker-rules', {
       'package.json': FASTIFY_PACKAGE,
       'server.js': "const app = require('fastify')()\napp.get('/a', async () => 1)\napp.get('/a', async () => 2)\n",
@@ -49,7 +67,7 @@ describe('analysis worker (dist/worker.js)', function () {
       assert.equal(on.type, 'graph');
       if (on.type !== 'graph') return;
       const dup = <T extends { code: string }>(fs: T[]) => fs.filter((f) => f.code === 'duplicate-route');
-      assert.deepEqual(dup(on.findings).map((f) => [f.code, f.severity, f.span.range?.[0]]), [['duplicate-route', 'error', 2]]);
+      assert.deepEqual(dup(on.findings).map((f) => [f.code, f.severity, at(on.lineStarts, f.span.file, f.span.start)?.[0]]), [['duplicate-route', 'error', 2]]);
       assert.ok(on.findings.some((f) => f.code === 'missing-response-schema' && f.severity === 'hint'), 'editor defaults: hints on');
       const off = await ask({ type: 'analyze', seq: 2, settings: settings(root, { 'duplicate-route': 'off', 'missing-response-schema': 'off' }) });
       assert.equal(off.type === 'graph' && off.findings.length, 0);

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { serialize } from 'node:v8';
-import { analyzeWorkspace } from '../../src/core/analyze';
+import * as fs from 'node:fs';
+import { Analyzer, analyzeWorkspace } from '../../src/core/analyze';
 import type { Context, WorkspaceGraph } from '../../src/core/model';
 import { createNodeHost } from '../../src/core/node-host';
 import { viewGraph } from '../../src/extension/worker/view-graph';
@@ -64,5 +65,21 @@ describe('viewGraph (what the worker posts to the editor)', () => {
     const viewRoutes = view.apps.flatMap((a) => a.routes);
     assert.ok(viewRoutes.every((r) => !('body' in r) && r.hooks.every((h) => !('body' in h))));
     assert.ok(serialize(view).length < serialize(graph).length);
+  });
+
+  it('after an update: the view of the new graph, with the copies of what the update did not redo kept from the view before', () => {
+    const root = path.join(FIXTURES, 'cli-autoload-js');
+    const analyzer = new Analyzer(root, createNodeHost());
+    const first = analyzer.analyze();
+    const before = viewGraph(first);
+    const file = first.apps[0].routes[0].span.file;
+    const graph = analyzer.update(file, fs.readFileSync(file, 'utf8') + '\n// an edit\n');
+    const view = viewGraph(graph);
+    assert.deepStrictEqual(JSON.parse(JSON.stringify(view)), expectedView(graph));
+    const old = new Set(before.apps.flatMap((a) => allContexts(a.root)));
+    const now = view.apps.flatMap((a) => allContexts(a.root));
+    const kept = now.filter((c) => old.has(c));
+    assert.ok(kept.length > 0, 'replayed plugin runs keep their view copies');
+    assert.ok(kept.length < now.length, 'what was redone is copied again');
   });
 });

@@ -142,6 +142,11 @@ export class CachedAnalyzer {
     return text === undefined ? undefined : lineStartsOf(text);
   }
 
+  /** The files `lineStarts` answers for. */
+  lineStartFiles(): Iterable<string> {
+    return this.fromCache ? (this.texts?.keys() ?? []) : (this.inner?.lineStartFiles() ?? []);
+  }
+
   get parseCount(): number {
     return this.inner?.parseCount ?? 0;
   }

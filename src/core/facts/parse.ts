@@ -31,6 +31,11 @@ export class ParseCache {
     return sf;
   }
 
+  /** Every path parsed so far. */
+  paths(): IterableIterator<string> {
+    return this.entries.keys();
+  }
+
   /** The last tree parsed for a path, whatever its text now. */
   peek(path: string): ts.SourceFile | undefined {
     return this.entries.get(path)?.sf;

@@ -11,6 +11,7 @@ import { createNodeHost } from '../../core/node-host';
 import { runRulesDetailed, type RunRulesResult } from '../../core/rules';
 import { FixesByFinding } from '../../core/rules/fixes-by-finding';
 import type { Fix, Severity } from '../../core/rules/types';
+import { SentLineStarts } from './line-starts-sent';
 import { locateSpans } from './locate-spans';
 import { viewGraph } from './view-graph';
 import type { FromWorker, ToWorker } from './protocol';
@@ -21,6 +22,8 @@ let severities: Record<string, Severity> = {};
 let cacheProblems: string[] = [];
 /** The fixes of the findings of the graph served (the analyser's current analysis); none while an analysis runs or after one failed. */
 let served: FixesByFinding | undefined;
+/** The line starts the extension host has. */
+const lineStarts = new SentLineStarts();
 
 function run(msg: ToWorker): FromWorker {
   if (msg.type === 'fixes') return fixes(msg);
@@ -33,6 +36,7 @@ function run(msg: ToWorker): FromWorker {
     severities = s.rules;
     cacheProblems = [];
     const cache = s.cacheDir ? { dir: s.cacheDir, log: (line: string) => cacheProblems.push(line) } : undefined;
+    lineStarts.reset();
     analyzer = new CachedAnalyzer(s.root, createNodeHost(), { excludeGlobs: s.excludeGlobs, entries: s.entries, maxFileBytes: s.maxFileBytes }, cache);
     graph = analyzer.analyze();
   } else {
@@ -48,12 +52,12 @@ function run(msg: ToWorker): FromWorker {
   // Written before locateSpans adds ranges to the graph (the cache keeps the core's graph).
   if (msg.type === 'analyze') a.save({ key: rulesKey, result: rules });
   served = new FixesByFinding(graph, severities, findings, a);
-  // The editor gets the graph without what only rules and fixes read (view-graph.ts).
+  // The editor gets the graph without what only rules and fixes read (view-graph.ts), and the
+  // line starts of the files that changed, to place spans itself.
   const view = viewGraph(graph);
-  locateSpans(view, (file) => a.lineStarts(file));
-  locateSpans(findings, (file) => a.lineStarts(file));
+  const starts = lineStarts.changed(a.lineStartFiles(), (file) => a.lineStarts(file));
   const stats = { ms: Math.round(performance.now() - t0), files: graph.files, parses: a.parseCount - parsesBefore, full: msg.type === 'analyze', ...(msg.type === 'analyze' && msg.settings.cacheDir ? { cache: [a.cacheStatus, ...cacheProblems].join('; ') } : {}) };
-  return { type: 'graph', seq: msg.seq, graph: view, findings, failedRules: failed.map((f) => `${f.id}: ${f.error}`), ruleNotes: notes.map((n) => `${n.id}: ${n.message}`), stats };
+  return { type: 'graph', seq: msg.seq, graph: view, findings, lineStarts: starts, failedRules: failed.map((f) => `${f.id}: ${f.error}`), ruleNotes: notes.map((n) => `${n.id}: ${n.message}`), stats };
 }
 
 /** The fixes of the findings asked, with their ranges; a finding the served graph does not have (or whose fixes throw) gets undefined. */

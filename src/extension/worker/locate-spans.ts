@@ -34,7 +34,7 @@ export function locateSpans(graph: WorkspaceGraph | unknown, lineStartsOf: LineS
 }
 
 /** 0-based line and character of an offset, by binary search over line starts. */
-export function lineAndCharacter(lineStarts: readonly number[], offset: number): [number, number] {
+export function lineAndCharacter(lineStarts: ArrayLike<number>, offset: number): [number, number] {
   let lo = 0;
   let hi = lineStarts.length - 1;
   while (lo < hi) {

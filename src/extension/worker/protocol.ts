@@ -8,6 +8,7 @@
  */
 import type { WorkspaceGraph } from '../../core/model';
 import type { Finding, Fix, Severity } from '../../core/rules/types';
+import type { LineStartsUpdate } from './line-starts-sent';
 
 export interface WorkerSettings {
   /** Absolute, forward-slash path of the workspace folder. */
@@ -48,7 +49,11 @@ export interface AnalysisStats {
 }
 
 export type FromWorker =
-  | { type: 'graph'; seq: number; graph: WorkspaceGraph; findings: Finding[]; failedRules: string[]; ruleNotes: string[]; stats: AnalysisStats }
+  /**
+   * Spans carry offsets, no `range`: `lineStarts` has the line starts of the files whose lines
+   * changed since the graph before (all files after an `analyze`), for the host to place them.
+   */
+  | { type: 'graph'; seq: number; graph: WorkspaceGraph; findings: Finding[]; lineStarts: LineStartsUpdate[]; failedRules: string[]; ruleNotes: string[]; stats: AnalysisStats }
   | { type: 'failed'; seq: number; message: string }
   /**
    * Per finding asked, in order: its fixes with their ranges filled in, or undefined when the served

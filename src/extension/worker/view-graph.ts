@@ -10,10 +10,14 @@ import type { AppGraph, Context, Hook, Route, RouteHook, RouteSchema, SchemaPart
  *
  * Only objects that lose a field are copied (once each: a route stays one object in its context
  * and in `AppGraph.routes`, an implicit HEAD route keeps sharing its GET route's schema); the
- * analysed graph is not changed.
+ * analysed graph is not changed. The copies are kept for the next graphs (a graph is immutable
+ * once returned, and an update shares the objects of what it did not redo), so what did not change
+ * is not copied again.
  */
+const COPIES = new WeakMap<object, object>();
+
 export function viewGraph(graph: WorkspaceGraph): WorkspaceGraph {
-  const copies = new Map<object, object>();
+  const copies = COPIES;
   const once = <T extends object>(x: T, make: (x: T) => T): T => {
     let c = copies.get(x) as T | undefined;
     if (!c) copies.set(x, (c = make(x)));
