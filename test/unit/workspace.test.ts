@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { createNodeHost } from '../../src/core/node-host';
 import { parseFastifyStart } from '../../src/core/workspace/fastify-cli-args';
 import { createResolver } from '../../src/core/workspace/resolve';
+import { relativeTo } from '../../src/core/workspace/relative-path';
 import { scanWorkspace, targetsV4 } from '../../src/core/workspace/scan';
 import { writeWorkspace } from '../support/temp-workspace';
 
@@ -100,5 +101,20 @@ describe('module resolution', () => {
     fs.mkdirSync(path.join(dir, 'node_modules', 'lodash'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'node_modules', 'lodash', 'index.js'), '');
     assert.deepEqual(resolve('src/main.ts', 'lodash'), { kind: 'package', name: 'lodash', subpath: '' });
+  });
+});
+
+describe('relativeTo (posix.relative without its resolve for paths inside)', () => {
+  it('equals posix.relative on paths inside, outside, equal, with dot segments, doubled and trailing slashes', () => {
+    const segs = ['a', 'b', '.', '..', '', '.x', '..y', 'routes', 'index.js'];
+    const paths: string[] = ['/', '/a', '/a/', '/a/b'];
+    // Every path of up to three segments from the list, under /a and under /: 1,500 pairs and more.
+    for (const x of segs) for (const y of segs) for (const z of ['', ...segs]) paths.push(`/a/${x}/${y}${z ? '/' + z : ''}`, `/${x}/${y}`);
+    let compared = 0;
+    for (const from of ['/', '/a', '/a/', '/a/b', '/a/./b', '/a/b/']) for (const to of paths) {
+      assert.equal(relativeTo(from, to), path.posix.relative(from, to), `${from} → ${to}`);
+      compared++;
+    }
+    assert.ok(compared > 1500);
   });
 });

@@ -1,4 +1,5 @@
 import * as posix from 'node:path/posix';
+import { relativeTo } from '../workspace/relative-path';
 import type { Span } from '../model';
 import { pathOfFileUrl } from './builtins';
 import type { ContextBuilder } from './context-builder';
@@ -195,7 +196,7 @@ function buildTree(
   }
   for (const e of entries) {
     const file = posix.join(dir, e.name);
-    if (opts.ignorePattern && ignored(interp, opts, opts.ignorePattern, e.name, posix.relative(opts.dir, file))) continue;
+    if (opts.ignorePattern && ignored(interp, opts, opts.ignorePattern, e.name, relativeTo(opts.dir, file))) continue;
     const atMaxDepth = opts.maxDepth !== undefined && opts.maxDepth <= depth;
     if (e.kind === 'directory' && !atMaxDepth) {
       const real = host.realpath(file);
@@ -235,7 +236,7 @@ function ignored(interp: Interpreter, opts: Options, pattern: RegExp, name: stri
 }
 
 function accumulate(interp: Interpreter, node: TreeNode, file: string, prefix: string | undefined, opts: Options): void {
-  const rel = '/' + posix.relative(opts.dir, file);
+  const rel = '/' + relativeTo(opts.dir, file);
   if (opts.matchFilter && filterPath(interp, rel, opts.matchFilter) === false) return;
   if (opts.ignoreFilter && filterPath(interp, rel, opts.ignoreFilter) === true) return;
   node.plugins.push({ file, prefix });
@@ -345,7 +346,7 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, file: string, dire
 
   if (!opts.encapsulate && plugin.kind === 'fn') markSkipOverride(interp, file, plugin);
   const meta = plugin.kind === 'fn' ? plugin.marks.meta : undefined;
-  return { file, label: posix.relative(opts.dir, file), name: meta?.name ?? file, plugin, options, bodyOptions, dependencies: meta?.dependencies ?? [], registered: false };
+  return { file, label: relativeTo(opts.dir, file), name: meta?.name ?? file, plugin, options, bodyOptions, dependencies: meta?.dependencies ?? [], registered: false };
 }
 
 /** Joins prefix parts; an unknown part keeps the known ones as text around `{?}` and where it came from. */
@@ -395,13 +396,13 @@ function registerNode(interp: Interpreter, ctx: ContextBuilder, node: TreeNode, 
   // `fastify.register(composedPlugin)`: its context exists once avvio loads it, after the
   // plugins registered before it.
   interp.enqueue(() => {
-    const composed = ctx.child('autohooks', `autohooks ${posix.relative(opts.dir, node.dir) || '.'}`, prefix, ctx.ctx.prefixKnown, span);
+    const composed = ctx.child('autohooks', `autohooks ${relativeTo(opts.dir, node.dir) || '.'}`, prefix, ctx.ctx.prefixKnown, span);
     composed.ctx.file = node.hooks[node.hooks.length - 1];
     for (const hookFile of node.hooks) {
       const l = loadContent(interp, hookFile);
       if (!l) continue;
       if (l.plugin.kind === 'fn') markSkipOverride(interp, hookFile, l.plugin);
-      registerPlugin(interp, composed, l.plugin, UNDEF, span, scope, posix.relative(opts.dir, hookFile));
+      registerPlugin(interp, composed, l.plugin, UNDEF, span, scope, relativeTo(opts.dir, hookFile));
     }
     registerAll(interp, composed, node, loaded, span, scope, opts.encapsulate);
   });

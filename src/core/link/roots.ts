@@ -1,4 +1,5 @@
 import * as posix from 'node:path/posix';
+import { relativeTo } from '../workspace/relative-path';
 import { ts } from 'ts-morph';
 import { isTestFile } from '../tests/test-calls';
 import type { Project, SourceFileEntry, WorkspaceScan } from '../workspace/scan';
@@ -54,7 +55,7 @@ export function findRoots(linker: Linker, scan: WorkspaceScan): void {
 const appFilesByScan = new WeakMap<WorkspaceScan, SourceFileEntry[]>();
 function appFilesOf(scan: WorkspaceScan): SourceFileEntry[] {
   let files = appFilesByScan.get(scan);
-  if (!files) appFilesByScan.set(scan, (files = scan.files.filter((f) => !isTestFile(posix.relative(f.project?.dir ?? scan.root, f.path)))));
+  if (!files) appFilesByScan.set(scan, (files = scan.files.filter((f) => !isTestFile(relativeTo(f.project?.dir ?? scan.root, f.path)))));
   return files;
 }
 

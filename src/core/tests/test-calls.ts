@@ -1,4 +1,4 @@
-import * as posix from 'node:path/posix';
+import { relativeTo } from '../workspace/relative-path';
 import { ts } from 'ts-morph';
 import type { AppGraph, TestCall, TestCallSite, Unresolved, UrlPart } from '../model';
 import type { SourceFileEntry } from '../workspace/scan';
@@ -61,6 +61,15 @@ export function findTestCalls(sf: ts.SourceFile, file: string): TestCallSite[] {
   return out.sort((a, b) => a.span.start - b.span.start);
 }
 
+/** The test files of a scan's file list, found once per list (a list lives as long as its scan). */
+const TEST_FILES = new WeakMap<readonly SourceFileEntry[], readonly SourceFileEntry[]>();
+
+function testFilesOf(root: string, files: readonly SourceFileEntry[]): readonly SourceFileEntry[] {
+  let hit = TEST_FILES.get(files);
+  if (!hit) TEST_FILES.set(files, (hit = files.filter((f) => isTestFile(relativeTo(f.project?.dir ?? root, f.path)))));
+  return hit;
+}
+
 /**
  * Every test file's calls, linked to the routes of the apps of its project (all apps when the
  * file is in no project). Cheap when there are no test files; one file's failure costs only it.
@@ -73,7 +82,7 @@ export function collectTestCalls(
   parse: (path: string, text: string) => ts.SourceFile,
   unresolved: Unresolved[],
 ): TestCall[] {
-  const testFiles = files.filter((f) => isTestFile(posix.relative(f.project?.dir ?? root, f.path)));
+  const testFiles = testFilesOf(root, files);
   if (!testFiles.length) return [];
   const out: TestCall[] = [];
   let index: RouteIndex | undefined;
