@@ -24,8 +24,11 @@ export class FolderIndex implements vscode.Disposable {
   /** Forward-slash real path of the folder: the paths in the graph start with it. */
   readonly root: string;
   index: GraphIndex | undefined;
-  /** The rules' findings on the latest graph (without their fixes: `fixesOf`). */
-  findings: Finding[] = [];
+  /**
+   * The rules' findings on the latest graph (without their fixes: `fixesOf`), by file. A file's
+   * list is the same array until its findings change (the worker posts only those that did).
+   */
+  readonly findingsByFile = new Map<string, Finding[]>();
   state: IndexState = 'indexing';
   lastStats: AnalysisStats | undefined;
   private ruleNotes = new Set<string>();
@@ -228,7 +231,11 @@ export class FolderIndex implements vscode.Disposable {
     } else {
       keepLineStarts(m.lineStarts);
       this.index = new GraphIndex(m.graph);
-      this.findings = m.findings;
+      if (m.findings.full) this.findingsByFile.clear();
+      for (const [file, list] of m.findings.files) {
+        if (list.length) this.findingsByFile.set(file, list);
+        else this.findingsByFile.delete(file);
+      }
       for (const f of m.failedRules) this.log.error(`[${this.folder.name}] rule failed and was skipped: ${f}`);
       // Why rules stayed silent: said once, when it first comes up, not on every keystroke.
       for (const n of m.ruleNotes) if (!this.ruleNotes.has(n)) this.log.info(`[${this.folder.name}] rule stayed silent: ${n}`);

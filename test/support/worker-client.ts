@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { Finding } from '../../src/core/rules/types';
 import type { FromWorker, ToWorker } from '../../src/extension/worker/protocol';
 
 const WORKER = path.join(__dirname, '..', '..', 'dist', 'worker.js');
@@ -19,4 +20,9 @@ export function startWorker() {
       worker.postMessage(msg);
     });
   return { worker, ask };
+}
+
+/** Every finding a graph message posted (all of them after an `analyze`; the files that changed after a `change`). */
+export function postedFindings(m: FromWorker): Finding[] {
+  return m.type === 'graph' ? m.findings.files.flatMap(([, list]) => list) : [];
 }

@@ -5,7 +5,7 @@ import type { Severity } from '../../src/core/rules/types';
 import { lineAndCharacter } from '../../src/extension/worker/locate-spans';
 import type { LineStartsUpdate } from '../../src/extension/worker/line-starts-sent';
 import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
-import { startWorker } from '../support/worker-client';
+import { postedFindings, startWorker } from '../support/worker-client';
 
 describe('analysis worker (dist/worker.js)', function () {
   this.timeout(60_000);
@@ -67,12 +67,46 @@ describe('analysis worker (dist/worker.js)', function () {
       assert.equal(on.type, 'graph');
       if (on.type !== 'graph') return;
       const dup = <T extends { code: string }>(fs: T[]) => fs.filter((f) => f.code === 'duplicate-route');
-      assert.deepEqual(dup(on.findings).map((f) => [f.code, f.severity, at(on.lineStarts, f.span.file, f.span.start)?.[0]]), [['duplicate-route', 'error', 2]]);
-      assert.ok(on.findings.some((f) => f.code === 'missing-response-schema' && f.severity === 'hint'), 'editor defaults: hints on');
+      assert.deepEqual(dup(postedFindings(on)).map((f) => [f.code, f.severity, at(on.lineStarts, f.span.file, f.span.start)?.[0]]), [['duplicate-route', 'error', 2]]);
+      assert.ok(postedFindings(on).some((f) => f.code === 'missing-response-schema' && f.severity === 'hint'), 'editor defaults: hints on');
       const off = await ask({ type: 'analyze', seq: 2, settings: settings(root, { 'duplicate-route': 'off', 'missing-response-schema': 'off' }) });
-      assert.equal(off.type === 'graph' && off.findings.length, 0);
+      assert.equal(off.type === 'graph' && postedFindings(off).length, 0);
       const warn = await ask({ type: 'analyze', seq: 3, settings: settings(root, { 'duplicate-route': 'warning' }) });
-      assert.deepEqual(warn.type === 'graph' && dup(warn.findings).map((f) => f.severity), ['warning']);
+      assert.deepEqual(warn.type === 'graph' && dup(postedFindings(warn)).map((f) => f.severity), ['warning']);
+    } finally {
+      await worker.terminate();
+    }
+  });
+
+  it('posts the findings of the files whose findings changed: all after an analyze, then only those (an empty list for a file with none left)', async () => {
+    const files = {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': "const app = require('fastify')()\napp.register(require('./a'))\napp.register(require('./b'))\n",
+      'a.js': "module.exports = async (app) => {\n  app.get('/a', async () => 1)\n}\n",
+      'b.js': "module.exports = async (app) => {\n  app.get('/b', async () => 1)\n  app.get('/b', async () => 2)\n}\n",
+    };
+    const root = writeWorkspace('worker-findings-diff', files);
+    const b = path.join(root, 'b.js');
+    const a = path.join(root, 'a.js');
+    const { worker, ask } = startWorker();
+    try {
+      const names = (m: Awaited<ReturnType<typeof ask>>) => (m.type === 'graph' ? m.findings.files.map(([f, l]) => `${path.basename(f)}:${l.map((x) => x.code).sort().join(',')}`).sort() : []);
+      const first = await ask({ type: 'analyze', seq: 1, settings: settings(root) });
+      assert.ok(first.type === 'graph' && first.findings.full);
+      assert.deepEqual(names(first), ['a.js:missing-response-schema', 'b.js:duplicate-route,missing-response-schema,missing-response-schema']);
+      // b.js loses its duplicate: only b.js is posted.
+      const fixed = await ask({ type: 'change', seq: 2, changes: [{ file: b, text: files['b.js'].replace("'/b', async () => 2", "'/c', async () => 2") }] });
+      assert.ok(fixed.type === 'graph' && !fixed.findings.full);
+      assert.deepEqual(names(fixed), ['b.js:missing-response-schema,missing-response-schema']);
+      // A comment at the end of a.js: lines and findings as they were, nothing is posted.
+      const same = await ask({ type: 'change', seq: 3, changes: [{ file: a, text: files['a.js'] + '// note' }] });
+      assert.deepEqual(names(same), []);
+      // A line added on top of a.js: same findings, but placed on other lines: posted again.
+      const moved = await ask({ type: 'change', seq: 4, changes: [{ file: a, text: '\n' + files['a.js'] }] });
+      assert.deepEqual(names(moved), ['a.js:missing-response-schema']);
+      // a.js's route gets a response schema: a.js has no finding left.
+      const gone = await ask({ type: 'change', seq: 5, changes: [{ file: a, text: files['a.js'].replace("'/a', async", "'/a', { schema: { response: { 200: { type: 'integer' } } } }, async") }] });
+      assert.deepEqual(names(gone), ['a.js:']);
     } finally {
       await worker.terminate();
     }

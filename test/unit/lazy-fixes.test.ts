@@ -10,7 +10,7 @@ import { FixesByFinding } from '../../src/core/rules/fixes-by-finding';
 import { FixRequests } from '../../src/extension/fix-requests';
 import type { ToWorker } from '../../src/extension/worker/protocol';
 import { CLI_ENV, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
-import { startWorker } from '../support/worker-client';
+import { postedFindings, startWorker } from '../support/worker-client';
 
 /** The editor's severities: the schema hints on. */
 const EDITOR = { ...cliSeverities(), 'missing-schema': 'hint', 'missing-response-schema': 'hint', 'use-request-log': 'hint' } as const;
@@ -134,8 +134,8 @@ describe('the worker answers quick-fix requests', function () {
     try {
       const graph = await ask({ type: 'analyze', seq: 1, settings: settings(dir, cacheDir) });
       assert.ok(graph.type === 'graph');
-      assert.ok(graph.findings.every((f) => !('fixes' in f)));
-      const asked = [bodyFinding(graph.findings), graph.findings.find((f) => f.code === 'unknown-hook')!];
+      assert.ok(postedFindings(graph).every((f) => !('fixes' in f)));
+      const asked = [bodyFinding(postedFindings(graph)), postedFindings(graph).find((f) => f.code === 'unknown-hook')!];
       const answer = await ask({ type: 'fixes', seq: 1, findings: asked });
       assert.ok(answer.type === 'fixes');
       assert.deepEqual(answer.failedRules, []);
@@ -160,7 +160,7 @@ describe('the worker answers quick-fix requests', function () {
       const graph = await warm.ask({ type: 'analyze', seq: 1, settings: settings(dir, cacheDir) });
       assert.ok(graph.type === 'graph');
       assert.match(graph.stats.cache ?? '', /warm start/);
-      const answer = await warm.ask({ type: 'fixes', seq: 1, findings: [bodyFinding(graph.findings)] });
+      const answer = await warm.ask({ type: 'fixes', seq: 1, findings: [bodyFinding(postedFindings(graph))] });
       assert.ok(answer.type === 'fixes');
       assert.deepEqual(answer.fixes[0]?.map((f) => ({ ...f, edits: f.edits.map(({ range, ...e }) => e) })), expected);
     } finally {

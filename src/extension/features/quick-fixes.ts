@@ -20,8 +20,7 @@ export class QuickFixProvider implements vscode.CodeActionProvider {
     if (context.only && !vscode.CodeActionKind.QuickFix.intersects(context.only)) return [];
     const found = this.workspace.currentDocumentIndex(doc);
     if (!found) return [];
-    const here = found.folder.findings
-      .filter((finding) => finding.span.file === found.file)
+    const here = (found.folder.findingsByFile.get(found.file) ?? [])
       .map((finding) => ({ finding, where: rangeOf(finding.span) }))
       .filter(({ where }) => !!where.intersection(range) || context.diagnostics.some((d) => d.range.isEqual(where)));
     if (!here.length) return [];

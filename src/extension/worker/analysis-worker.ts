@@ -11,6 +11,7 @@ import { createNodeHost } from '../../core/node-host';
 import { runRulesDetailed, type RunRulesResult } from '../../core/rules';
 import { FixesByFinding } from '../../core/rules/fixes-by-finding';
 import type { Fix, Severity } from '../../core/rules/types';
+import { SentFindings } from './findings-sent';
 import { SentLineStarts } from './line-starts-sent';
 import { locateSpans } from './locate-spans';
 import { viewGraph } from './view-graph';
@@ -22,8 +23,9 @@ let severities: Record<string, Severity> = {};
 let cacheProblems: string[] = [];
 /** The fixes of the findings of the graph served (the analyser's current analysis); none while an analysis runs or after one failed. */
 let served: FixesByFinding | undefined;
-/** The line starts the extension host has. */
+/** The line starts and the findings the extension host has. */
 const lineStarts = new SentLineStarts();
+const sentFindings = new SentFindings();
 
 function run(msg: ToWorker): FromWorker {
   if (msg.type === 'fixes') return fixes(msg);
@@ -37,6 +39,7 @@ function run(msg: ToWorker): FromWorker {
     cacheProblems = [];
     const cache = s.cacheDir ? { dir: s.cacheDir, log: (line: string) => cacheProblems.push(line) } : undefined;
     lineStarts.reset();
+    sentFindings.reset();
     analyzer = new CachedAnalyzer(s.root, createNodeHost(), { excludeGlobs: s.excludeGlobs, entries: s.entries, maxFileBytes: s.maxFileBytes }, cache);
     graph = analyzer.analyze();
   } else {
@@ -56,8 +59,9 @@ function run(msg: ToWorker): FromWorker {
   // line starts of the files that changed, to place spans itself.
   const view = viewGraph(graph);
   const starts = lineStarts.changed(a.lineStartFiles(), (file) => a.lineStarts(file));
+  const posted = sentFindings.update(findings, new Set(starts.map(([file]) => file)));
   const stats = { ms: Math.round(performance.now() - t0), files: graph.files, parses: a.parseCount - parsesBefore, full: msg.type === 'analyze', ...(msg.type === 'analyze' && msg.settings.cacheDir ? { cache: [a.cacheStatus, ...cacheProblems].join('; ') } : {}) };
-  return { type: 'graph', seq: msg.seq, graph: view, findings, lineStarts: starts, failedRules: failed.map((f) => `${f.id}: ${f.error}`), ruleNotes: notes.map((n) => `${n.id}: ${n.message}`), stats };
+  return { type: 'graph', seq: msg.seq, graph: view, findings: posted, lineStarts: starts, failedRules: failed.map((f) => `${f.id}: ${f.error}`), ruleNotes: notes.map((n) => `${n.id}: ${n.message}`), stats };
 }
 
 /** The fixes of the findings asked, with their ranges; a finding the served graph does not have (or whose fixes throw) gets undefined. */
