@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { Finding } from '../core/rules/types';
 import { FixRequests, type FixesAnswer } from './fix-requests';
+import { GraphPatcher } from './graph-patch';
 import { keepLineStarts } from './line-starts';
 import { GraphIndex } from './model/graph-index';
 import { relativePath } from './model/tree-node';
@@ -44,6 +45,8 @@ export class FolderIndex implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
   private readonly fixRequests = new FixRequests();
+  /** The contexts and routes of the graph before, which the worker's next graph refers to. */
+  private readonly patcher = new GraphPatcher();
   private readonly changed = new vscode.EventEmitter<FolderIndex>();
   readonly onDidChange = this.changed.event;
   private firstIndex: { resolve: () => void } | undefined;
@@ -229,8 +232,19 @@ export class FolderIndex implements vscode.Disposable {
     if (m.type === 'failed') {
       this.fail(`analysis failed: ${m.message}`);
     } else {
+      let graph;
+      try {
+        if (m.stats.full) this.patcher.reset();
+        graph = this.patcher.apply(m.graph);
+      } catch (err) {
+        // Not the worker's graph: start over with a full analysis (the worker posts it whole).
+        this.patcher.reset();
+        this.fail(`could not read the worker's graph: ${(err as Error).message}; indexing again`);
+        this.reindex();
+        return;
+      }
       keepLineStarts(m.lineStarts);
-      this.index = new GraphIndex(m.graph);
+      this.index = new GraphIndex(graph);
       if (m.findings.full) this.findingsByFile.clear();
       for (const [file, list] of m.findings.files) {
         if (list.length) this.findingsByFile.set(file, list);

@@ -5,7 +5,7 @@ import type { Severity } from '../../src/core/rules/types';
 import { lineAndCharacter } from '../../src/extension/worker/locate-spans';
 import type { LineStartsUpdate } from '../../src/extension/worker/line-starts-sent';
 import { assertNoInternalError, FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
-import { postedFindings, startWorker } from '../support/worker-client';
+import { graphOf, postedFindings, startWorker } from '../support/worker-client';
 
 describe('analysis worker (dist/worker.js)', function () {
   this.timeout(60_000);
@@ -30,8 +30,8 @@ describe('analysis worker (dist/worker.js)', function () {
       assert.equal(first.type, 'graph');
       if (first.type !== 'graph') return;
       assert.equal(first.stats.full, true);
-      assertNoInternalError(first.graph);
-      const route = first.graph.apps[0].routes[0];
+      assertNoInternalError(graphOf(first));
+      const route = graphOf(first).apps[0].routes[0];
       assert.equal(route.url, '/one');
       assert.equal(route.span.range, undefined, 'spans go without ranges');
       assert.deepEqual(first.lineStarts.map(([f]) => path.basename(f)).sort(), ['lib.js', 'server.js'], 'every file parsed, after an analyze');
@@ -42,10 +42,10 @@ describe('analysis worker (dist/worker.js)', function () {
       if (edit.type !== 'graph') return;
       assert.equal(edit.stats.full, false);
       assert.equal(edit.stats.parses, 1, 'only the edited file is parsed again');
-      assertNoInternalError(edit.graph);
-      assert.deepEqual(edit.graph.apps[0].routes.map((r) => `${r.methods[0]} ${r.url}`), ['POST /two']);
+      assertNoInternalError(graphOf(edit));
+      assert.deepEqual(graphOf(edit).apps[0].routes.map((r) => `${r.methods[0]} ${r.url}`), ['POST /two']);
       assert.deepEqual(edit.lineStarts.map(([f]) => path.basename(f)), ['server.js'], 'only the edited file, whose lines moved');
-      const moved = edit.graph.apps[0].routes[0].span;
+      const moved = graphOf(edit).apps[0].routes[0].span;
       assert.deepEqual(at(edit.lineStarts, moved.file, moved.start), [1, 4]);
       // Same lines, other text: the host's line starts still hold, nothing is posted.
       const same = await ask({ type: 'change', seq: 3, changes: [{ file: server, text: "const app = require('fastify')()\napp.post('/222', async () => 2)\n" }] });
@@ -124,9 +124,9 @@ describe('analysis worker (dist/worker.js)', function () {
       const graph = await ask({ type: 'analyze', seq: 2, settings: settings(root) });
       assert.equal(graph.type, 'graph');
       if (graph.type !== 'graph') return;
-      assert.ok(graph.graph.apps[0].routes.some((r) => r.url === '/ok'));
-      assert.ok(graph.graph.unresolved.some((u) => u.reason.startsWith('syntax error')));
-      assertNoInternalError(graph.graph);
+      assert.ok(graphOf(graph).apps[0].routes.some((r) => r.url === '/ok'));
+      assert.ok(graphOf(graph).unresolved.some((u) => u.reason.startsWith('syntax error')));
+      assertNoInternalError(graphOf(graph));
       const missingRoot = await ask({ type: 'analyze', seq: 3, settings: settings(path.join(root, 'does-not-exist')) });
       assert.equal(missingRoot.type, 'graph', 'an unreadable folder is a graph with an unresolved entry');
     } finally {

@@ -12,6 +12,7 @@ import { runRulesDetailed, type RunRulesResult } from '../../core/rules';
 import { FixesByFinding } from '../../core/rules/fixes-by-finding';
 import type { Fix, Severity } from '../../core/rules/types';
 import { SentFindings } from './findings-sent';
+import { GraphPoster } from './graph-post';
 import { SentLineStarts } from './line-starts-sent';
 import { locateSpans } from './locate-spans';
 import { viewGraph } from './view-graph';
@@ -26,6 +27,8 @@ let served: FixesByFinding | undefined;
 /** The line starts and the findings the extension host has. */
 const lineStarts = new SentLineStarts();
 const sentFindings = new SentFindings();
+/** The contexts and routes the host has, from the graph posted last. */
+const poster = new GraphPoster();
 
 function run(msg: ToWorker): FromWorker {
   if (msg.type === 'fixes') return fixes(msg);
@@ -40,6 +43,7 @@ function run(msg: ToWorker): FromWorker {
     const cache = s.cacheDir ? { dir: s.cacheDir, log: (line: string) => cacheProblems.push(line) } : undefined;
     lineStarts.reset();
     sentFindings.reset();
+    poster.reset();
     analyzer = new CachedAnalyzer(s.root, createNodeHost(), { excludeGlobs: s.excludeGlobs, entries: s.entries, maxFileBytes: s.maxFileBytes }, cache);
     graph = analyzer.analyze();
   } else {
@@ -61,7 +65,7 @@ function run(msg: ToWorker): FromWorker {
   const starts = lineStarts.changed(a.lineStartFiles(), (file) => a.lineStarts(file));
   const posted = sentFindings.update(findings, new Set(starts.map(([file]) => file)));
   const stats = { ms: Math.round(performance.now() - t0), files: graph.files, parses: a.parseCount - parsesBefore, full: msg.type === 'analyze', ...(msg.type === 'analyze' && msg.settings.cacheDir ? { cache: [a.cacheStatus, ...cacheProblems].join('; ') } : {}) };
-  return { type: 'graph', seq: msg.seq, graph: view, findings: posted, lineStarts: starts, failedRules: failed.map((f) => `${f.id}: ${f.error}`), ruleNotes: notes.map((n) => `${n.id}: ${n.message}`), stats };
+  return { type: 'graph', seq: msg.seq, graph: poster.post(view), findings: posted, lineStarts: starts, failedRules: failed.map((f) => `${f.id}: ${f.error}`), ruleNotes: notes.map((n) => `${n.id}: ${n.message}`), stats };
 }
 
 /** The fixes of the findings asked, with their ranges; a finding the served graph does not have (or whose fixes throw) gets undefined. */
@@ -80,16 +84,29 @@ function fixes(msg: Extract<ToWorker, { type: 'fixes' }>): FromWorker {
   return { type: 'fixes', seq: msg.seq, fixes: out, failedRules };
 }
 
+/** After an answer that may not have reached the host: the next graph goes whole, with every finding and line start. */
+function forgetWhatTheHostHas(): void {
+  poster.reset();
+  sentFindings.reset();
+  lineStarts.reset();
+}
+
 parentPort?.on('message', (msg: ToWorker) => {
   let reply: FromWorker;
   try {
     reply = run(msg);
   } catch (err) {
     const message = (err as Error)?.stack ?? String(err);
+    forgetWhatTheHostHas();
     // A `failed` answer is an analysis's: a fixes request that fails gets no fixes and says why.
     reply = msg.type === 'fixes' ? { type: 'fixes', seq: msg.seq, fixes: [], failedRules: [message] } : { type: 'failed', seq: msg.seq, message };
   }
-  parentPort?.postMessage(reply);
+  try {
+    parentPort?.postMessage(reply);
+  } catch (err) {
+    forgetWhatTheHostHas();
+    parentPort?.postMessage({ type: 'failed', seq: msg.seq, message: `the answer could not be posted: ${(err as Error)?.message ?? String(err)}` } satisfies FromWorker);
+  }
   // After a warm start nothing is parsed yet: parse and link now, while the editor shows the
   // cached graph (already posted: delivery does not wait for this thread), so that the first edit
   // is an incremental update and not a full analysis. Done before the next message is read, so a

@@ -6,9 +6,9 @@
  * its own numbering: the worker answers it after the analysis before it, for the graph it then
  * serves.
  */
-import type { WorkspaceGraph } from '../../core/model';
 import type { Finding, Fix, Severity } from '../../core/rules/types';
 import type { FindingsUpdate } from './findings-sent';
+import type { PostedGraph } from './graph-post';
 import type { LineStartsUpdate } from './line-starts-sent';
 
 export interface WorkerSettings {
@@ -54,8 +54,10 @@ export type FromWorker =
    * Spans carry offsets, no `range`: `lineStarts` has the line starts of the files whose lines
    * changed since the graph before (all files after an `analyze`), for the host to place them.
    * `findings`: the rules' findings of the files whose findings changed (all after an `analyze`).
+   * `graph` refers to the contexts and routes of the graph posted before (graph-post.ts); the
+   * host applies every graph message, in order (`GraphPatcher`).
    */
-  | { type: 'graph'; seq: number; graph: WorkspaceGraph; findings: FindingsUpdate; lineStarts: LineStartsUpdate[]; failedRules: string[]; ruleNotes: string[]; stats: AnalysisStats }
+  | { type: 'graph'; seq: number; graph: PostedGraph; findings: FindingsUpdate; lineStarts: LineStartsUpdate[]; failedRules: string[]; ruleNotes: string[]; stats: AnalysisStats }
   | { type: 'failed'; seq: number; message: string }
   /**
    * Per finding asked, in order: its fixes with their ranges filled in, or undefined when the served

@@ -1,0 +1,96 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Analyzer } from '../../src/core/analyze';
+import type { Context, WorkspaceGraph } from '../../src/core/model';
+import { createNodeHost } from '../../src/core/node-host';
+import { GraphPatcher } from '../../src/extension/graph-patch';
+import { GraphPoster, type PostedGraph } from '../../src/extension/worker/graph-post';
+import { viewGraph } from '../../src/extension/worker/view-graph';
+import { typingSteps } from '../support/typing-steps';
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures');
+
+/**
+ * Fixture files typed back: in apps of several plugin files (some updates refer to the graph
+ * before), and in apps of one plugin (every update redoes the whole app: nothing to refer to).
+ */
+const SAMPLE: [file: string, refers: boolean][] = [
+  ['cli-autoload-js/routes/users/index.js', true],
+  ['cli-autoload-ts/src/routes/users/index.ts', true],
+  ['fp-decorators/server.js', true],
+  ['multi-app/apps/admin/src/routes/dashboard.ts', false],
+  ['helpers-and-tables/server.js', false],
+  ['prefix-rules/server.js', false],
+];
+
+function contexts(c: Context, out: Context[] = []): Context[] {
+  out.push(c);
+  for (const k of c.children) contexts(k, out);
+  return out;
+}
+
+/** What crosses the thread boundary: a structured clone, as postMessage makes it. */
+const send = (m: PostedGraph): PostedGraph => structuredClone(m);
+
+describe('graph posted as references to the graph before (worker → extension host)', () => {
+  for (const [sample, refers] of SAMPLE) {
+    it(`${sample}: typed back chunk by chunk, every graph the host puts together equals the worker's, sharing what it shares`, () => {
+      const root = path.join(FIXTURES, sample.split('/')[0]);
+      const file = path.join(FIXTURES, sample);
+      const text = fs.readFileSync(file, 'utf8');
+      const analyzer = new Analyzer(root, createNodeHost());
+      const poster = new GraphPoster();
+      const patcher = new GraphPatcher();
+      let view = viewGraph(analyzer.analyze());
+      patcher.apply(send(poster.post(view)));
+      let referred = 0;
+      for (const step of typingSteps(text, 12)) {
+        view = viewGraph(analyzer.update(file, step.text));
+        const message = send(poster.post(view));
+        if (JSON.stringify(message.graph).includes('"$ref"')) referred++;
+        const got: WorkspaceGraph = patcher.apply(message);
+        assert.deepStrictEqual(JSON.parse(JSON.stringify(got)), JSON.parse(JSON.stringify(view)), step.what);
+        for (const app of got.apps) {
+          const inContexts = new Set(contexts(app.root).flatMap((c) => c.routes));
+          assert.ok(app.routes.every((r) => inContexts.has(r)), `${step.what}: AppGraph.routes are the contexts' route objects`);
+        }
+      }
+      if (refers) assert.ok(referred > 0, 'some updates refer to the graph before');
+    });
+  }
+
+  it('an edit inside a handler posts the contexts it redid and refers to the others', () => {
+    const root = path.join(FIXTURES, 'cli-autoload-js');
+    const file = path.join(root, 'routes', 'users', 'index.js');
+    const analyzer = new Analyzer(root, createNodeHost());
+    const poster = new GraphPoster();
+    const patcher = new GraphPatcher();
+    const first = poster.post(viewGraph(analyzer.analyze()));
+    patcher.apply(send(first));
+    const all = first.fresh.length;
+    const text = fs.readFileSync(file, 'utf8');
+    const next = poster.post(viewGraph(analyzer.update(file, text.replace(/\}\s*$/, '  // a comment at the end of the plugin\n}\n'))));
+    // The edited plugin's context and routes, and the contexts above it (the autoload folders, the root).
+    assert.ok(next.fresh.length > 0 && next.fresh.length < all, `${next.fresh.length} of ${all} contexts and routes posted whole`);
+    const refs = JSON.stringify(next.graph).match(/"\$ref"/g)?.length ?? 0;
+    assert.ok(refs > 0, `${refs} references`);
+    patcher.apply(send(next));
+  });
+
+  it('the host refuses a reference it does not have (the extension then indexes again)', () => {
+    const analyzer = new Analyzer(path.join(FIXTURES, 'cli-autoload-js'), createNodeHost());
+    const poster = new GraphPoster();
+    const view = viewGraph(analyzer.analyze());
+    poster.post(view);
+    // The host missed the first graph (a new patcher): the second one refers to it.
+    const file = path.join(FIXTURES, 'cli-autoload-js', 'routes', 'users', 'index.js');
+    const second = poster.post(viewGraph(analyzer.update(file, fs.readFileSync(file, 'utf8') + '\n')));
+    assert.throws(() => new GraphPatcher().apply(send(second)), /refers to \d+, which the graph before does not have/);
+    // After reset the worker posts everything whole again.
+    poster.reset();
+    const whole = poster.post(viewGraph(analyzer.update(file, fs.readFileSync(file, 'utf8'))));
+    assert.ok(!JSON.stringify(whole.graph).includes('"$ref"'));
+    new GraphPatcher().apply(send(whole));
+  });
+});
