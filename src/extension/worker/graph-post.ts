@@ -1,90 +1,124 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { AppGraph, Context, Route, WorkspaceGraph } from '../../core/model';
+import { routeOrigin } from '../../core/route-origin';
+import type { GraphRef, PostedGraph } from './graph-ref';
+import { analysedRoute } from './view-graph';
 
-/**
- * A graph as posted to the extension host: each context and route the host already has, from the
- * graph posted before, goes as a reference to it (`GraphRef`), and only the others go whole.
- *
- * An update shares with the graph before every object it did not redo (a replayed plugin run puts
- * back the very contexts and routes it recorded when no number moved, and `viewGraph` keeps its
- * copies of them), and an object's whole subtree is then the same. So after an edit inside a
- * handler the message holds the contexts the edit redid (the edited plugin's and its ancestors')
- * with references to the rest, instead of every context and route of the workspace, and the host
- * reads that instead of the whole graph (`graph-patch.ts` puts it back together).
- */
-export interface GraphRef {
-  $ref: number;
+/** A context or route of the graph posted last: its handle, and how it went in that post. */
+interface Posted {
+  handle: number;
+  as?: unknown;
 }
 
-export interface PostedGraph {
-  /** The graph, with `GraphRef`s in place of contexts and routes of the graph posted before. */
-  graph: WorkspaceGraph;
-  /** The contexts and routes posted whole (the same objects as in `graph`), and their handles. */
-  fresh: (Context | Route)[];
-  handles: number[];
-}
-
+/** Makes the worker's graph messages (`graph-ref.ts`): knows what the host has, and decides what goes how. */
 export class GraphPoster {
-  private readonly handles = new WeakMap<object, number>();
-  private next = 1;
-  /** The contexts and routes of the graph posted last, which the host has. */
-  private hostHas = new WeakSet<object>();
+  private handles = 0;
+  /** The contexts and routes of the graph posted last (the host has them), by object. */
+  private known = new Map<object, Posted>();
+  /** Its contexts by app, id, kind, name and place (`placeKey`). */
+  private byPlace = new Map<string, Context>();
 
   /** The host has nothing to refer to (a new analyser; a message that may not have arrived). */
   reset(): void {
-    this.hostHas = new WeakSet();
+    this.known = new Map();
+    this.byPlace = new Map();
   }
 
   /** The message for `view`, from now on the graph the host has. */
   post(view: WorkspaceGraph): PostedGraph {
-    const has = this.hostHas;
-    const now = new WeakSet<object>();
+    const known = this.known;
+    const byPlace = this.byPlace;
+    const now = new Map<object, Posted>();
+    const nowByPlace = new Map<string, Context>();
     const fresh: (Context | Route)[] = [];
     const handles: number[] = [];
-    const handle = (o: object) => {
-      let h = this.handles.get(o);
-      if (h === undefined) this.handles.set(o, (h = this.next++));
-      return h;
-    };
-    const posted = new Map<object, object>();
-    /** A context or route the host keeps: all of its subtree stays on the host too. */
-    const keep = (o: Context | Route): void => {
-      now.add(o);
-      if ('children' in o) {
-        for (const r of o.routes) now.add(r);
-        for (const c of o.children) keep(c);
+    /** The routes of the graph before by the route they copy: made on the first route the host does not have. */
+    let byOrigin: Map<Route, Route> | undefined;
+    const copyBefore = (r: Route): Posted | undefined => {
+      if (!byOrigin) {
+        byOrigin = new Map();
+        for (const o of known.keys()) if (!('children' in o)) byOrigin.set(originOf(o as Route), o as Route);
       }
+      const copied = byOrigin.get(originOf(r));
+      return copied && known.get(copied);
+    };
+    const enter = (o: object): Posted => {
+      let p = known.get(o);
+      if (p) p.as = undefined;
+      else p = { handle: ++this.handles };
+      now.set(o, p);
+      return p;
+    };
+    const whole = <T extends Context | Route>(p: Posted, posted: T): T => {
+      fresh.push(posted);
+      handles.push(p.handle);
+      return posted;
+    };
+    /** A context the host keeps, with its whole subtree. */
+    const keep = (c: Context, appId: string): void => {
+      enter(c);
+      nowByPlace.set(placeKey(c, appId), c);
+      for (const r of c.routes) enter(r);
+      for (const child of c.children) keep(child, appId);
     };
     const route = (r: Route): Route | GraphRef => {
-      if (has.has(r)) {
-        now.add(r);
-        return { $ref: handle(r) };
-      }
-      if (!posted.has(r)) {
-        posted.set(r, r);
-        now.add(r);
-        fresh.push(r);
-        handles.push(handle(r));
-      }
-      return r;
+      const again = now.get(r);
+      // Its second place in this message (AppGraph.routes): the same object, or the same reference.
+      if (again) return again.as === r ? r : { $ref: again.handle };
+      const hostHas = known.has(r);
+      const p = enter(r);
+      const previous = hostHas ? undefined : copyBefore(r);
+      p.as = hostHas ? { $ref: p.handle } : previous ? { $ref: previous.handle, $as: p.handle, id: r.id, contextId: r.contextId } : whole(p, r);
+      return p.as as Route | GraphRef;
     };
-    const context = (c: Context): Context | GraphRef => {
-      if (has.has(c)) {
-        keep(c);
-        return { $ref: handle(c) };
+    const context = (c: Context, appId: string): Context | GraphRef => {
+      const held = known.get(c);
+      if (held) {
+        keep(c, appId);
+        return { $ref: held.handle };
       }
-      now.add(c);
-      const copy = { ...c, children: c.children.map(context), routes: c.routes.map(route) } as Context;
-      fresh.push(copy);
-      handles.push(handle(c));
-      return copy;
+      const p = enter(c);
+      const key = placeKey(c, appId);
+      nowByPlace.set(key, c);
+      const children = c.children.map((k) => context(k, appId));
+      const routes = c.routes.map(route);
+      const same = byPlace.get(key);
+      const previous = same && sameOwnFields(c, same) && known.get(same);
+      if (previous) return { $ref: previous.handle, $as: p.handle, children, routes };
+      return whole(p, { ...c, children, routes } as Context);
     };
-    const app = (a: AppGraph): AppGraph => ({ ...a, root: context(a.root) as Context, routes: a.routes.map(route) as Route[] });
+    const app = (a: AppGraph): AppGraph => ({ ...a, root: context(a.root, a.id) as Context, routes: a.routes.map(route) as Route[] });
     const graph = { ...view, apps: view.apps.map(app) };
-    this.hostHas = now;
+    this.known = now;
+    this.byPlace = nowByPlace;
     return { graph, fresh, handles };
   }
 }
 
-export function isGraphRef(x: unknown): x is GraphRef {
-  return typeof x === 'object' && x !== null && typeof (x as GraphRef).$ref === 'number' && Object.keys(x).length === 1;
+/** Where a context is: the context of the graph before with the same place is the one to compare it with. */
+function placeKey(c: Context, appId: string): string {
+  return `${appId}\n${c.id}\n${c.kind}\n${c.name}\n${c.span.file}:${c.span.start}`;
+}
+
+/**
+ * Whether two contexts have equal own fields (all but `children` and `routes`). A context a
+ * replayed run ran in is made again by the plugin above it, and holds the very objects the run
+ * appended to it: most fields compare by identity.
+ */
+function sameOwnFields(a: Context, b: Context): boolean {
+  const x = a as unknown as Record<string, unknown>;
+  const y = b as unknown as Record<string, unknown>;
+  let n = 0;
+  for (const k in x) {
+    if (k === 'children' || k === 'routes') continue;
+    n++;
+    if (x[k] !== y[k] && !isDeepStrictEqual(x[k], y[k])) return false;
+  }
+  for (const k in y) if (k !== 'children' && k !== 'routes') n--;
+  return n === 0;
+}
+
+/** The analysed route a view route was made from, and the route that one copies. */
+function originOf(r: Route): Route {
+  return routeOrigin(analysedRoute(r));
 }

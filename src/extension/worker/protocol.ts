@@ -8,7 +8,7 @@
  */
 import type { Finding, Fix, Severity } from '../../core/rules/types';
 import type { FindingsUpdate } from './findings-sent';
-import type { PostedGraph } from './graph-post';
+import type { PostedGraph } from './graph-ref';
 import type { LineStartsUpdate } from './line-starts-sent';
 
 export interface WorkerSettings {

@@ -15,6 +15,12 @@ import type { AppGraph, Context, Hook, Route, RouteHook, RouteSchema, SchemaPart
  * is not copied again.
  */
 const COPIES = new WeakMap<object, object>();
+const ANALYSED = Symbol('analysed route');
+
+/** The analysed route a route of a view graph was made from. */
+export function analysedRoute(view: Route): Route {
+  return (view as Route & { [ANALYSED]?: Route })[ANALYSED] ?? view;
+}
 
 export function viewGraph(graph: WorkspaceGraph): WorkspaceGraph {
   const copies = COPIES;
@@ -38,6 +44,8 @@ export function viewGraph(graph: WorkspaceGraph): WorkspaceGraph {
     once(r, ({ body: _body, ...rest }) => {
       if (rest.schema) rest.schema = schema(rest.schema);
       rest.hooks = rest.hooks.map((h: RouteHook) => withoutBody(h));
+      // Which analysed route it shows (graph-post.ts finds renumbered copies by it): a property no copy, message or JSON text has.
+      Object.defineProperty(rest, ANALYSED, { value: r });
       return rest;
     });
   const context = (c: Context): Context =>
