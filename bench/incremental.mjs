@@ -3,7 +3,9 @@
 // and given to Analyzer.applyChanges, followed by every rule; graph + rules are timed per edit.
 // Not timed: after the first edit of each kind and after the last one, the incremental graph is
 // compared (JSON) with a fresh full analysis of the files as they are then (a kind that breaks is
-// named at once: each update relinks from the files, so a later edit can hide an earlier miss);
+// named at once: each update relinks from the files, so a later edit can hide an earlier miss), and
+// so are the rules' findings and notes on it with those on the fresh graph (the rules reuse
+// per-route results across updates: src/core/rules/route-memo.ts);
 // when only the final graph differs, each edit kind is replayed alone on a new copy to name the
 // kinds that break it. Prints one JSON line.
 // Usage: node bench/incremental.mjs <core.cjs> <dir> <targets.json> <scratch> [edits]
@@ -18,23 +20,26 @@ const script = editScript(JSON.parse(readFileSync(targetsFile, 'utf8')), { count
 const countRoutes = (g) => g.apps.reduce((n, a) => n + a.routes.length, 0);
 let routesBefore = 0;
 
-/** Cold analyze, then `edits` one by one; returns the per-edit times and the last graph. */
+/** The rules' findings and notes, as data. */
+const rulesOf = (r) => ({ findings: r.findings, notes: r.notes });
+
+/** Cold analyze, then `edits` one by one; returns the per-edit times, the last graph and its rules. */
 function replay(edits, timed, checkpoint = () => {}) {
   freshCopy(dir, scratch);
   const analyzer = new Analyzer(scratch, createNodeHost());
   let graph = analyzer.analyze();
   routesBefore = countRoutes(graph);
-  runRulesDetailed(graph, {}, analyzer.sourceOf());
+  let rules = runRulesDetailed(graph, {}, analyzer.sourceOf());
   const times = [];
   for (const edit of edits) {
     const change = applyEdit(scratch, edit);
     const start = process.hrtime.bigint();
     graph = analyzer.applyChanges([change]);
-    runRulesDetailed(graph, {}, analyzer.sourceOf());
+    rules = runRulesDetailed(graph, {}, analyzer.sourceOf());
     if (timed) times.push(Number(process.hrtime.bigint() - start) / 1e6);
-    checkpoint(edit, graph);
+    checkpoint(edit, graph, rules);
   }
-  return { times, graph };
+  return { times, graph, rules };
 }
 
 /** The first JSON path where a and b differ, for the report. */
@@ -49,21 +54,29 @@ function firstDifference(a, b, path = '$') {
   return `${path}: ${JSON.stringify(a)?.slice(0, 120)} vs ${JSON.stringify(b)?.slice(0, 120)}`;
 }
 
-const differs = (graph) => firstDifference(JSON.parse(JSON.stringify(graph)), JSON.parse(JSON.stringify(new Analyzer(scratch, createNodeHost()).analyze())));
+/** The first difference between the graph and its rules and those of a fresh analysis of the files as they are now. */
+function differs(graph, rules) {
+  const analyzer = new Analyzer(scratch, createNodeHost());
+  const fresh = analyzer.analyze();
+  const freshRules = runRulesDetailed(fresh, {}, analyzer.sourceOf());
+  const json = (x) => JSON.parse(JSON.stringify(x));
+  return firstDifference(json({ graph, rules: rulesOf(rules) }), json({ graph: fresh, rules: rulesOf(freshRules) }));
+}
 
 const brokenKinds = [];
 const checked = new Set();
-const { times, graph } = replay(script, true, (edit, g) => {
+const { times, graph, rules } = replay(script, true, (edit, g, r) => {
   if (checked.has(edit.kind)) return;
   checked.add(edit.kind);
-  const d = differs(g);
+  const d = differs(g, r);
   if (d) brokenKinds.push({ kind: edit.kind, difference: d });
 });
 const routes = [routesBefore, countRoutes(graph)];
-const difference = differs(graph);
+const difference = differs(graph, rules);
 if (difference && !brokenKinds.length) {
   for (const kind of EDIT_KINDS) {
-    const d = differs(replay(script.filter((e) => e.kind === kind), false).graph);
+    const r = replay(script.filter((e) => e.kind === kind), false);
+    const d = differs(r.graph, r.rules);
     if (d) brokenKinds.push({ kind, difference: d });
   }
 }

@@ -41,6 +41,8 @@ export class Analyzer {
   /** Handler and hook body facts by function node, kept across updates (see `BodyFactsCache`). */
   private readonly bodyFacts = new BodyFactsCache();
   private readonly overlay = new Map<string, string>();
+  /** What `sourceOf()` returns, made on the first call. */
+  private sourceFns: SourceOf | undefined;
   /** The resolver of the last link, for fixes that follow a file's imports (`sourceOf().resolve`). */
   private resolver: Resolver | undefined;
   /** Plugin runs recorded by the last link, replayed by the next one where their inputs did not change (link/replay/plugin-runs.ts). */
@@ -121,10 +123,15 @@ export class Analyzer {
     return this.parseCache.peek(file)?.getFullText();
   }
 
-  /** `source` with the parsed trees and module resolution, for the rules (`runRules(graph, severities, analyzer.sourceOf())`). */
+  /**
+   * `source` with the parsed trees and module resolution, for the rules (`runRules(graph, severities, analyzer.sourceOf())`).
+   * One object per Analyzer (it answers for the analyser's current state): the rules keep per-route
+   * results by it across updates (rules/route-memo.ts).
+   */
   sourceOf(): SourceOf {
-    return Object.assign((file: string) => this.source(file), { tree: (file: string) => this.tree(file), resolve: (fromFile: string, specifier: string) => this.resolveModule(fromFile, specifier) });
+    return (this.sourceFns ??= Object.assign((file: string) => this.source(file), { tree: (file: string) => this.tree(file), resolve: (fromFile: string, specifier: string) => this.resolveModule(fromFile, specifier) }));
   }
+
 
   /** The workspace file an import specifier names, resolved as the linker resolves it; undefined for packages, builtins and missing files. */
   resolveModule(fromFile: string, specifier: string): string | undefined {

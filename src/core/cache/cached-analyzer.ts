@@ -44,6 +44,8 @@ export class CachedAnalyzer {
   private readonly optionsKey: string;
   private readonly version: string;
   private first = true;
+  /** What `sourceOf()` returns, made on the first call. */
+  private sourceFns: SourceOf | undefined;
 
   constructor(
     root: string,
@@ -128,13 +130,15 @@ export class CachedAnalyzer {
 
   /** `source` with the analyser's parsed trees and module resolution for fixes (neither while the graph is the cached one: nothing is parsed or linked). */
   sourceOf(): SourceOf {
-    return Object.assign((file: string) => this.source(file), {
+    // One object per analyser, as `Analyzer.sourceOf()`: the rules keep per-route results by it.
+    return (this.sourceFns ??= Object.assign((file: string) => this.source(file), {
       tree: (file: string) => (this.fromCache ? undefined : this.inner?.tree(file)),
       // No resolver while the graph is the cached one (nothing was linked): fixes asked through
       // FixesByFinding run prepare() first, so they follow imports as after a cold start.
       resolve: (fromFile: string, specifier: string) => (this.fromCache ? undefined : this.inner?.resolveModule(fromFile, specifier)),
-    });
+    }));
   }
+
 
   lineStarts(file: string): readonly number[] | undefined {
     if (!this.fromCache) return this.inner?.lineStarts(file);

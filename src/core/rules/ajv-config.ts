@@ -25,6 +25,15 @@ export function validatorUnknown(app: AppGraph): string | undefined {
   return app.serverOptions.validation?.unknown;
 }
 
+/**
+ * Everything of the app that request validation as modelled here reads (`validatorUnknown`,
+ * `asFastifyCompiles`, `SchemaCompiler.for`), as text: the app part of a key for results kept
+ * across runs (route-memo.ts).
+ */
+export function validationKey(app: AppGraph): string {
+  return JSON.stringify([app.fastifyMajor, String(fastifyAtOfGraph(app)), app.serverOptions.validation ?? null]);
+}
+
 /** The schema Fastify hands to Ajv for a request part: Fastify 4 wraps shorthand schemas (`jsonShorthand`, on by default). */
 export function asFastifyCompiles(app: AppGraph, schema: unknown): unknown {
   if (behaviourAt('fastify.no-json-shorthand', fastifyAtOfGraph(app)) || app.serverOptions.validation?.jsonShorthand === false) return schema;

@@ -1,5 +1,6 @@
 import type { Route, ServerOptions } from '../model';
 import { walkContexts } from './rule-utils';
+import { RouteMemo } from './route-memo';
 import type { Rule, RuleFinding } from './types';
 
 /**
@@ -29,6 +30,27 @@ function routeKey(route: Route, server: ServerOptions): string {
   return `${routerPattern(url)} ${constraintsKey(route)}`;
 }
 
+/**
+ * Each route's router key under its app's router options, as a number (`keyId`): the one
+ * per-route work of this grouping kept across runs.
+ */
+const KEYS = new RouteMemo<number>();
+
+/**
+ * Router keys as small numbers, so that grouping the routes (some 15,000 at 2,000 files, on every
+ * edit) indexes an array instead of hashing strings. The table grows with the keys seen; once it
+ * holds four times the routes of a run (plus some) it is emptied as that run begins, and its
+ * generation is part of the memo key: numbers of two generations never meet.
+ */
+const KEY_IDS = new Map<string, number>();
+let keyGeneration = 0;
+
+function keyId(text: string): number {
+  let id = KEY_IDS.get(text);
+  if (id === undefined) KEY_IDS.set(text, (id = KEY_IDS.size));
+  return id;
+}
+
 export const duplicateRoute: Rule = {
   id: 'duplicate-route',
   summary: 'the same method and URL declared twice in one app (after prefixes, autoload and `all()`; parameter names ignored)',
@@ -36,25 +58,33 @@ export const duplicateRoute: Rule = {
   wrong: "app.get('/users/:id', getUser)\napp.register(async (f) => {\n  f.get('/:name', getByName)\n}, { prefix: '/users' })",
   right: "app.get('/users/:id', getUser)\napp.register(async (f) => {\n  f.get('/by-name/:name', getByName)\n}, { prefix: '/users' })",
   defaultSeverity: 'error',
-  check({ graph }) {
+  check(rc) {
     const out: RuleFinding[] = [];
-    for (const app of graph.apps) {
+    if (KEY_IDS.size > 4 * rc.graph.apps.reduce((n, a) => n + a.routes.length, 0) + 1024) {
+      KEY_IDS.clear();
+      keyGeneration++;
+    }
+    for (const app of rc.graph.apps) {
+      // The router options routeKey reads, and the numbering of keys.
+      const server = app.serverOptions;
+      const options = `${server.ignoreDuplicateSlashes}${server.ignoreTrailingSlash}${server.caseSensitive} ${keyGeneration}`;
+      const keys = KEYS.in(rc, app);
       // Conditional routes (an `if` on the environment, a conditional register) are left out: the
       // graph does not say which condition, and two branches may never run together.
       const conditionalCtx = new Set<number>();
       walkContexts(app, (ctx, conditional) => conditional && conditionalCtx.add(ctx.id));
-      const byPattern = new Map<string, { method: string; route: Route }[]>();
+      const byKey: ({ method: string; route: Route }[] | undefined)[] = [];
       for (const route of app.routes) {
         // Constraints not known statically (a version from a variable, options from a spread) could tell any two apart.
         if (!route.urlKnown || route.conditional || route.constraintsUnknown || conditionalCtx.has(route.contextId)) continue;
-        const pattern = routeKey(route, app.serverOptions);
-        const earlier = byPattern.get(pattern) ?? [];
+        const key = keys.get(route, options, (r) => keyId(routeKey(r, server)));
+        const earlier = byKey[key] ?? [];
         if (route.implicitHead) {
           // Fastify 5 keeps the HEAD twin of a GET: an explicit HEAD declared after the GET is a
           // duplicate (booted). Fastify 4 gives way to it. The twin itself is never reported:
           // Fastify does not add it where a HEAD already exists.
           if (app.fastifyMajor >= 5) earlier.push({ method: 'HEAD', route });
-          byPattern.set(pattern, earlier);
+          byKey[key] = earlier;
           continue;
         }
         // `all()` takes every method the router supports, so it clashes with any of them.
@@ -78,7 +108,7 @@ export const duplicateRoute: Rule = {
           continue;
         }
         for (const method of route.methods) earlier.push({ method, route });
-        byPattern.set(pattern, earlier);
+        byKey[key] = earlier;
       }
     }
     return out;

@@ -14,6 +14,7 @@ import { missingPluginDependency } from './missing-plugin-dependency';
 import { missingResponseSchema } from './missing-response-schema';
 import { missingSchema } from './missing-schema';
 import { paramsSchemaMismatch } from './params-schema-mismatch';
+import { beginRulesRun } from './rule-utils';
 import type { Finding, Rule, Severity } from './types';
 import { unknownHook } from './unknown-hook';
 import { unknownSchemaRef } from './unknown-schema-ref';
@@ -22,6 +23,7 @@ import { v5Migration } from './v5-migration';
 
 export type { Finding, Fix, Rule, RuleContext, RuleDoc, RuleFinding, Severity, TextEdit } from './types';
 export { fixesOf } from './deferred-fixes';
+export { memoStats } from './route-memo';
 
 /** Every rule, by id. The ids are public interface (settings `fastifyLens.rules.<id>`, `Finding.code`). */
 export const RULES: readonly Rule[] = [
@@ -85,6 +87,7 @@ export function runRulesDetailed(graph: WorkspaceGraph, severities: Record<strin
   const findings: Finding[] = [];
   const failed: RunRulesResult['failed'] = [];
   const notes: RunRulesResult['notes'] = [];
+  beginRulesRun();
   withTrees(source.tree, () => runEach(graph, severities, source, findings, failed, notes));
   return { findings: sortFindings(findings), failed, notes };
 }

@@ -1,6 +1,7 @@
-import type { AppGraph, Context, SharedSchema } from '../model';
-import { refId, refsIn, requestSchemas, SchemaCompiler, validatorUnknown } from './ajv-config';
+import type { AppGraph, Context, Route, SharedSchema } from '../model';
+import { refId, refsIn, requestSchemas, SchemaCompiler, validatorUnknown, validationKey } from './ajv-config';
 import { contextPaths, customValidator, silencedByUncertainty, walkContexts } from './rule-utils';
+import { contextKeys, RouteMemo, type KeyParts, type MemoRun } from './route-memo';
 import type { Rule, RuleFinding } from './types';
 
 const BOOT = 'FST_ERR_SCH_VALIDATION_BUILD when the app gets ready: it does not start';
@@ -30,7 +31,8 @@ export const invalidJsonSchema: Rule = {
   wrong: "app.post('/users', { schema: { body: { type: 'object', properties: { name: { type: 'string', example: 'Ada' } } } } }, create)",
   right: "app.post('/users', { schema: { body: { type: 'object', properties: { name: { type: 'string', examples: ['Ada'] } } } } }, create)",
   defaultSeverity: 'error',
-  check({ graph, note }) {
+  check(rc) {
+    const { graph, note } = rc;
     const out: RuleFinding[] = [];
     for (const app of graph.apps) {
       const why = validatorUnknown(app);
@@ -39,13 +41,13 @@ export const invalidJsonSchema: Rule = {
         continue;
       }
       if (silencedByUncertainty(graph, app, note, 'a custom validator compiler or a shared schema')) continue;
-      checkApp(app, out, note);
+      checkApp(app, out, note, MEMO.in(rc, app));
     }
     return out;
   },
 };
 
-function checkApp(app: AppGraph, out: RuleFinding[], note: (m: string) => void): void {
+function checkApp(app: AppGraph, out: RuleFinding[], note: (m: string) => void, memo: MemoRun<Route, RouteResult | undefined>): void {
   const paths = contextPaths(app);
   const custom = (ctx: Context) => (paths.get(ctx.id) ?? []).some((c) => c.customValidation);
   /** Contexts where Fastify sets up its validator (a route there has a request schema). */
@@ -67,44 +69,23 @@ function checkApp(app: AppGraph, out: RuleFinding[], note: (m: string) => void):
     return shared;
   };
   const compilers = new Map<readonly SharedSchema[], SchemaCompiler>();
-  const byContext = new Map<number, { shared: readonly SharedSchema[]; compiler: SchemaCompiler }>();
+  const compilerOf = (chain: readonly Context[]) => {
+    const shared = sharedIn(chain);
+    let compiler = compilers.get(shared);
+    if (!compiler) compilers.set(shared, (compiler = SchemaCompiler.for(app, shared.map((s) => s.id))));
+    return compiler;
+  };
 
+  const keys = contextKeys(app, KEY);
   for (const route of app.routes) {
     if (route.implicitHead || route.package || !route.schema) continue;
     const chain = paths.get(route.contextId);
     if (!chain) continue;
-    const schemas = requestSchemas(app, route.schema);
-    if (!schemas.length) continue;
-    const where = () => `${route.methods.join(',')} ${route.url} (${route.span.file}:${route.span.line})`;
-    const custom = customValidator(route, chain);
-    if (custom) {
-      note(`${where()} not checked: ${custom}`);
-      continue;
-    }
+    const r = memo.get(route, keys.get(route.contextId)!, (origin, say) => checkRoute(app, origin, chain, compilerOf, say));
+    if (!r) continue;
     setUp.add(route.contextId);
-    let scope = byContext.get(route.contextId);
-    if (!scope) {
-      const shared = sharedIn(chain);
-      let compiler = compilers.get(shared);
-      if (!compiler) compilers.set(shared, (compiler = SchemaCompiler.for(app, shared.map((s) => s.id))));
-      byContext.set(route.contextId, (scope = { shared, compiler }));
-    }
-    const { shared, compiler } = scope;
-    for (const s of schemas) {
-      const span = route.schema[s.part]!.span;
-      if (s.schema === undefined) {
-        note(`${where()}: ${s.label} schema not known statically`);
-        continue;
-      }
-      markUsed(s.schema, shared, used);
-      const r = compiler.compile(s.schema);
-      if (r.ok) continue;
-      if (r.missingRef) {
-        note(`${where()}: ${s.label} schema not checked: $ref '${r.ref}' not resolved statically`);
-        continue;
-      }
-      out.push({ message: `${s.label} schema: Ajv rejects it as Fastify compiles it (${r.error}): ${BOOT}`, span });
-    }
+    if (r.refIds.length) markUsed(r.refIds, sharedIn(chain), used);
+    for (const f of r.findings) out.push(f);
   }
 
   walkContexts(app, (ctx) => {
@@ -132,9 +113,9 @@ function checkApp(app: AppGraph, out: RuleFinding[], note: (m: string) => void):
   });
 }
 
-/** Marks the shared schemas a schema refers to, and those they refer to in turn. */
-function markUsed(schema: unknown, shared: readonly SharedSchema[], used: Set<SharedSchema>): void {
-  const todo = refsIn(schema).map(refId).filter(Boolean);
+/** Marks the shared schemas with these `$id`s (as a schema's `$ref`s name them), and those they refer to in turn. */
+function markUsed(ids: readonly string[], shared: readonly SharedSchema[], used: Set<SharedSchema>): void {
+  const todo = [...ids];
   while (todo.length) {
     const id = todo.pop()!;
     for (const s of shared) {
@@ -143,4 +124,56 @@ function markUsed(schema: unknown, shared: readonly SharedSchema[], used: Set<Sh
       if (!s.partial) todo.push(...refsIn(s.value).map(refId).filter(Boolean));
     }
   }
+}
+
+/**
+ * What `KEY` names besides the route: the app's validator setup and Fastify version (the schemas
+ * Fastify compiles, Ajv's options), and of each context of the chain a custom validator and the
+ * shared schemas' `$id`s (the compiler's stubs).
+ */
+const KEY: KeyParts = {
+  app: validationKey,
+  context: (c) => `${c.customValidation ? 'v' : ''}${c.schemas.length ? JSON.stringify(c.schemas.map((s) => s.id)) : ''}`,
+};
+
+/** A route's request schemas checked: its findings, and the `$id`s they refer to. Undefined: Fastify's Ajv does not set up for it. */
+interface RouteResult {
+  findings: readonly RuleFinding[];
+  refIds: readonly string[];
+}
+
+const MEMO = new RouteMemo<RouteResult | undefined>();
+
+/** Checks one route's request schemas with the compiler of its chain (reads the chain only as `KEY` names it). */
+function checkRoute(app: AppGraph, route: Route, chain: readonly Context[], compilerOf: (chain: readonly Context[]) => SchemaCompiler, note: (m: string) => void): RouteResult | undefined {
+  const schemas = requestSchemas(app, route.schema!);
+  if (!schemas.length) return undefined;
+  const where = () => `${route.methods.join(',')} ${route.url} (${route.span.file}:${route.span.line})`;
+  const custom = customValidator(route, chain);
+  if (custom) {
+    note(`${where()} not checked: ${custom}`);
+    return undefined;
+  }
+  const compiler = compilerOf(chain);
+  const findings: RuleFinding[] = [];
+  const refIds: string[] = [];
+  for (const s of schemas) {
+    const span = route.schema![s.part]!.span;
+    if (s.schema === undefined) {
+      note(`${where()}: ${s.label} schema not known statically`);
+      continue;
+    }
+    for (const ref of refsIn(s.schema)) {
+      const id = refId(ref);
+      if (id) refIds.push(id);
+    }
+    const r = compiler.compile(s.schema);
+    if (r.ok) continue;
+    if (r.missingRef) {
+      note(`${where()}: ${s.label} schema not checked: $ref '${r.ref}' not resolved statically`);
+      continue;
+    }
+    findings.push({ message: `${s.label} schema: Ajv rejects it as Fastify compiles it (${r.error}): ${BOOT}`, span });
+  }
+  return { findings, refIds };
 }

@@ -1,6 +1,8 @@
 import { addResponseSchemaFix } from '../fixes/schema-fixes';
+import type { Route } from '../model';
 import { present } from './rule-utils';
-import type { Rule, RuleFinding } from './types';
+import { RouteMemo } from './route-memo';
+import type { Rule, RuleContext, RuleFinding } from './types';
 
 /** A route of the app's own code without `schema.response` (package routes and the HEAD twins of GETs are left out). Off in `fastify-lens check` unless asked (`--rule missing-response-schema=hint`). Fix (not safe: the schema filters and coerces what is sent): a 200 schema from the route's Reply type, else from the object literal the handler returns. */
 export const missingResponseSchema: Rule = {
@@ -11,18 +13,27 @@ export const missingResponseSchema: Rule = {
   right: "app.get('/users/:id', {\n  schema: { response: { 200: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } } } },\n}, async (request) => db.user(request.params.id))",
   defaultSeverity: 'hint',
   cliDefaultSeverity: 'off',
-  check({ graph, source, resolveModule }) {
+  check(rc) {
+    const { graph, source, resolveModule } = rc;
     const out: RuleFinding[] = [];
     for (const app of graph.apps) {
+      const memo = MEMO.in(rc, app);
       for (const route of app.routes) {
         if (route.implicitHead || route.package || route.schema?.response) continue;
-        out.push({
-          message: `${route.methods.join(', ')} ${route.url} has no response schema: it is serialised with JSON.stringify and every field is sent; add schema.response`,
-          span: route.span,
-          fixes: () => present(addResponseSchemaFix(route, { source, resolveModule })),
-        });
+        // The route's own fields only.
+        out.push(memo.get(route, '', (r) => finding(r, source, resolveModule)));
       }
     }
     return out;
   },
 };
+
+const MEMO = new RouteMemo<RuleFinding>();
+
+function finding(route: Route, source: RuleContext['source'], resolveModule: RuleContext['resolveModule']): RuleFinding {
+  return {
+    message: `${route.methods.join(', ')} ${route.url} has no response schema: it is serialised with JSON.stringify and every field is sent; add schema.response`,
+    span: route.span,
+    fixes: () => present(addResponseSchemaFix(route, { source, resolveModule })),
+  };
+}

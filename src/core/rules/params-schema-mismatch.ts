@@ -1,7 +1,8 @@
 import type { AppGraph, Route } from '../model';
-import { asFastifyCompiles, isObject, validatorUnknown } from './ajv-config';
+import { asFastifyCompiles, isObject, validatorUnknown, validationKey } from './ajv-config';
 import { rewriteParamsSchemaFix } from '../fixes/schema-fixes';
 import { closest, computedOnce, contextPaths, customValidator, present, silencedByUncertainty } from './rule-utils';
+import { contextKeys, NO_CONTEXT, RouteMemo, type KeyParts } from './route-memo';
 import type { Rule, RuleFinding } from './types';
 import { urlParams, type UrlParam } from './url-params';
 
@@ -31,7 +32,8 @@ export const paramsSchemaMismatch: Rule = {
   wrong: "app.get('/users/:id', { schema: { params: { type: 'object', properties: { userId: { type: 'integer' } }, required: ['userId'] } } }, get)",
   right: "app.get('/users/:id', { schema: { params: { type: 'object', properties: { id: { type: 'integer' } }, required: ['id'] } } }, get)",
   defaultSeverity: 'warning',
-  check({ graph, note, source }) {
+  check(rc) {
+    const { graph, note, source } = rc;
     const out: RuleFinding[] = [];
     for (const app of graph.apps) {
       if (!app.routes.some((r) => r.schema?.params)) continue;
@@ -42,11 +44,14 @@ export const paramsSchemaMismatch: Rule = {
       }
       if (silencedByUncertainty(graph, app, note, 'a custom validator compiler')) continue;
       const paths = contextPaths(app);
+      const keys = contextKeys(app, KEY);
+      const memo = MEMO.in(rc, app);
       const seen = new Set<string>();
       for (const route of app.routes) {
         if (route.implicitHead || route.package || !route.schema?.params) continue;
-        if (customValidator(route, paths.get(route.contextId))) continue;
-        for (const f of checkRoute(app, route, note, source)) {
+        const chain = paths.get(route.contextId);
+        const found = memo.get(route, keys.get(route.contextId) ?? NO_CONTEXT, (r, say) => (customValidator(r, chain) ? [] : checkRoute(app, r, say, source)));
+        for (const f of found) {
           const key = `${f.span.file}:${f.span.start}:${f.message}`;
           if (!seen.has(key)) out.push(f);
           seen.add(key);
@@ -56,6 +61,14 @@ export const paramsSchemaMismatch: Rule = {
     return out;
   },
 };
+
+/** What a route's check reads besides the route: the app's validator setup and Fastify version (shorthand wrapping, Ajv's options), and a custom validator on the chain. */
+const KEY: KeyParts = {
+  app: validationKey,
+  context: (c) => (c.customValidation ? 'v' : ''),
+};
+
+const MEMO = new RouteMemo<readonly RuleFinding[]>();
 
 function checkRoute(app: AppGraph, route: Route, note: (m: string) => void, source: (file: string) => string | undefined): RuleFinding[] {
   const part = route.schema!.params!;

@@ -146,10 +146,24 @@ export function present(...fixes: (Fix | undefined)[]): Fix[] {
   return fixes.filter((f): f is Fix => !!f);
 }
 
-/** `compute` run on the first call only, its result given to every call: one fix shared by several findings. */
+/**
+ * `compute` run on the first call of a rules run only, its result given to every call of that run:
+ * one fix shared by several findings. A finding kept across runs (route-memo.ts) computes it again
+ * in the next run, against the analyser's state then.
+ */
 export function computedOnce<T>(compute: () => T): () => T {
-  let done: { value: T } | undefined;
-  return () => (done ??= { value: compute() }).value;
+  let done: { value: T; run: number } | undefined;
+  return () => {
+    if (done?.run !== rulesRun) done = { value: compute(), run: rulesRun };
+    return done.value;
+  };
+}
+
+let rulesRun = 0;
+
+/** Called by the registry as a rules run begins: what `computedOnce` kept belongs to the run before. */
+export function beginRulesRun(): void {
+  rulesRun++;
 }
 
 /** "handler" or "'onRequest' hook", for messages. */

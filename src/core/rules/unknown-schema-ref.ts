@@ -1,5 +1,6 @@
-import type { Context as Ctx, Span } from '../model';
+import type { Context as Ctx, Route, Span } from '../model';
 import { contextPaths, customValidator, silencedByUncertainty } from './rule-utils';
+import { contextKeys, NO_CONTEXT, RouteMemo, type KeyParts } from './route-memo';
 import type { Rule, RuleFinding } from './types';
 
 const PARTS = ['body', 'querystring', 'params', 'headers'] as const;
@@ -21,7 +22,8 @@ export const unknownSchemaRef: Rule = {
   wrong: "app.register(async (f) => {\n  f.addSchema({ $id: 'user', type: 'object' })\n})\napp.post('/users', { schema: { body: { $ref: 'user#' } } }, create)",
   right: "app.addSchema({ $id: 'user', type: 'object' })\napp.post('/users', { schema: { body: { $ref: 'user#' } } }, create)",
   defaultSeverity: 'error',
-  check({ graph, note }) {
+  check(rc) {
+    const { graph, note } = rc;
     const out: RuleFinding[] = [];
     for (const app of graph.apps) {
       if (silencedByUncertainty(graph, app, note, 'the $id a route refers to')) continue;
@@ -33,53 +35,79 @@ export const unknownSchemaRef: Rule = {
         continue;
       }
       const paths = contextPaths(app);
+      const keys = contextKeys(app, KEY);
+      const memo = MEMO.in(rc, app);
       for (const route of app.routes) {
         if (route.implicitHead || route.package || !route.schema) continue;
         const chain = paths.get(route.contextId);
         if (!chain) continue;
-        const seenHere = new Set<string>();
-        const report = (where: string, ref: string, span: Span, code: string) => {
-          const hash = ref.indexOf('#');
-          const id = hash < 0 ? ref : ref.slice(0, hash);
-          // Local refs (`#/…`) and ids visible from the route's context resolve.
-          if (!id || chain.some((c) => c.schemas.some((s) => s.id === id || s.id.replace(/#$/, '') === id))) return;
-          if (seenHere.has(`${where} ${ref}`)) return;
-          seenHere.add(`${where} ${ref}`);
-          const elsewhere = allSchemas(app.root).find((s) => s.id === id);
+        for (const m of memo.get(route, keys.get(route.contextId) ?? NO_CONTEXT, (r, say) => missingRefs(r, chain, say))) {
+          const elsewhere = allSchemas(app.root).find((s) => s.id === m.id);
           out.push({
-            message: `${where} $ref '${ref}': no shared schema with $id '${id}' is added in this route's context or a parent${elsewhere ? ` (the one at line ${elsewhere.span.line} is in a context this route cannot see)` : ''}: Fastify throws ${code} when the app gets ready`,
-            span,
-            ...(elsewhere ? { related: [{ message: `$id '${id}' added here`, span: elsewhere.span }] } : {}),
+            message: `${m.where} $ref '${m.ref}': no shared schema with $id '${m.id}' is added in this route's context or a parent${elsewhere ? ` (the one at line ${elsewhere.span.line} is in a context this route cannot see)` : ''}: Fastify throws ${m.code} when the app gets ready`,
+            span: m.span,
+            ...(elsewhere ? { related: [{ message: `$id '${m.id}' added here`, span: elsewhere.span }] } : {}),
           });
-        };
-        const where = () => `${route.methods.join(',')} ${route.url} (${route.span.file}:${route.span.line})`;
-        // Request parts: compiled by Fastify's Ajv unless another validator does it.
-        const custom = customValidator(route, chain);
-        if (custom) {
-          if (PARTS.some((p) => route.schema?.[p]?.ref)) note(`${where()} request schemas not checked: ${custom}`);
-        } else {
-          for (const part of PARTS) {
-            const sp = route.schema[part];
-            if (!sp) continue;
-            for (const ref of new Set([...(sp.ref ? [sp.ref] : []), ...refsIn(sp.value)])) report(part, ref, sp.span, 'FST_ERR_SCH_VALIDATION_BUILD');
-          }
         }
-        // Response schemas: compiled by fast-json-stringify unless a serializer compiler is set.
-        const values = route.schema.responseValues;
-        if (!values) continue;
-        const serializer = route.serializerCompiler ? 'the route sets its own serializerCompiler' : chain.some((c) => c.customValidation || c.calls?.some((k) => k.name === 'setSerializerCompiler')) ? 'a custom serializer compiler or schema controller in its context' : undefined;
-        if (serializer) {
-          if (Object.values(values).some((v) => refsIn(v.value).length)) note(`${where()} response schemas not checked: ${serializer}`);
-          continue;
-        }
-        for (const [status, v] of Object.entries(values)) for (const ref of refsIn(v.value)) report(`response ${status}`, ref, route.schema.responseSpan ?? route.schema.span, 'FST_ERR_SCH_SERIALIZATION_BUILD');
       }
     }
     return out;
   },
 };
 
+/** What `missingRefs` reads of each context of the route's chain: the `$id`s it adds, a custom validator or serializer compiler. */
+const KEY: KeyParts = {
+  context: (c) => `${c.customValidation ? 'v' : ''}${c.calls?.some((k) => k.name === 'setSerializerCompiler') ? 's' : ''}${c.schemas.length ? JSON.stringify(c.schemas.map((s) => s.id)) : ''}`,
+};
 
+const MEMO = new RouteMemo<readonly MissingRef[]>();
+
+/** A `$ref` of a route's schema that no shared schema of its chain provides. */
+interface MissingRef {
+  where: string;
+  ref: string;
+  id: string;
+  span: Span;
+  code: string;
+}
+
+/** The refs of a route's schemas that its chain does not provide (reads the chain only as `KEY` names it). */
+function missingRefs(route: Route, chain: readonly Ctx[], note: (message: string) => void): MissingRef[] {
+  const out: MissingRef[] = [];
+  const schema = route.schema!;
+  const seenHere = new Set<string>();
+  const report = (where: string, ref: string, span: Span, code: string) => {
+    const hash = ref.indexOf('#');
+    const id = hash < 0 ? ref : ref.slice(0, hash);
+    // Local refs (`#/…`) and ids visible from the route's context resolve.
+    if (!id || chain.some((c) => c.schemas.some((s) => s.id === id || s.id.replace(/#$/, '') === id))) return;
+    if (seenHere.has(`${where} ${ref}`)) return;
+    seenHere.add(`${where} ${ref}`);
+    out.push({ where, ref, id, span, code });
+  };
+  const where = () => `${route.methods.join(',')} ${route.url} (${route.span.file}:${route.span.line})`;
+  // Request parts: compiled by Fastify's Ajv unless another validator does it.
+  const custom = customValidator(route, chain);
+  if (custom) {
+    if (PARTS.some((p) => schema[p]?.ref)) note(`${where()} request schemas not checked: ${custom}`);
+  } else {
+    for (const part of PARTS) {
+      const sp = schema[part];
+      if (!sp) continue;
+      for (const ref of new Set([...(sp.ref ? [sp.ref] : []), ...refsIn(sp.value)])) report(part, ref, sp.span, 'FST_ERR_SCH_VALIDATION_BUILD');
+    }
+  }
+  // Response schemas: compiled by fast-json-stringify unless a serializer compiler is set.
+  const values = schema.responseValues;
+  if (!values) return out;
+  const serializer = route.serializerCompiler ? 'the route sets its own serializerCompiler' : chain.some((c) => c.customValidation || c.calls?.some((k) => k.name === 'setSerializerCompiler')) ? 'a custom serializer compiler or schema controller in its context' : undefined;
+  if (serializer) {
+    if (Object.values(values).some((v) => refsIn(v.value).length)) note(`${where()} response schemas not checked: ${serializer}`);
+    return out;
+  }
+  for (const [status, v] of Object.entries(values)) for (const ref of refsIn(v.value)) report(`response ${status}`, ref, schema.responseSpan ?? schema.span, 'FST_ERR_SCH_SERIALIZATION_BUILD');
+  return out;
+}
 
 function allSchemas(ctx: Ctx): Ctx['schemas'] {
   return [...ctx.schemas, ...ctx.children.flatMap(allSchemas)];

@@ -1,6 +1,7 @@
-import type { AppGraph, InstanceCall, MemberUse, Span } from '../model';
+import type { AppGraph, BodyFacts, InstanceCall, MemberUse, Route, Span } from '../model';
 import { replaceSpan } from '../fixes/text-edits';
 import { once, present, requestCode, walkContexts } from './rule-utils';
+import { ObjectMemo, RouteMemo } from './route-memo';
 import type { Fix, Rule, RuleContext, RuleFinding } from './types';
 
 /**
@@ -46,7 +47,7 @@ export const v5Migration: Rule = {
       if (app.fastifyMajor !== 5) continue;
       memberFindings(app, rc, out);
       callFindings(app, rc, out);
-      responseShorthand(app, out);
+      responseShorthand(app, out, rc);
     }
     return out;
   },
@@ -58,15 +59,19 @@ function memberFindings(app: AppGraph, rc: RuleContext, out: RuleFinding[]): voi
     for (const d of ctx.decorators) decorated.add(`${d.target}.${d.name}`);
   });
   const first = once();
+  const candidates = CANDIDATES.in(rc);
   for (const code of requestCode(app)) {
-    for (const m of code.body.members) {
-      // Names memberFinding never reports are skipped before `first` (a span is always the same name on the same object).
-      if (m.on === 'this' || !mayBeRemoved(m.on, m.name) || !first(m.span)) continue;
+    // Names memberFinding never reports are skipped before `first` (a span is always the same name on the same object).
+    for (const m of candidates.get(code.body, '', (body) => body.members.filter((m) => m.on !== 'this' && mayBeRemoved(m.on, m.name)))) {
+      if (!first(m.span)) continue;
       const finding = memberFinding(m, code.body.replyParam, rc, decorated);
       if (finding) out.push(finding);
     }
   }
 }
+
+/** The members of a body that `memberFinding` may report (by object and name only), kept per body facts object (shared by the graphs of an analyser where the function did not change). */
+const CANDIDATES = new ObjectMemo<BodyFacts, readonly MemberUse[]>();
 
 /** The members `memberFinding` looks at: the same lookup, by object and name only. */
 function mayBeRemoved(on: 'request' | 'reply', name: string): boolean {
@@ -136,17 +141,28 @@ const PROPERTY_SCHEMA_MARKERS = ['type', '$ref', 'properties', 'items', 'enum', 
  * Fastify 5 does not, and fast-json-stringify sends such a response unfiltered (semantics doc §3.5).
  * Request parts fail at boot and are reported by invalid-json-schema.
  */
-function responseShorthand(app: AppGraph, out: RuleFinding[]): void {
+function responseShorthand(app: AppGraph, out: RuleFinding[], rc: RuleContext): void {
+  const memo = SHORTHANDS.in(rc, app);
   for (const route of app.routes) {
     if (route.implicitHead || route.package || !route.schema?.responseValues) continue;
-    for (const [status, sv] of Object.entries(route.schema.responseValues)) {
-      if (!isShorthand(sv.value) || sv.partial) continue;
-      out.push({
-        message: `response ${status} schema is a Fastify 4 shorthand (property names at the top, no \`type\`): Fastify 5 no longer wraps it, and the response is sent unfiltered; write { type: 'object', properties: { … } }`,
-        span: route.schema.responseSpan ?? route.schema.span,
-      });
-    }
+    // The route's own schema only (the app's Fastify 5 is decided above, every run).
+    for (const f of memo.get(route, '', shorthandFindings)) out.push(f);
   }
+}
+
+const SHORTHANDS = new RouteMemo<readonly RuleFinding[]>();
+
+function shorthandFindings(route: Route): RuleFinding[] {
+  const schema = route.schema!;
+  const out: RuleFinding[] = [];
+  for (const [status, sv] of Object.entries(schema.responseValues!)) {
+    if (!isShorthand(sv.value) || sv.partial) continue;
+    out.push({
+      message: `response ${status} schema is a Fastify 4 shorthand (property names at the top, no \`type\`): Fastify 5 no longer wraps it, and the response is sent unfiltered; write { type: 'object', properties: { … } }`,
+      span: schema.responseSpan ?? schema.span,
+    });
+  }
+  return out;
 }
 
 function isShorthand(value: unknown): boolean {

@@ -1,0 +1,181 @@
+/**
+ * Per-route (or per-object) results of a rule kept across analyses. The rules run on every edit,
+ * and most routes of the new graph are routes of the last one: a replayed plugin run puts its
+ * routes back as the same objects, or as copies that differ only in `id` and `contextId`
+ * (`routeOrigin`). A rule's result for one route is a function of the route's own object graph
+ * (schema, hooks, body facts, spans: unchanged while the origin is the same) and of what the rule
+ * reads outside it; the rule names the latter as a **key** text, and the result is reused when the
+ * origin and the key are the same as when it was computed.
+ *
+ * - The key must hold every input the computation reads besides the route's own objects: the
+ *   app's settings (server options, Fastify version…) and what the route's contexts hold that the
+ *   rule reads (`contextKeys`). Never `route.id`/`contextId`: the computation gets the origin and
+ *   must not read them (it reads the chain of contexts only through what its key names).
+ * - Entries are per `source` object (`RuleContext.source`, `Analyzer.sourceOf()`, one per
+ *   analyser): fix closures capture it, and it answers for its analyser's current state.
+ * - Notes the computation says are kept with the result and said again on a hit, in order.
+ * - The result must not hold a graph's contexts or apps (only the route's own objects, strings,
+ *   closures over the origin and `source`): entries live in WeakMaps keyed by the source and the
+ *   origin, so they die with the analyser or with the last graph holding the route.
+ * - Decisions that concern a whole app (an unresolved entry that silences it, an `onRoute` hook,
+ *   a validator that cannot be modelled) are taken on every run, outside the memo.
+ */
+import type { AppGraph, Context, Route } from '../model';
+import { routeOrigin } from '../route-origin';
+
+/** How often a memo answered from an earlier run (`hits`) or computed (`misses`): for tests and benchmarks. */
+export const memoStats = { hits: 0, misses: 0 };
+
+interface Entry<T> {
+  key: string;
+  value: T;
+  notes: readonly string[] | undefined;
+}
+
+/** What a memo needs of the rule's context: the `source` the rules were given, and the rule's `note`. */
+export interface MemoScope {
+  source: object;
+  note(message: string): void;
+}
+
+/** One memo's entries for one rules run: `get` per route (or object). */
+export interface MemoRun<K, T> {
+  /**
+   * `compute(origin, note)`'s result for `of`, reused while `key` is the same; `note` is the one
+   * to call from `compute` (kept and said again on a hit).
+   */
+  get(of: K, key: string, compute: (origin: K, note: (message: string) => void) => T): T;
+}
+
+/** The entry if its key is `key` (its notes said again), else the entry `compute` makes. */
+function lookUp<K, T>(scope: MemoScope, hit: Entry<T> | undefined, of: K, key: string, compute: (origin: K, note: (message: string) => void) => T): Entry<T> {
+  if (hit !== undefined && hit.key === key) {
+    memoStats.hits++;
+    if (hit.notes) for (const n of hit.notes) scope.note(n);
+    return hit;
+  }
+  memoStats.misses++;
+  let notes: string[] | undefined;
+  const value = compute(of, (message) => {
+    (notes ??= []).push(message);
+    scope.note(message);
+  });
+  return { key, value, notes };
+}
+
+/** A memo of one rule's per-object results, keyed by an object that lives as long as the graphs holding it (a `BodyFacts`). */
+export class ObjectMemo<K extends object, T> {
+  private readonly bySource = new WeakMap<object, WeakMap<K, Entry<T>>>();
+
+  in(scope: MemoScope): MemoRun<K, T> {
+    let entries = this.bySource.get(scope.source);
+    if (!entries) this.bySource.set(scope.source, (entries = new WeakMap()));
+    const map = entries;
+    return {
+      get(of, key, compute) {
+        const hit = map.get(of);
+        const entry = lookUp(scope, hit, of, key, compute);
+        if (entry !== hit) map.set(of, entry);
+        return entry.value;
+      },
+    };
+  }
+}
+
+/**
+ * A memo of one rule's per-route results, keyed by `routeOrigin(route)`. Every route memo of a
+ * run shares one slot per route (`slotsOf`: two lookups per route and run, not two per memo), found
+ * by the route's place in `app.routes`: rules walk the routes in order, so the next route asked is
+ * found by looking forward from the last one.
+ */
+export class RouteMemo<T> {
+  private readonly id = MEMOS++;
+
+  in(scope: MemoScope, app: AppGraph): MemoRun<Route, T> {
+    const slots = slotsOf(scope.source, app);
+    const routes = app.routes;
+    const id = this.id;
+    let at = 0;
+    return {
+      get(route, key, compute) {
+        let i = at;
+        while (i < routes.length && routes[i] !== route) i++;
+        if (i === routes.length) i = routes.indexOf(route);
+        const slot = i < 0 ? slotOf(scope.source, route) : slots[i];
+        if (i >= 0) at = i;
+        const hit = slot.entries[id] as Entry<T> | undefined;
+        const entry = lookUp(scope, hit, slot.origin, key, compute);
+        if (entry !== hit) slot.entries[id] = entry;
+        return entry.value;
+      },
+    };
+  }
+}
+
+let MEMOS = 0;
+
+/** The entries of every route memo for one origin route (and one source), by memo id. */
+interface Slot {
+  origin: Route;
+  entries: (Entry<unknown> | undefined)[];
+}
+
+const SLOTS = new WeakMap<object, WeakMap<Route, Slot>>();
+const APP_SLOTS = new WeakMap<AppGraph, { source: object; slots: readonly Slot[] }>();
+
+function slotOf(source: object, route: Route): Slot {
+  let bySource = SLOTS.get(source);
+  if (!bySource) SLOTS.set(source, (bySource = new WeakMap()));
+  const origin = routeOrigin(route);
+  let slot = bySource.get(origin);
+  if (!slot) bySource.set(origin, (slot = { origin, entries: [] }));
+  return slot;
+}
+
+/** The slot of each route of the app, in `app.routes` order; made once per app object (and source). */
+function slotsOf(source: object, app: AppGraph): readonly Slot[] {
+  const hit = APP_SLOTS.get(app);
+  if (hit?.source === source) return hit.slots;
+  const slots = app.routes.map((r) => slotOf(source, r));
+  APP_SLOTS.set(app, { source, slots });
+  return slots;
+}
+
+/**
+ * What a rule reads outside a route, as text: of the app (`app`), and of each context on the
+ * chain from the app's root to the route's context (`context`, '' when it reads nothing there).
+ * Declare one constant per rule: keys are made once per app object and declaration.
+ */
+export interface KeyParts {
+  app?(app: AppGraph): string;
+  context?(ctx: Context): string;
+}
+
+/**
+ * The key of each context of the app for `parts`: the app's text, then each context's on the
+ * chain, root first. Made once per app object and `parts`, shared by the routes of the context.
+ */
+export function contextKeys(app: AppGraph, parts: KeyParts): ReadonlyMap<number, string> {
+  let byParts = CONTEXT_KEYS.get(app);
+  if (!byParts) CONTEXT_KEYS.set(app, (byParts = new Map()));
+  let keys = byParts.get(parts);
+  if (!keys) byParts.set(parts, (keys = listContextKeys(app, parts)));
+  return keys;
+}
+
+const CONTEXT_KEYS = new WeakMap<AppGraph, Map<KeyParts, ReadonlyMap<number, string>>>();
+
+function listContextKeys(app: AppGraph, parts: KeyParts): Map<number, string> {
+  const out = new Map<number, string>();
+  const context = parts.context;
+  const walk = (ctx: Context, above: string) => {
+    const key = context ? `${above}\u0001${context(ctx)}` : above;
+    out.set(ctx.id, key);
+    for (const child of ctx.children) walk(child, key);
+  };
+  walk(app.root, parts.app ? parts.app(app) : '');
+  return out;
+}
+
+/** The key of a route whose context is not in the app's tree (no chain: the rule reads none). */
+export const NO_CONTEXT = '\u0000no context';
