@@ -1,5 +1,6 @@
 // The analyser as the benchmark entries load it: src/core bundled by esbuild the way dist/cli.js is
-// (ts-morph external), into bench/.work/core.cjs, rebuilt when a source file is newer. The warm
+// (ts-morph external), with the editor side of an update (the worker's graph message and the
+// extension host's reading of it), into bench/.work/core.cjs, rebuilt when a source file is newer. The warm
 // start's entry is bench/.work/warm.cjs: `CachedAnalyzer` with the analyser and the rules loaded
 // only on a miss, stamped with its analyser version as dist/cli.js is (scripts/analyser-stamp.mjs).
 import { build } from 'esbuild';
@@ -28,7 +29,7 @@ function upToDate(bundle) {
   try {
     built = statSync(bundle).mtimeMs;
   } catch {}
-  return built > Math.max(newest(join(root, 'src', 'core')), statSync(join(root, 'scripts', 'analyser-stamp.mjs')).mtimeMs);
+  return built > Math.max(newest(join(root, 'src', 'core')), newest(join(root, 'src', 'extension')), statSync(join(root, 'scripts', 'analyser-stamp.mjs')).mtimeMs, statSync(join(root, 'bench', 'core.mjs')).mtimeMs);
 }
 
 export async function buildWarm() {
@@ -57,6 +58,13 @@ export async function buildCore() {
         "export { Analyzer } from './src/core/analyze';",
         "export { createNodeHost } from './src/core/node-host';",
         "export { runRulesDetailed } from './src/core/rules';",
+        // The editor side of an update (bench/editor-path.mjs): the worker's message, the host's reading of it.
+        "export { viewGraph } from './src/extension/worker/view-graph';",
+        "export { SentLineStarts } from './src/extension/worker/line-starts-sent';",
+        "export { SentFindings } from './src/extension/worker/findings-sent';",
+        "export { GraphPoster } from './src/extension/worker/graph-post';",
+        "export { GraphPatcher } from './src/extension/graph-patch';",
+        "export { GraphIndex } from './src/extension/model/graph-index';",
       ].join('\n'),
       resolveDir: root,
       loader: 'ts',

@@ -7,7 +7,8 @@
 // the same rounds. Then, once per size: the retained heap of the analyser and of the floor, and the
 // incremental updates (bench/incremental.mjs: ≥ 50 edits of six kinds in one process, p50/p95, and
 // a check that the incremental graph equals a fresh full analysis); at the heap sizes, the heap
-// over consecutive edits (bench/heap-edits.mjs: 1,000 edits and undos in one process).
+// over consecutive edits (bench/heap-edits.mjs: 1,000 edits and undos in one process), and the
+// editor side of the same edits (bench/editor-path.mjs: the worker's message, the host's reading).
 // Flags: --sizes 200,2000 | --size 200, --rounds N (default 5), --edits N (default 54),
 // --heap-edits N (a multiple of 20, default 1000; 0: none), --heap-sizes 200,2000 (default: 200
 // when it is measured), --smoke (1 round, no warm-up, 12 edits, 100 heap edits: the CI check),
@@ -124,6 +125,8 @@ function measure(size, core, warmBundle) {
   const floorHeap = JSON.parse(run(['--expose-gc', 'bench/floor.mjs', ws, '--heap']).stdout);
   log('  incremental edits…');
   const inc = JSON.parse(run(['bench/incremental.mjs', core, ws, targets, join(root, 'bench', '.work', `scratch-${size}`), String(edits)]).stdout);
+  log('  editor path of the same edits…');
+  const ed = JSON.parse(run(['bench/editor-path.mjs', core, ws, targets, join(root, 'bench', '.work', `scratch-editor-${size}`), String(edits)]).stdout);
   const heapRun = heapEdits && heapSizes.includes(size);
   if (heapRun) log(`  heap over ${heapEdits} edits…`);
   const he = heapRun ? JSON.parse(run(['--expose-gc', 'bench/heap-edits.mjs', core, ws, targets, join(root, 'bench', '.work', `scratch-heap-${size}`), String(heapEdits)]).stdout) : undefined;
@@ -140,6 +143,11 @@ function measure(size, core, warmBundle) {
     coldRatio: round(m.cold / m.floor, 2),
     incrementalP50Ms: round(inc.p50Ms, 1),
     incrementalP95Ms: round(inc.p95Ms, 1),
+    editorWorkerP50Ms: round(ed.workerP50Ms, 1),
+    editorWorkerP95Ms: round(ed.workerP95Ms, 1),
+    editorHostP50Ms: round(ed.hostP50Ms, 1),
+    editorHostP95Ms: round(ed.hostP95Ms, 1),
+    editorMessageMb: round(ed.messageMbP50, 2),
     warmIndexMs: round(m.warm),
     warmRatio: round(m.warm / m.floor, 2),
     heapMb: round(heap.heapMb, 1),
@@ -168,6 +176,7 @@ function measure(size, core, warmBundle) {
     incrementalKinds: inc.kinds,
     incrementalRoutes: inc.routes,
     incrementalEqualsFull: inc.equalsFull,
+    editorHostEqualsWorker: ed.hostEqualsWorker,
     ...(inc.equalsFull ? {} : { incrementalDifference: inc.difference, incrementalBrokenKinds: inc.brokenKinds }),
     ...(he ? { heapSamplesMb: he.samples.map(([n, mb]) => [n, round(mb, 1)]), heapEditsBackToStart: he.backToStart, heapEditsP50Ms: round(he.p50Ms, 1) } : {}),
   };
@@ -210,6 +219,7 @@ function table(o) {
     ['source files', 'files'], ['routes found', 'routes'],
     ['parse floor (ms)', 'parseFloorMs'], ['oxc-parser floor (ms)', 'oxcFloorMs'], ['  floor / oxc floor', 'oxcRatio', 'x'], ['cold index: graph + rules (ms)', 'coldIndexMs'], ['  cold / floor', 'coldRatio', 'x'],
     ['incremental p50 (ms)', 'incrementalP50Ms'], ['incremental p95 (ms)', 'incrementalP95Ms'],
+    ['editor path, worker p50 (ms)', 'editorWorkerP50Ms'], ['editor path, worker p95 (ms)', 'editorWorkerP95Ms'], ['editor path, host p50 (ms)', 'editorHostP50Ms'], ['editor path, host p95 (ms)', 'editorHostP95Ms'], ['  graph message p50 (MB)', 'editorMessageMb'],
     ['warm index (ms)', 'warmIndexMs'], ['  warm / floor', 'warmRatio', 'x'],
     ['heap, analyser alive (MB)', 'heapMb'], ['heap, floor trees alive (MB)', 'floorHeapMb'],
     ['heap growth over edits (MB)', 'heapGrowthMb'], ['  edits for heap growth', 'editsForHeap'],
@@ -232,7 +242,8 @@ function table(o) {
         `${k.heapEditsBackToStart ? 'graph and findings back to the cold index\'s' : 'graph or findings NOT back to the cold index\'s'} (p50 ${k.heapEditsP50Ms} ms per edit)`
       : 'heap over edits not run at this size (--heap-sizes)'));
     notes.push(`${c}: boot served ${k.bootRoutes} routes (${k.bootRoutesEqual ? 'equal to ours' : 'NOT equal to ours'}); tsc ${k.tscErrors ? `${k.tscErrors} type errors (measured anyway)` : 'clean'}; ` +
-      `incremental graph after ${k.incrementalEdits} edits ${k.incrementalEqualsFull ? 'equals a fresh full analysis' : `DIFFERS from a fresh full analysis (kinds: ${k.incrementalBrokenKinds.map((b) => b.kind).join(', ') || 'none alone'}): ${k.incrementalDifference}`}`);
+      `incremental graph after ${k.incrementalEdits} edits ${k.incrementalEqualsFull ? 'equals a fresh full analysis' : `DIFFERS from a fresh full analysis (kinds: ${k.incrementalBrokenKinds.map((b) => b.kind).join(', ') || 'none alone'}): ${k.incrementalDifference}`}; ` +
+      `the extension host's graph ${k.editorHostEqualsWorker ? 'equals the worker\'s after every edit' : 'DIFFERS from the worker\'s'}`);
   }
   const sections = cols.length ? [`${text}\n\n${notes.join('\n')}`] : [];
   if (o.extension) sections.push(extensionTable(o.extension));

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 // type-checks, the incremental graph equals a full analysis, oxc-parser reads every file without
 // error, the workspace is back to its start after the heap edits).
 const ROOT = path.join(__dirname, '..', '..');
-const KEYS = ['files', 'routes', 'parseFloorMs', 'oxcFloorMs', 'oxcRatio', 'coldIndexMs', 'coldRatio', 'incrementalP50Ms', 'incrementalP95Ms', 'warmIndexMs', 'warmRatio', 'heapMb', 'floorHeapMb', 'heapGrowthMb', 'editsForHeap', 'bootMs', 'bootRatio', 'tscMs'];
+const KEYS = ['files', 'routes', 'parseFloorMs', 'oxcFloorMs', 'oxcRatio', 'coldIndexMs', 'coldRatio', 'incrementalP50Ms', 'incrementalP95Ms', 'editorWorkerP50Ms', 'editorWorkerP95Ms', 'editorHostP50Ms', 'editorHostP95Ms', 'editorMessageMb', 'warmIndexMs', 'warmRatio', 'heapMb', 'floorHeapMb', 'heapGrowthMb', 'editsForHeap', 'bootMs', 'bootRatio', 'tscMs'];
 
 interface Checks {
   floorFiles: number;
@@ -25,6 +25,7 @@ interface Checks {
   incrementalRoutes: [number, number];
   incrementalEqualsFull: boolean;
   incrementalDifference?: string;
+  editorHostEqualsWorker: boolean;
   warmPrimedCold: boolean;
   warmFromCache: boolean;
   warmParserLoaded: boolean;
@@ -106,5 +107,11 @@ describe('npm run bench (smoke: 200 files, one round)', function () {
     for (const [kind, n] of Object.entries(c.incrementalKinds)) assert.ok(n >= 1, kind);
     assert.notEqual(c.incrementalRoutes[0], c.incrementalRoutes[1]);
     assert.equal(c.incrementalEqualsFull, true, c.incrementalDifference);
+  });
+
+  it('the editor path of the same edits: times and message size there, and the graph the extension host puts together equals the worker\'s after every edit', () => {
+    const s = out.sizes['200'] as Record<string, number>;
+    for (const k of ['editorWorkerP50Ms', 'editorWorkerP95Ms', 'editorHostP50Ms', 'editorHostP95Ms', 'editorMessageMb']) assert.ok(typeof s[k] === 'number' && Number.isFinite(s[k]) && s[k] > 0, `${k}: ${s[k]}`);
+    assert.equal(out.checks['200'].editorHostEqualsWorker, true);
   });
 });
