@@ -6,7 +6,7 @@ import type { Host } from './host';
 import { Linker, type LinkOptions } from './link/linker';
 import { barrier } from './link/replay/ownership';
 import { PluginRuns, type PluginRun, type ReplayStats } from './link/replay/plugin-runs';
-import { watchedHost } from './link/replay/watched-host';
+import { answeringHost, liveAnswer, watchedHost, type LiveKind } from './link/replay/watched-host';
 import { findRoots } from './link/roots';
 import type { SourceOf } from './rules';
 import type { AppGraph, WorkspaceGraph } from './model';
@@ -47,6 +47,10 @@ export class Analyzer {
   private resolver: Resolver | undefined;
   /** Plugin runs recorded by the last link, replayed by the next one where their inputs did not change (link/replay/plugin-runs.ts). */
   private runs: Map<ts.Node, PluginRun[]> | undefined;
+  /** The marks the last link set on plugin functions from outside (`Linker.outsideMarks`). */
+  private outsideMarks: readonly string[] = [];
+  /** What the last link's app asked the live file system outside every plugin run (`PluginRuns.outsideLive`). */
+  private outsideLive: [LiveKind, string, string][] = [];
   /** Source files changed since the last link. */
   private readonly changedSince = new Set<string>();
   /** The file set changed since the last link (module resolutions are checked again). */
@@ -191,18 +195,27 @@ export class Analyzer {
   }
 
   private link(scan: WorkspaceScan): WorkspaceGraph {
-    let result = this.linkWith(scan, this.runs);
-    // Something written across frames after runs were put back: they may have read it. Again, from scratch.
-    const relinked = result.runs.stats.replayed > 0 && barrier.unsound !== undefined;
+    // The app's reads of the live file system outside every plugin run, answered otherwise now: nothing replays.
+    const live = this.outsideLive;
+    const liveHost = this.overlayHost(this.liveHost);
+    const liveSame = live.every(([kind, path, answer]) => liveAnswer(liveHost, kind, path) === answer);
+    let result = this.linkWith(scan, liveSame ? this.runs : undefined);
+    // Something written across frames after runs were put back, or marks set on plugin functions
+    // from outside (Linker.outsideMarks) that the link before did not set the same way: the runs
+    // put back may have read them. Again, from scratch.
+    const marksSame = sameList(result.outsideMarks, this.outsideMarks);
+    const relinked = result.runs.stats.replayed > 0 && (barrier.unsound !== undefined || !marksSame);
     if (relinked) result = this.linkWith(scan, undefined);
     this.replayStats = { ...result.runs.stats, unsound: barrier.unsound, ...(relinked ? { relinked } : {}) };
     this.runs = barrier.unsound === undefined ? result.runs.recorded : undefined;
+    this.outsideLive = result.runs.outsideLive;
+    this.outsideMarks = result.outsideMarks;
     this.changedSince.clear();
     this.rescannedSince = false;
     return result.graph;
   }
 
-  private linkWith(scan: WorkspaceScan, previous: Map<ts.Node, PluginRun[]> | undefined): { graph: WorkspaceGraph; runs: PluginRuns } {
+  private linkWith(scan: WorkspaceScan, previous: Map<ts.Node, PluginRun[]> | undefined): { graph: WorkspaceGraph; runs: PluginRuns; outsideMarks: readonly string[] } {
     const host = this.overlayHost();
     this.resolver = createResolver(host, scan);
     barrier.reset();
@@ -210,8 +223,11 @@ export class Analyzer {
     const linker = new Linker(watchedHost(host, (p) => runs?.diskRead(p)), scan, this.resolver, this.parseCache, this.options, this.bodyFacts);
     runs = new PluginRuns(linker.runHost(), previous, this.changedSince, this.rescannedSince);
     linker.runs = runs;
-    // What the app lists or reads while it boots is read live, and no change reports it: nothing replays.
-    linker.appFsHost = watchedHost(this.overlayHost(this.liveHost), () => barrier.taint('the app reads the file system while it boots'));
+    // What the app lists or reads while it boots is read live, and no change reports it: an input
+    // of the plugin run asking (asked again before it replays), or outside every run, of the next
+    // link (`link`: all asked again first).
+    linker.appFsLive = this.overlayHost(this.liveHost);
+    linker.appFsHost = answeringHost(linker.appFsLive, (kind, path, answer) => runs?.liveRead(kind, path, answer));
     for (const u of scan.unresolved) linker.unresolved.push(u);
     findRoots(linker, scan);
     const apps = linker.apps
@@ -219,8 +235,12 @@ export class Analyzer {
       .sort((a, b) => (a.entry.file === b.entry.file ? a.entry.start - b.entry.start : a.entry.file < b.entry.file ? -1 : 1))
       .map((b) => b.toGraph(`${posix.relative(scan.root, b.entry.file)}:${b.entry.line}`));
     const testCalls = collectTestCalls(scan.root, scan.files, apps, (p) => host.readFile(p), (p, text) => this.parseCache.get(p, text), linker.unresolved);
-    return { graph: { root: scan.root, apps, unresolved: linker.unresolved, files: scan.files.length, testCalls }, runs };
+    return { graph: { root: scan.root, apps, unresolved: linker.unresolved, files: scan.files.length, testCalls }, runs, outsideMarks: linker.outsideMarks };
   }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 export function analyzeWorkspace(root: string, host: Host, options?: AnalyzeOptions): WorkspaceGraph {

@@ -63,6 +63,107 @@ describe('plugin runs replayed across updates', () => {
     assert.equal(stats.replayed, 2);
   });
 
+  it('a plugin that lists a folder while it boots replays while the folder lists the same, and runs again when it does not (no change reported)', () => {
+    const dir = writeWorkspace('replay-live-fs', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': "const app = require('fastify')()\napp.register(require('./pages'))\napp.register(require('./b'))\n",
+      // A route per file of public/ (not a source folder: the editor's watcher never reports it).
+      'pages.js': "const fs = require('node:fs')\nconst path = require('node:path')\nmodule.exports = async function (f) {\n  const dir = path.join(__dirname, 'public')\n  if (!fs.existsSync(dir)) return\n  for (const name of fs.readdirSync(dir)) f.get('/' + name, async () => name)\n}\n",
+      'public/a.html': '<p>a</p>',
+      'b.js': route('/b'),
+    });
+    const analyzer = new Analyzer(dir, createNodeHost());
+    analyzer.analyze();
+    assert.equal(analyzer.replayStats.recorded, 2);
+    assert.equal(analyzer.replayStats.unsound, undefined, 'reads inside a plugin run are its inputs, not a reason to replay nothing');
+    let stats = step(analyzer, dir, { 'b.js': route('/b2') });
+    assert.equal(stats.replayed, 1, 'the listing plugin replays: public/ lists the same');
+    // A page added behind the analyser's back, then an unrelated edit: the listing differs, so it runs again.
+    writeFileSync(path.join(dir, 'public', 'c.html'), '<p>c</p>');
+    stats = step(analyzer, dir, { 'b.js': route('/b3') });
+    assert.equal(stats.replayed, 0, 'the listing plugin runs again');
+    rmSync(path.join(dir, 'public'), { recursive: true });
+    stats = step(analyzer, dir, { 'b.js': route('/b4') });
+    assert.equal(stats.replayed, 0, 'public/ is gone: existsSync answers otherwise');
+    stats = step(analyzer, dir, { 'b.js': route('/b5') });
+    assert.equal(stats.replayed, 1);
+  });
+
+  it('reads of the live file system outside every plugin run: the next link replays only if each is answered the same', () => {
+    const dir = writeWorkspace('replay-live-fs-top', {
+      'package.json': FASTIFY_PACKAGE,
+      // The listing reaches a plugin through a module binding, not through its options (which are in the run's key).
+      'names.js': "const fs = require('node:fs')\nmodule.exports = fs.readdirSync(__dirname + '/public')\n",
+      'server.js': "const app = require('fastify')()\napp.register(require('./pages'))\napp.register(require('./b'))\n",
+      'pages.js': "const names = require('./names')\nmodule.exports = async function (f) { for (const n of names) f.get('/' + n, async () => n) }\n",
+      'public/a.html': '<p>a</p>',
+      'b.js': route('/b'),
+    });
+    const analyzer = new Analyzer(dir, createNodeHost());
+    analyzer.analyze();
+    assert.equal(analyzer.replayStats.unsound, undefined);
+    let stats = step(analyzer, dir, { 'b.js': route('/b2') });
+    assert.equal(stats.replayed, 1, 'public/ lists the same: the pages plugin replays');
+    writeFileSync(path.join(dir, 'public', 'c.html'), '<p>c</p>');
+    stats = step(analyzer, dir, { 'b.js': route('/b3') });
+    assert.equal(stats.replayed, 0, 'public/ lists otherwise: nothing replays');
+    stats = step(analyzer, dir, { 'b.js': route('/b4') });
+    assert.equal(stats.replayed, 1);
+  });
+
+  it("fastify-plugin's marks set by another module's top level: replays, and runs again the plugins that read them when that module changes", () => {
+    const marks = (on: boolean) => `const fp = require('fastify-plugin')\n${on ? "fp(require('./lib'))" : "require('./lib')"}\n`;
+    const dir = writeWorkspace('replay-fp-elsewhere', {
+      'package.json': FASTIFY_PACKAGE,
+      'lib.js': "module.exports = async function shared (f) { f.decorate('x', 1) }\n",
+      // Marks lib's function at its top level, without registering it.
+      'marks.js': marks(true),
+      'server.js': "require('./marks')\nconst app = require('fastify')()\napp.register(require('./outer'))\napp.register(require('./b'))\n",
+      // Registers lib: skip-override puts the decorator on outer's own context.
+      'outer.js': "module.exports = async function outer (f) { f.register(require('./lib')); f.get('/x', async () => 1) }\n",
+      'b.js': route('/b'),
+    });
+    const analyzer = new Analyzer(dir, createNodeHost());
+    analyzer.analyze();
+    assert.equal(analyzer.replayStats.unsound, undefined, 'not a foreign write');
+    let stats = step(analyzer, dir, { 'b.js': route('/b2') });
+    assert.equal(stats.replayed, 1, 'outer replays');
+    // marks.js no longer marks lib: the link sets other marks than the one before, so it is done
+    // again without replay (outer read the marks; the graph equals a fresh one: step checks).
+    stats = step(analyzer, dir, { 'marks.js': marks(false) });
+    assert.equal(stats.replayed, 0);
+    stats = step(analyzer, dir, { 'b.js': route('/b3') });
+    assert.equal(stats.replayed, 1, 'and replays again once the marks are as in the link before');
+    stats = step(analyzer, dir, { 'marks.js': marks(true) });
+    assert.equal(stats.replayed, 0);
+  });
+
+  it("autoload's skip-override marks set by root code: replays, and runs again the plugins that read them when the autoload's options change", () => {
+    const app = (encapsulate: boolean) => `const path = require('node:path')\nmodule.exports = async function (f) { f.register(require('@fastify/autoload'), { dir: path.join(__dirname, 'plugins'), encapsulate: ${encapsulate} }) }\n`;
+    const dir = writeWorkspace('replay-autoload-marks-root', {
+      'package.json': FASTIFY_PACKAGE,
+      // The app is wrapped in fastify-plugin: its autoload runs in root code, outside every plugin run.
+      'server.js': "const fp = require('fastify-plugin')\nconst app = require('fastify')()\napp.register(fp(require('./app')))\napp.register(require('./other'))\napp.register(require('./b'))\n",
+      'app.js': app(false),
+      'plugins/deco.js': "module.exports = async function deco (f) { f.decorate('x', 1) }\n",
+      // Registers deco itself: with autoload's mark the decorator lands on other's own context.
+      'other.js': "module.exports = async function other (f) { f.register(require('./plugins/deco')); f.get('/o', async () => 1) }\n",
+      'b.js': route('/b'),
+    });
+    const analyzer = new Analyzer(dir, createNodeHost());
+    analyzer.analyze();
+    assert.equal(analyzer.replayStats.unsound, undefined, 'not a foreign write');
+    let stats = step(analyzer, dir, { 'b.js': route('/b2') });
+    assert.ok(stats.replayed >= 1, 'other replays');
+    // The autoload no longer marks its plugins, then again: other reads deco's marks, so those
+    // links are done again without replay (step checks the graph).
+    stats = step(analyzer, dir, { 'app.js': app(true) });
+    stats = step(analyzer, dir, { 'app.js': app(false) });
+    assert.equal(stats.replayed, 0);
+    stats = step(analyzer, dir, { 'b.js': route('/b3') });
+    assert.ok(stats.replayed >= 1);
+  });
+
   it('runs again a plugin whose imported module changed, and one whose decorator read changed', () => {
     const dir = writeWorkspace('replay-deps', {
       'package.json': FASTIFY_PACKAGE,

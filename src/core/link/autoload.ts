@@ -263,13 +263,16 @@ function loadContent(interp: Interpreter, file: string): { content: Value; plugi
 /**
  * Marks a file's plugin skip-override, as @fastify/autoload sets `Symbol.for('skip-override')` on
  * the function it loads. A plugin run being recorded records it (replay/plugin-runs.ts puts it back
- * with `reapplySkipOverride`); anywhere else it is a write like any other.
+ * with `reapplySkipOverride`). Outside every run (an autoload in root code, which runs again on
+ * every link) it is the doing of the autoload registered in module `by`, compared link to link
+ * (`Linker.outsideMarks`).
  */
-function markSkipOverride(interp: Interpreter, file: string, plugin: FnValue): void {
+function markSkipOverride(interp: Interpreter, file: string, plugin: FnValue, by: string): void {
   const runs = interp.linker.runs;
+  const marking = !runs?.active && plugin.marks.skipOverride !== true;
   if (runs?.active) runs.skipOverride(file);
-  else if (plugin.marks.skipOverride !== true) barrier.write(plugin);
   plugin.marks.skipOverride = true;
+  if (marking) interp.linker.marksSetBy(plugin, by);
 }
 
 /** `markSkipOverride` again for a replayed run: the file's module is evaluated already (the replay checked). */
@@ -344,7 +347,7 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, file: string, dire
   if (finalPrefix?.kind === 'str' && opts.routeParams && finalPrefix.v) finalPrefix = str(replaceRouteParams(finalPrefix.v));
   if (finalPrefix) options.props.set('prefix', finalPrefix);
 
-  if (!opts.encapsulate && plugin.kind === 'fn') markSkipOverride(interp, file, plugin);
+  if (!opts.encapsulate && plugin.kind === 'fn') markSkipOverride(interp, file, plugin, opts.span.file);
   const meta = plugin.kind === 'fn' ? plugin.marks.meta : undefined;
   return { file, label: relativeTo(opts.dir, file), name: meta?.name ?? file, plugin, options, bodyOptions, dependencies: meta?.dependencies ?? [], registered: false };
 }
@@ -401,7 +404,7 @@ function registerNode(interp: Interpreter, ctx: ContextBuilder, node: TreeNode, 
     for (const hookFile of node.hooks) {
       const l = loadContent(interp, hookFile);
       if (!l) continue;
-      if (l.plugin.kind === 'fn') markSkipOverride(interp, hookFile, l.plugin);
+      if (l.plugin.kind === 'fn') markSkipOverride(interp, hookFile, l.plugin, opts.span.file);
       registerPlugin(interp, composed, l.plugin, UNDEF, span, scope, relativeTo(opts.dir, hookFile));
     }
     registerAll(interp, composed, node, loaded, span, scope, opts.encapsulate);

@@ -424,11 +424,17 @@ function fastifyPlugin(interp: Interpreter, args: Value[], call: ts.Node | undef
     if (!behaviourNoted(interp.linker.notes, scope.module.project, 'fastify-plugin.encapsulate', report)) delete meta.encapsulate;
   }
   if (fn.kind === 'fn') {
-    barrier.write(fn);
+    // `fp(imported)` at a module's top level (a server registering `fp(app)`): the marking
+    // module's doing every time it is evaluated, compared link to link (`Linker.outsideMarks`).
+    // Anywhere else the write barrier judges it.
+    const writer = barrier.moduleFrame();
+    const outside = writer !== undefined && writer !== fn.module.path;
+    if (!outside) barrier.write(fn);
     fn.marks.skipOverride = meta.encapsulate !== true;
     fn.marks.meta = meta;
     fn.marks.fpNode = call;
     fn.props.set('default', fn);
+    if (outside) interp.linker.marksSetBy(fn, writer);
     return fn;
   }
   if (fn.kind === 'builtin') {

@@ -7,7 +7,7 @@ import type { ContextBuilder } from './context-builder';
 import { hookKind } from '../hook-names';
 import { callInstanceMethod } from './instance-api';
 import { markConditional } from './add-route';
-import { stamp } from './replay/ownership';
+import { barrier, stamp } from './replay/ownership';
 import type { Interpreter } from './interpreter';
 import type { ModuleRecord } from './module-record';
 import { Scope } from './scope';
@@ -144,6 +144,8 @@ function collected(cls: ClassValue): Pick<ClassMeta, 'handlers' | 'hooks' | 'err
 
 /** `app.register(bootstrap, options)`: what fastify-decorators' plugin body does. */
 export function runBootstrap(interp: Interpreter, ctx: ContextBuilder, opts: Value, span: Span): void {
+  // The class metadata (`META`) is kept outside the write barrier: a link that bootstraps keeps nothing replayable.
+  barrier.taint("fastify-decorators' class metadata is kept outside the write barrier");
   const app = ctx.app;
   const linker = interp.linker;
   ctx.ctx.plugins.push(markConditional<MergedPlugin>(interp, { name: 'fastifyDecorators', span, external: PKG, meta: { name: 'fastifyDecorators' }, order: app.order() }));

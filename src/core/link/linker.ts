@@ -17,6 +17,7 @@ import { ModuleRecord } from './module-record';
 import { barrier } from './replay/ownership';
 import { OnceNotes } from './replay/once-notes';
 import type { PluginRuns, RunHost } from './replay/plugin-runs';
+import { liveAnswer } from './replay/watched-host';
 import type { Scope } from './scope';
 import { UNDEF, asString, getProp, obj, str, truthy, unknown, type FnValue, type InstanceValue, type Value } from './values';
 import { behaviourAt, fastifyRulesAt, graphVersions, type VersionLike } from './version-rules';
@@ -52,6 +53,8 @@ export class Linker {
    * fastify-decorators globs): may be any file, so the Analyzer passes one that is not cached.
    */
   appFsHost: Host;
+  /** The same questions unwatched, for a replay's check of what a recorded run asked (`RunHost.liveAnswer`). */
+  appFsLive: Host;
   private readonly appsByCallSite = new Map<ts.Node, AppBuilder>();
   private readonly registeredPlugins = new Set<ts.Node>();
   private readonly factoryModules = new Set<ModuleRecord>();
@@ -97,6 +100,7 @@ export class Linker {
     this.budget = options.budget ?? 20_000_000;
     this.maxFileBytes = options.maxFileBytes ?? 4 * 1024 * 1024;
     this.appFsHost = host;
+    this.appFsLive = host;
     for (const f of scan.files) this.projectsByFile.set(f.path, f.project);
   }
 
@@ -195,7 +199,7 @@ export class Linker {
     this.runs?.fail('a module evaluated for the first time');
     m.state = 'evaluating';
     // A frame of its own: the module's values are its own, writes to anything else are foreign.
-    barrier.enter();
+    barrier.enter(m.path);
     m.adopt();
     try {
       this.evaluateNow(m);
@@ -390,6 +394,21 @@ export class Linker {
     this.registeredPlugins.add(fn.node);
   }
 
+  /**
+   * Marks set on plugin functions from outside their own module and outside every plugin run
+   * (`fp(imported)` at a module's top level, an autoload in root code), each as one text: the
+   * function, the module setting them, how many plugin runs had begun, the marks. These writes
+   * repeat on every link; a link that replayed runs is done again without replay unless they are
+   * the ones of the link before (`Analyzer.link`), so a replayed run always saw the marks it was
+   * recorded with.
+   */
+  readonly outsideMarks: string[] = [];
+
+  /** `fn`'s marks were just set by module `by`, from outside its module and every plugin run. */
+  marksSetBy(fn: FnValue, by: string): void {
+    this.outsideMarks.push(`${fn.module.path}:${fn.node.pos}|${by}|${this.runs?.begun ?? 0}|${fn.marks.skipOverride === true}|${JSON.stringify(fn.marks.meta ?? null)}`);
+  }
+
   /** What the recorder of plugin runs asks of the linker (replay/plugin-runs.ts). */
   runHost(): RunHost {
     return {
@@ -412,6 +431,7 @@ export class Linker {
       reapplySkipOverride: (file) => reapplySkipOverride(this.interp, file),
       reportAt: (span, reason) => this.reportAt(span, reason),
       reportFile: (file, reason) => this.reportFile(file, reason),
+      liveAnswer: (kind, path) => liveAnswer(this.appFsLive, kind, path),
     };
   }
 

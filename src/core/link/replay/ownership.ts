@@ -24,22 +24,33 @@ export interface Stamped {
 
 /** The frames of the running link, and whether it saw a foreign write or anything else that makes replay unsound. */
 class WriteBarrier {
+  /** When each frame began, and the module whose top level it is (none for a plugin run or a factory's call). */
   private readonly frames: number[] = [];
+  private readonly modules: (string | undefined)[] = [];
   /** Why the running link keeps nothing replayable (the first reason), if it does not. */
   unsound: string | undefined;
 
   /** A new link: no frames, nothing seen. */
   reset(): void {
     this.frames.length = 0;
+    this.modules.length = 0;
     this.unsound = undefined;
   }
 
-  enter(): void {
+  /** A frame begins: `module` is the path of the module whose top level it is, if it is one. */
+  enter(module?: string): void {
     this.frames.push(clock);
+    this.modules.push(module);
   }
 
   exit(): void {
     this.frames.pop();
+    this.modules.pop();
+  }
+
+  /** The module whose top level is running now, when the innermost frame is a module's top level. */
+  moduleFrame(): string | undefined {
+    return this.modules[this.modules.length - 1];
   }
 
   /** Runs `fn` as a frame of its own. */

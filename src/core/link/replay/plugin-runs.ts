@@ -5,6 +5,7 @@ import type { ModuleRecord } from '../module-record';
 import type { Value } from '../values';
 import { barrier } from './ownership';
 import { isNoShift, Renumbering, type Shift } from './renumber';
+import type { LiveKind } from './watched-host';
 import { NOT_COMPARABLE, readKey } from './value-key';
 
 /**
@@ -36,6 +37,12 @@ export interface PluginRun {
   deps: Set<string>;
   /** Paths it read, listed or looked up on disk (through the linker's host): a change at or under one stops its replay. */
   disk: Set<string>;
+  /**
+   * What the app's own code asked the live file system while it ran (`fs.existsSync`, a folder
+   * listed at boot, a glob: `Linker.appFsHost`, which no change reports), with the answer: asked
+   * again before a replay, which needs the same answers.
+   */
+  live: [kind: LiveKind, path: string, answer: string][];
   /** Module resolutions made while it ran: from, specifier, kind → resolved path (or a miss). */
   resolutions: [string, string, string, string][];
   /**
@@ -108,6 +115,8 @@ export interface RunHost {
   reapplySkipOverride(file: string): void;
   reportAt(span: Span | undefined, reason: string): void;
   reportFile(file: string, reason: string): void;
+  /** The live file system's answer now (`liveAnswer`). */
+  liveAnswer(kind: LiveKind, path: string): string;
 }
 
 export interface ReplayStats {
@@ -120,6 +129,14 @@ export interface ReplayStats {
 export class PluginRuns {
   /** Runs recorded in this link, by plugin function node, for the next one. */
   readonly recorded = new Map<ts.Node, PluginRun[]>();
+  /**
+   * What the app asked the live file system outside every plugin run (root code, module top
+   * levels), with the answers: the next link replays nothing unless each is answered the same
+   * (`Analyzer.link`), since those values may reach any run (a module's bindings, say).
+   */
+  readonly outsideLive: [kind: LiveKind, path: string, answer: string][] = [];
+  /** Plugin runs begun in this link, replayed or not. */
+  begun = 0;
   private readonly stack: Recording[] = [];
   /** Runs already in `recorded` (a replayed run is kept again with the run around it). */
   private readonly kept = new Set<PluginRun>();
@@ -150,6 +167,16 @@ export class PluginRuns {
   /** The linker's host was asked about `path` (a text, a listing, a stat). */
   diskRead(path: string): void {
     this.top?.run.disk.add(path);
+  }
+
+  /**
+   * The app asked the live file system: an input of the run being recorded (and of the runs
+   * around it, through `passOn`), or, outside every run, of the whole next link (`outsideLive`).
+   */
+  liveRead(kind: LiveKind, path: string, answer: string): void {
+    const top = this.top;
+    if (top) top.run.live.push([kind, path, answer]);
+    else this.outsideLive.push([kind, path, answer]);
   }
 
   ranModule(m: ModuleRecord): void {
@@ -234,6 +261,7 @@ export class PluginRuns {
    * key and inputs instead. `key` says everything about the run's own context and options.
    */
   run(fn: ts.Node, key: string, interpState: unknown[], target: ContextBuilder, body: () => void): void {
+    this.begun++;
     const replayed = this.replay(fn, key, interpState, target);
     if (replayed) {
       this.keep(fn, replayed);
@@ -259,7 +287,7 @@ export class PluginRuns {
       addedKeys: new Set(),
       addedNotes: new Set(),
       run: {
-        key, ran: new Set(), deps: new Set(), disk: new Set(), resolutions: [], decoratorReads: [], noteReads: [], routeReads: [], loaded: [], interpState, loopsBefore: new Map(),
+        key, ran: new Set(), deps: new Set(), disk: new Set(), live: [], resolutions: [], decoratorReads: [], noteReads: [], routeReads: [], loaded: [], interpState, loopsBefore: new Map(),
         targetId: target.ctx.id, base: counters, counts: { context: 0, order: 0, route: 0 },
         appended: [], set: [], appRoutes: [], registered: [], registeredPlugins: [], skipOverride: [], notes: [], reports: [], steps: 0, loops: new Map(), inner: [],
       },
@@ -380,6 +408,8 @@ export class PluginRuns {
     for (const [id, had] of run.noteReads) if (this.host.noteSaid(id) !== had) return false;
     for (const n of run.loaded) if (this.host.onStack(n)) return false;
     for (const [loop, before] of run.loopsBefore) if (this.host.loopCount(loop) !== before) return false;
+    // Last: these ask the disk.
+    for (const [kind, path, answer] of run.live) if (this.host.liveAnswer(kind, path) !== answer) return false;
     return true;
   }
 
@@ -418,6 +448,7 @@ export class PluginRuns {
 function passOn(inner: PluginRun, outer: PluginRun): void {
   for (const m of inner.ran) outer.ran.add(m);
   for (const p of inner.disk) outer.disk.add(p);
+  outer.live.push(...inner.live);
   outer.resolutions.push(...inner.resolutions);
   outer.loaded.push(...inner.loaded);
   for (const [loop, before] of inner.loopsBefore) if (!outer.loopsBefore.has(loop)) outer.loopsBefore.set(loop, before);

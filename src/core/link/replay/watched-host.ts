@@ -9,3 +9,26 @@ export function watchedHost(host: Host, onRead: (path: string) => void): Host {
     realpath: (p) => (onRead(p), host.realpath(p)),
   };
 }
+
+/** What the app asked the live file system: a text, a listing, a stat, a real path. */
+export type LiveKind = 'readFile' | 'readDirectory' | 'stat' | 'realpath';
+
+/** The answer `host` gives now, as text: what a recorded run compares (replay/plugin-runs.ts `live`). */
+export function liveAnswer(host: Host, kind: LiveKind, path: string): string {
+  const a = host[kind](path);
+  return a === undefined ? '\u0000none' : typeof a === 'string' ? a : JSON.stringify(a);
+}
+
+/** `host` that tells `onAnswer` each question with its answer (as `liveAnswer` gives it). */
+export function answeringHost(host: Host, onAnswer: (kind: LiveKind, path: string, answer: string) => void): Host {
+  const ask = <T>(kind: LiveKind, path: string, answer: T): T => {
+    onAnswer(kind, path, answer === undefined ? '\u0000none' : typeof answer === 'string' ? answer : JSON.stringify(answer));
+    return answer;
+  };
+  return {
+    readFile: (p) => ask('readFile', p, host.readFile(p)),
+    readDirectory: (p) => ask('readDirectory', p, host.readDirectory(p)),
+    stat: (p) => ask('stat', p, host.stat(p)),
+    realpath: (p) => ask('realpath', p, host.realpath(p)),
+  };
+}
