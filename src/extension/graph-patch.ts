@@ -3,18 +3,12 @@ import { isGraphRef, type GraphRef, type PostedGraph } from './worker/graph-ref'
 
 /**
  * The extension host's side of `worker/graph-post.ts`: puts a posted graph back together from the
- * contexts and routes of the graph before it refers to, and keeps the new graph's for the next.
- * Throws on a reference it does not have (the caller starts a full analysis).
+ * contexts and routes of the graph before it refers to, and keeps the new graph's for the next (the
+ * new ones added, those the worker says are gone dropped: the work is the message's, not the
+ * graph's). Throws on a reference it does not have (the caller starts a full analysis).
  */
-/** The handle of a context or route the host got: a property no JSON text or copy carries. */
-const HANDLE = Symbol('graph handle');
-type Handled = { [HANDLE]?: number };
-
-function setHandle(o: object, h: number): void {
-  Object.defineProperty(o, HANDLE, { value: h });
-}
-
 export class GraphPatcher {
+  /** The contexts and routes the host has (those of the last graph), by handle. */
   private byHandle = new Map<number, Context | Route>();
 
   /** Forget the graph before (a full analysis). */
@@ -23,57 +17,40 @@ export class GraphPatcher {
   }
 
   apply(m: PostedGraph): WorkspaceGraph {
+    const byHandle = this.byHandle;
     const fresh = new Set<object>(m.fresh);
-    m.fresh.forEach((o, i) => setHandle(o, m.handles[i]));
-    const next = new Map<number, Context | Route>();
-    const keep = (o: Context | Route, h = (o as Handled)[HANDLE]) => {
-      if (h !== undefined) next.set(h, o);
-      return o;
-    };
+    m.fresh.forEach((o, i) => byHandle.set(m.handles[i], o));
     const referred = (x: GraphRef): Context | Route => {
-      // A copy made earlier in this message (a route's second place), else an object of the graph before.
-      const o = next.get(x.$ref) ?? this.byHandle.get(x.$ref);
+      const o = byHandle.get(x.$ref);
       if (!o) throw new Error(`graph update refers to ${x.$ref}, which the graph before does not have`);
       return o;
     };
-    const route = (r: Route | GraphRef): Route => {
-      if (!isGraphRef(r)) return keep(r) as Route;
-      const o = referred(r) as Route;
-      if (r.$as === undefined) return keep(o) as Route;
-      const copy: Route = { ...o, id: r.id!, contextId: r.contextId! };
-      setHandle(copy, r.$as);
-      return keep(copy, r.$as) as Route;
+    const copy = <T extends Context | Route>(o: T, h: number): T => {
+      byHandle.set(h, o);
+      return o;
     };
-    /** A context of the graph before: it and its subtree stay for the next graph. */
-    const keepTree = (c: Context): void => {
-      keep(c);
-      for (const r of c.routes) keep(r);
-      for (const child of c.children) keepTree(child);
+    const route = (r: Route | GraphRef): Route => {
+      if (!isGraphRef(r)) return r;
+      const o = referred(r) as Route;
+      return r.$as === undefined ? o : copy({ ...o, id: r.id!, contextId: r.contextId! }, r.$as);
     };
     const context = (c: Context | GraphRef): Context => {
       if (!isGraphRef(c)) {
         if (!fresh.has(c)) throw new Error('graph update has a context that is neither new nor referred to');
-        keep(c);
         c.children = c.children.map(context);
         c.routes = c.routes.map(route);
         return c;
       }
+      // A context of the graph before (with its whole subtree), or one made from it with new lists.
       const o = referred(c) as Context;
-      if (c.$as === undefined) {
-        keepTree(o);
-        return o;
-      }
-      const copy: Context = { ...o, children: c.children!.map(context), routes: c.routes!.map(route) };
-      setHandle(copy, c.$as);
-      keep(copy, c.$as);
-      return copy;
+      return c.$as === undefined ? o : copy({ ...o, children: c.children!.map(context), routes: c.routes!.map(route) }, c.$as);
     };
     const graph = m.graph;
     for (const app of graph.apps) {
       app.root = context(app.root);
       app.routes = app.routes.map(route);
     }
-    this.byHandle = next;
+    for (const h of m.dropped) byHandle.delete(h);
     return graph;
   }
 }

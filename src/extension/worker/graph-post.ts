@@ -89,9 +89,11 @@ export class GraphPoster {
     };
     const app = (a: AppGraph): AppGraph => ({ ...a, root: context(a.root, a.id) as Context, routes: a.routes.map(route) as Route[] });
     const graph = { ...view, apps: view.apps.map(app) };
+    const dropped: number[] = [];
+    for (const [o, p] of known) if (!now.has(o)) dropped.push(p.handle);
     this.known = now;
     this.byPlace = nowByPlace;
-    return { graph, fresh, handles };
+    return { graph, fresh, handles, dropped };
   }
 }
 

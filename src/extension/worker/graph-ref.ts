@@ -34,6 +34,8 @@ export interface PostedGraph {
   /** The contexts and routes posted whole (the same objects as in `graph`), and their handles. */
   fresh: (Context | Route)[];
   handles: number[];
+  /** Handles of the graph before that this graph no longer has: the host forgets them. */
+  dropped: number[];
 }
 
 export function isGraphRef(x: unknown): x is GraphRef {
