@@ -10,7 +10,11 @@ export interface Span {
   end: number;
   /** 1-based line of `start`. */
   line: number;
-  /** 0-based [startLine, startCharacter, endLine, endCharacter]; filled in by the extension's worker. */
+  /**
+   * 0-based [startLine, startCharacter, endLine, endCharacter]: filled in by the extension's worker
+   * on the edits of quick fixes only (graphs and findings reach the editor with the files' line
+   * starts instead: `src/extension/line-starts.ts`).
+   */
   range?: [number, number, number, number];
 }
 

@@ -56,7 +56,7 @@ function run(msg: ToWorker): FromWorker {
   const rulesKey = `worker:${JSON.stringify(Object.entries(severities).sort(([x], [y]) => (x < y ? -1 : 1)))}`;
   const rules = (msg.type === 'analyze' ? a.cachedRules<RunRulesResult>(rulesKey) : undefined) ?? runRulesDetailed(graph, severities, a.sourceOf());
   const { findings, failed, notes } = rules;
-  // Written before locateSpans adds ranges to the graph (the cache keeps the core's graph).
+  // The cache keeps the core's graph and findings (spans without ranges).
   if (msg.type === 'analyze') a.save({ key: rulesKey, result: rules });
   served = new FixesByFinding(graph, severities, findings, a);
   // The editor gets the graph without what only rules and fixes read (view-graph.ts), and the
