@@ -1,8 +1,7 @@
 import * as posix from 'node:path/posix';
-import { relativeTo } from '../workspace/relative-path';
 import { ts } from 'ts-morph';
-import { isTestFile } from '../tests/test-calls';
-import type { Project, SourceFileEntry, WorkspaceScan } from '../workspace/scan';
+import { filesByRole } from '../tests/test-calls';
+import type { Project, WorkspaceScan } from '../workspace/scan';
 import { barrier } from './replay/ownership';
 import type { Linker } from './linker';
 import type { ModuleRecord } from './module-record';
@@ -13,7 +12,8 @@ import { getProp, unknown, type FnValue } from './values';
  * root plugins the way fastify-cli loads them.
  */
 export function findRoots(linker: Linker, scan: WorkspaceScan): void {
-  const appFiles = appFilesOf(scan);
+  // Test files use the app (build(), inject()) but are not part of it.
+  const appFiles = filesByRole(scan.root, scan.files).app;
   // 1. Every module's top level: fastify() calls there (or in functions it calls) make apps.
   for (const f of appFiles) {
     guarded(linker, f.path, () => {
@@ -45,18 +45,6 @@ export function findRoots(linker: Linker, scan: WorkspaceScan): void {
     if (!p.fastifyRange || linker.apps.some((a) => a.builder.project === p.dir)) continue;
     linker.reportFile(posix.join(p.dir, 'package.json'), noAppReason(linker, p, [...factoryModules], known));
   }
-}
-
-/**
- * The scan's files without the test files (they use the app — build(), inject() — but are not part
- * of it), once per scan: a scan is not changed once made, and an update that adds or removes no
- * file keeps it.
- */
-const appFilesByScan = new WeakMap<WorkspaceScan, SourceFileEntry[]>();
-function appFilesOf(scan: WorkspaceScan): SourceFileEntry[] {
-  let files = appFilesByScan.get(scan);
-  if (!files) appFilesByScan.set(scan, (files = scan.files.filter((f) => !isTestFile(relativeTo(f.project?.dir ?? scan.root, f.path)))));
-  return files;
 }
 
 const DYNAMIC_FASTIFY = /\b(?:import|require)\s*\(\s*['"]fastify['"]\s*\)/;

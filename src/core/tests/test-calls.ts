@@ -61,12 +61,26 @@ export function findTestCalls(sf: ts.SourceFile, file: string): TestCallSite[] {
   return out.sort((a, b) => a.span.start - b.span.start);
 }
 
-/** The test files of a scan's file list, found once per list (a list lives as long as its scan). */
-const TEST_FILES = new WeakMap<readonly SourceFileEntry[], readonly SourceFileEntry[]>();
+/** A scan's files split into test files and the app's own. */
+export interface FilesByRole {
+  test: readonly SourceFileEntry[];
+  app: readonly SourceFileEntry[];
+}
 
-function testFilesOf(root: string, files: readonly SourceFileEntry[]): readonly SourceFileEntry[] {
-  let hit = TEST_FILES.get(files);
-  if (!hit) TEST_FILES.set(files, (hit = files.filter((f) => isTestFile(relativeTo(f.project?.dir ?? root, f.path)))));
+const BY_ROLE = new WeakMap<readonly SourceFileEntry[], FilesByRole>();
+
+/**
+ * A scan's files (`root` its folder) split by `isTestFile`, once per list: a scan's list is not
+ * changed once made, and an update that adds or removes no file keeps it.
+ */
+export function filesByRole(root: string, files: readonly SourceFileEntry[]): FilesByRole {
+  let hit = BY_ROLE.get(files);
+  if (!hit) {
+    const test: SourceFileEntry[] = [];
+    const app: SourceFileEntry[] = [];
+    for (const f of files) (isTestFile(relativeTo(f.project?.dir ?? root, f.path)) ? test : app).push(f);
+    BY_ROLE.set(files, (hit = { test, app }));
+  }
   return hit;
 }
 
@@ -82,7 +96,7 @@ export function collectTestCalls(
   parse: (path: string, text: string) => ts.SourceFile,
   unresolved: Unresolved[],
 ): TestCall[] {
-  const testFiles = testFilesOf(root, files);
+  const testFiles = filesByRole(root, files).test;
   if (!testFiles.length) return [];
   const out: TestCall[] = [];
   let index: RouteIndex | undefined;
