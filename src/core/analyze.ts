@@ -6,7 +6,7 @@ import type { Host } from './host';
 import { Linker, type LinkOptions } from './link/linker';
 import { barrier } from './link/replay/ownership';
 import { PluginRuns, type PluginRun, type ReplayStats } from './link/replay/plugin-runs';
-import { answeringHost, liveAnswer, watchedHost, type LiveKind } from './link/replay/watched-host';
+import { answeringHost, liveAnswer, watchedHost, type LiveRead } from './link/replay/watched-host';
 import { findRoots } from './link/roots';
 import type { SourceOf } from './rules';
 import type { AppGraph, WorkspaceGraph } from './model';
@@ -50,7 +50,7 @@ export class Analyzer {
   /** The marks the last link set on plugin functions from outside (`Linker.outsideMarks`). */
   private outsideMarks: readonly string[] = [];
   /** What the last link's app asked the live file system outside every plugin run (`PluginRuns.outsideLive`). */
-  private outsideLive: [LiveKind, string, string][] = [];
+  private outsideLive: LiveRead[] = [];
   /** Source files changed since the last link. */
   private readonly changedSince = new Set<string>();
   /** The file set changed since the last link (module resolutions are checked again). */
@@ -135,7 +135,6 @@ export class Analyzer {
   sourceOf(): SourceOf {
     return (this.sourceFns ??= Object.assign((file: string) => this.source(file), { tree: (file: string) => this.tree(file), resolve: (fromFile: string, specifier: string) => this.resolveModule(fromFile, specifier) }));
   }
-
 
   /** The workspace file an import specifier names, resolved as the linker resolves it; undefined for packages, builtins and missing files. */
   resolveModule(fromFile: string, specifier: string): string | undefined {

@@ -139,7 +139,6 @@ export class CachedAnalyzer {
     }));
   }
 
-
   lineStarts(file: string): readonly number[] | undefined {
     if (!this.fromCache) return this.inner?.lineStarts(file);
     const text = this.texts?.get(file);

@@ -5,7 +5,7 @@ import type { ModuleRecord } from '../module-record';
 import type { Value } from '../values';
 import { barrier } from './ownership';
 import { isNoShift, Renumbering, type Shift } from './renumber';
-import type { LiveKind } from './watched-host';
+import type { LiveKind, LiveRead } from './watched-host';
 import { NOT_COMPARABLE, readKey } from './value-key';
 
 /**
@@ -42,7 +42,7 @@ export interface PluginRun {
    * listed at boot, a glob: `Linker.appFsHost`, which no change reports), with the answer: asked
    * again before a replay, which needs the same answers.
    */
-  live: [kind: LiveKind, path: string, answer: string][];
+  live: LiveRead[];
   /** Module resolutions made while it ran: from, specifier, kind → resolved path (or a miss). */
   resolutions: [string, string, string, string][];
   /**
@@ -134,7 +134,7 @@ export class PluginRuns {
    * levels), with the answers: the next link replays nothing unless each is answered the same
    * (`Analyzer.link`), since those values may reach any run (a module's bindings, say).
    */
-  readonly outsideLive: [kind: LiveKind, path: string, answer: string][] = [];
+  readonly outsideLive: LiveRead[] = [];
   /** Plugin runs begun in this link, replayed or not. */
   begun = 0;
   private readonly stack: Recording[] = [];

@@ -13,16 +13,23 @@ export function watchedHost(host: Host, onRead: (path: string) => void): Host {
 /** What the app asked the live file system: a text, a listing, a stat, a real path. */
 export type LiveKind = 'readFile' | 'readDirectory' | 'stat' | 'realpath';
 
+/** One question to the live file system with its answer (`answerText`). */
+export type LiveRead = [kind: LiveKind, path: string, answer: string];
+
+/** A Host answer as text, to compare with a later one. */
+function answerText(answer: unknown): string {
+  return answer === undefined ? '\u0000none' : typeof answer === 'string' ? answer : JSON.stringify(answer);
+}
+
 /** The answer `host` gives now, as text: what a recorded run compares (replay/plugin-runs.ts `live`). */
 export function liveAnswer(host: Host, kind: LiveKind, path: string): string {
-  const a = host[kind](path);
-  return a === undefined ? '\u0000none' : typeof a === 'string' ? a : JSON.stringify(a);
+  return answerText(host[kind](path));
 }
 
 /** `host` that tells `onAnswer` each question with its answer (as `liveAnswer` gives it). */
 export function answeringHost(host: Host, onAnswer: (kind: LiveKind, path: string, answer: string) => void): Host {
   const ask = <T>(kind: LiveKind, path: string, answer: T): T => {
-    onAnswer(kind, path, answer === undefined ? '\u0000none' : typeof answer === 'string' ? answer : JSON.stringify(answer));
+    onAnswer(kind, path, answerText(answer));
     return answer;
   };
   return {
