@@ -1,6 +1,6 @@
 import type { AppGraph, Context, Route, SharedSchema } from '../model';
 import { refId, refsIn, requestSchemas, SchemaCompiler, validatorUnknown, validationKey } from './ajv-config';
-import { contextPaths, customValidator, silencedByUncertainty, walkContexts } from './rule-utils';
+import { contextPaths, customValidator, silencedByUncertainty, validatorAndSchemaIdsKey, walkContexts } from './rule-utils';
 import { contextKeys, RouteMemo, type KeyParts, type MemoRun } from './route-memo';
 import type { Rule, RuleFinding } from './types';
 
@@ -133,7 +133,7 @@ function markUsed(ids: readonly string[], shared: readonly SharedSchema[], used:
  */
 const KEY: KeyParts = {
   app: validationKey,
-  context: (c) => `${c.customValidation ? 'v' : ''}${c.schemas.length ? JSON.stringify(c.schemas.map((s) => s.id)) : ''}`,
+  context: validatorAndSchemaIdsKey,
 };
 
 /** A route's request schemas checked: its findings, and the `$id`s they refer to. Undefined: Fastify's Ajv does not set up for it. */

@@ -11,6 +11,14 @@ export function walkContexts(app: AppGraph, visit: (ctx: Context, conditional: b
   walk(app.root, false);
 }
 
+/**
+ * What a rule that compiles request schemas reads of a context, as the context part of its memo key
+ * (route-memo.ts): a custom validator there, and the `$id`s of the shared schemas it adds.
+ */
+export function validatorAndSchemaIdsKey(c: Context): string {
+  return `${c.customValidation ? 'v' : ''}${c.schemas.length ? JSON.stringify(c.schemas.map((s) => s.id)) : ''}`;
+}
+
 /** Levenshtein distance, for "did you mean" suggestions. */
 export function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, j) => j);

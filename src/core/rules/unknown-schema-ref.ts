@@ -1,5 +1,5 @@
 import type { Context as Ctx, Route, Span } from '../model';
-import { contextPaths, customValidator, silencedByUncertainty } from './rule-utils';
+import { contextPaths, customValidator, silencedByUncertainty, validatorAndSchemaIdsKey } from './rule-utils';
 import { contextKeys, NO_CONTEXT, RouteMemo, type KeyParts } from './route-memo';
 import type { Rule, RuleFinding } from './types';
 
@@ -57,7 +57,7 @@ export const unknownSchemaRef: Rule = {
 
 /** What `missingRefs` reads of each context of the route's chain: the `$id`s it adds, a custom validator or serializer compiler. */
 const KEY: KeyParts = {
-  context: (c) => `${c.customValidation ? 'v' : ''}${c.calls?.some((k) => k.name === 'setSerializerCompiler') ? 's' : ''}${c.schemas.length ? JSON.stringify(c.schemas.map((s) => s.id)) : ''}`,
+  context: (c) => `${validatorAndSchemaIdsKey(c)}${c.calls?.some((k) => k.name === 'setSerializerCompiler') ? 's' : ''}`,
 };
 
 const MEMO = new RouteMemo<readonly MissingRef[]>();

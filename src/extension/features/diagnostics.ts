@@ -1,6 +1,7 @@
 /**
  * The rules' findings as VS Code diagnostics, one collection for every folder; when a folder's
- * graph changes, the diagnostics of the files whose findings changed are replaced. The code of each diagnostic is its rule id, linking to the rules table.
+ * graph changes, the diagnostics of the files whose findings changed are replaced. The code of
+ * each diagnostic is its rule id, linking to the rules table.
  */
 import * as vscode from 'vscode';
 import { ruleHelpUri } from '../../core/rules/help-uri';

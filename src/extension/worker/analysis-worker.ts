@@ -41,9 +41,7 @@ function run(msg: ToWorker): FromWorker {
     severities = s.rules;
     cacheProblems = [];
     const cache = s.cacheDir ? { dir: s.cacheDir, log: (line: string) => cacheProblems.push(line) } : undefined;
-    lineStarts.reset();
-    sentFindings.reset();
-    poster.reset();
+    forgetWhatTheHostHas();
     analyzer = new CachedAnalyzer(s.root, createNodeHost(), { excludeGlobs: s.excludeGlobs, entries: s.entries, maxFileBytes: s.maxFileBytes }, cache);
     graph = analyzer.analyze();
   } else {
@@ -84,7 +82,7 @@ function fixes(msg: Extract<ToWorker, { type: 'fixes' }>): FromWorker {
   return { type: 'fixes', seq: msg.seq, fixes: out, failedRules };
 }
 
-/** After an answer that may not have reached the host: the next graph goes whole, with every finding and line start. */
+/** A new analyser, or an answer that may not have reached the host: the next graph goes whole, with every finding and line start. */
 function forgetWhatTheHostHas(): void {
   poster.reset();
   sentFindings.reset();

@@ -1,5 +1,14 @@
 import type { AppGraph, Context, Hook, Route, RouteHook, RouteSchema, SchemaPart, WorkspaceGraph } from '../../core/model';
 
+/** The view copy of each analysed object, kept for the next graphs (`viewGraph`). */
+const COPIES = new WeakMap<object, object>();
+const ANALYSED = Symbol('analysed route');
+
+/** The analysed route a route of a view graph was made from. */
+export function analysedRoute(view: Route): Route {
+  return (view as Route & { [ANALYSED]?: Route })[ANALYSED] ?? view;
+}
+
 /**
  * The graph as the editor side gets it: everything the views, CodeLens, hover, definition, route
  * search and the editor's own actions read. What only the worker's rules and fixes read stays in
@@ -14,19 +23,10 @@ import type { AppGraph, Context, Hook, Route, RouteHook, RouteSchema, SchemaPart
  * once returned, and an update shares the objects of what it did not redo), so what did not change
  * is not copied again.
  */
-const COPIES = new WeakMap<object, object>();
-const ANALYSED = Symbol('analysed route');
-
-/** The analysed route a route of a view graph was made from. */
-export function analysedRoute(view: Route): Route {
-  return (view as Route & { [ANALYSED]?: Route })[ANALYSED] ?? view;
-}
-
 export function viewGraph(graph: WorkspaceGraph): WorkspaceGraph {
-  const copies = COPIES;
   const once = <T extends object>(x: T, make: (x: T) => T): T => {
-    let c = copies.get(x) as T | undefined;
-    if (!c) copies.set(x, (c = make(x)));
+    let c = COPIES.get(x) as T | undefined;
+    if (!c) COPIES.set(x, (c = make(x)));
     return c;
   };
 
