@@ -90,6 +90,19 @@ function withServerOptions(graph: WorkspaceGraph, change: (o: AppGraph['serverOp
   return { ...graph, apps: graph.apps.map((a) => ({ ...a, serverOptions: change(a.serverOptions) })) };
 }
 
+/**
+ * The rules on `graph` and on `variant` (the same route objects under other app options), twice in
+ * turn: each run reuses kept results, and equals a run that keeps nothing.
+ */
+function alternate(source: SourceOf, graph: WorkspaceGraph, variant: WorkspaceGraph): void {
+  for (const g of [graph, variant, graph, variant]) {
+    const before = memoStats.hits;
+    const kept = runRulesDetailed(g, ALL, source);
+    assert.ok(memoStats.hits > before, 'results were reused');
+    assert.deepEqual(outcome(kept), outcome(runRulesDetailed(g, ALL, unmemoised(source))));
+  }
+}
+
 const SERVER = (lines: string[]) => ["const app = require('fastify')()", "app.register(require('./users'))", ...lines, 'module.exports = app', ''].join('\n');
 const USERS = [
   'module.exports = async function (f) {',
@@ -167,12 +180,7 @@ describe('rules reuse per-route results across analyses (route-memo.ts)', () => 
     const source = s.analyzer.sourceOf();
     const graph = s.analyzer.analyze();
     const defaults = withServerOptions(graph, (o) => ({ ...o, validation: undefined }));
-    for (const g of [graph, defaults, graph, defaults]) {
-      const before = memoStats.hits;
-      const kept = runRulesDetailed(g, ALL, source);
-      assert.ok(memoStats.hits > before, 'results were reused');
-      assert.deepEqual(outcome(kept), outcome(runRulesDetailed(g, ALL, unmemoised(source))));
-    }
+    alternate(source, graph, defaults);
     const codes = runRulesDetailed(defaults, ALL, source).findings.map((f) => f.code);
     assert.equal(codes.filter((c) => c === 'params-schema-mismatch').length, 1);
     assert.equal(codes.filter((c) => c === 'invalid-json-schema').length, 1);
@@ -202,12 +210,7 @@ describe('rules reuse per-route results across analyses (route-memo.ts)', () => 
     const source = s.analyzer.sourceOf();
     const graph = s.analyzer.analyze();
     const folded = withServerOptions(graph, (o) => ({ ...o, caseSensitive: false }));
-    for (const g of [graph, folded, graph, folded]) {
-      const before = memoStats.hits;
-      const kept = runRulesDetailed(g, ALL, source);
-      assert.ok(memoStats.hits > before, 'results were reused');
-      assert.deepEqual(outcome(kept), outcome(runRulesDetailed(g, ALL, unmemoised(source))));
-    }
+    alternate(source, graph, folded);
     assert.equal(runRulesDetailed(folded, ALL, source).findings.filter((f) => f.code === 'duplicate-route').length, 1);
   });
 
