@@ -15,7 +15,7 @@ import { keepLineStarts } from './line-starts';
 import { GraphIndex } from './model/graph-index';
 import { relativePath } from './model/tree-node';
 import { readSettings } from './settings';
-import type { AnalysisStats, EditedFile, FromWorker, ToWorker, WorkerSettings } from './worker/protocol';
+import type { AnalysisStats, EditedFile, FromWorker, RulesAnswer, ToWorker, ViewsAnswer, WorkerSettings } from './worker/protocol';
 
 export type IndexState = 'indexing' | 'ready' | 'failed';
 
@@ -31,6 +31,8 @@ export class FolderIndex implements vscode.Disposable {
    */
   readonly findingsByFile = new Map<string, Finding[]>();
   state: IndexState = 'indexing';
+  /** True while the rules of the graph shown are still running (a full analysis shows its graph first). */
+  checking = false;
   lastStats: AnalysisStats | undefined;
   private ruleNotes = new Set<string>();
   private worker: Worker | undefined;
@@ -211,6 +213,7 @@ export class FolderIndex implements vscode.Disposable {
       this.fixRequests.dropAll();
       if (this.inFlight !== undefined) {
         this.inFlight = undefined;
+        this.checking = false;
         this.settleVersions(false);
         this.fullPending = true; // a new worker knows nothing: start over
         this.fail(`the analysis worker stopped (exit code ${code}); it will start again on the next change`);
@@ -226,42 +229,71 @@ export class FolderIndex implements vscode.Disposable {
       this.fixRequests.answer(m);
       return;
     }
+    if (m.type === 'log') {
+      for (const line of m.lines) this.log.warn(`[${this.folder.name}] ${line}`);
+      return;
+    }
     if (m.seq !== this.inFlight) return;
-    this.inFlight = undefined;
-    this.settleVersions(m.type === 'graph');
-    if (m.type === 'failed') {
-      this.fail(`analysis failed: ${m.message}`);
-    } else {
-      let graph;
-      try {
-        if (m.stats.full) this.patcher.reset();
-        graph = this.patcher.apply(m.graph);
-      } catch (err) {
-        // Not the worker's graph: start over with a full analysis (the worker posts it whole).
-        this.patcher.reset();
-        this.fail(`could not read the worker's graph: ${(err as Error).message}; indexing again`);
-        this.reindex();
+    if (m.type === 'views') {
+      // The graph shows now; the analysis stays in flight until its `rules` follow.
+      if (this.showGraph(m)) {
+        this.checking = true;
+        this.changed.fire(this);
         return;
       }
-      keepLineStarts(m.lineStarts);
-      this.index = new GraphIndex(graph);
-      if (m.findings.full) this.findingsByFile.clear();
-      for (const [file, list] of m.findings.files) {
-        if (list.length) this.findingsByFile.set(file, list);
-        else this.findingsByFile.delete(file);
-      }
-      for (const f of m.failedRules) this.log.error(`[${this.folder.name}] rule failed and was skipped: ${f}`);
-      // Why rules stayed silent: said once, when it first comes up, not on every keystroke.
-      for (const n of m.ruleNotes) if (!this.ruleNotes.has(n)) this.log.info(`[${this.folder.name}] rule stayed silent: ${n}`);
-      this.ruleNotes = new Set(m.ruleNotes);
-      this.lastStats = m.stats;
-      this.state = 'ready';
-      this.report(m.stats);
-      this.firstIndex?.resolve();
-      this.firstIndex = undefined;
+    } else if (m.type === 'failed') {
+      this.fail(`analysis failed: ${m.message}`);
+    } else if (m.type === 'rules' || this.showGraph(m)) {
+      if (m.type === 'rules') this.log.info(`[${this.folder.name}] rules checked in ${m.ms} ms`);
+      this.keepRules(m);
+      this.checking = false;
+      this.settleVersions(true);
+      this.inFlight = undefined;
       this.changed.fire(this);
+      this.flush();
+      return;
     }
+    // Failed, or a graph that could not be put together (a full index is pending).
+    this.checking = false;
+    this.settleVersions(false);
+    this.inFlight = undefined;
     this.flush();
+  }
+
+  /** A graph from the worker, put together and indexed; false when it could not be (a full index is made pending). */
+  private showGraph(m: ViewsAnswer): boolean {
+    let graph;
+    try {
+      if (m.stats.full) this.patcher.reset();
+      graph = this.patcher.apply(m.graph);
+    } catch (err) {
+      // Not the worker's graph: start over with a full analysis (the worker posts it whole).
+      this.patcher.reset();
+      this.fail(`could not read the worker's graph: ${(err as Error).message}; indexing again`);
+      this.fullPending = true;
+      return false;
+    }
+    keepLineStarts(m.lineStarts);
+    this.index = new GraphIndex(graph);
+    this.lastStats = m.stats;
+    this.state = 'ready';
+    this.report(m.stats);
+    this.firstIndex?.resolve();
+    this.firstIndex = undefined;
+    return true;
+  }
+
+  /** The rules' results on the graph shown: the findings of the files whose findings changed, and what to log. */
+  private keepRules(m: RulesAnswer): void {
+    if (m.findings.full) this.findingsByFile.clear();
+    for (const [file, list] of m.findings.files) {
+      if (list.length) this.findingsByFile.set(file, list);
+      else this.findingsByFile.delete(file);
+    }
+    for (const f of m.failedRules) this.log.error(`[${this.folder.name}] rule failed and was skipped: ${f}`);
+    // Why rules stayed silent: said once, when it first comes up, not on every keystroke.
+    for (const n of m.ruleNotes) if (!this.ruleNotes.has(n)) this.log.info(`[${this.folder.name}] rule stayed silent: ${n}`);
+    this.ruleNotes = new Set(m.ruleNotes);
   }
 
   private report(stats: AnalysisStats): void {

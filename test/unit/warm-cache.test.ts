@@ -11,7 +11,7 @@ import type { WorkspaceGraph } from '../../src/core/model';
 import { createNodeHost } from '../../src/core/node-host';
 import { runRulesDetailed } from '../../src/core/rules';
 import { assertNoInternalError, writeWorkspace } from '../support/temp-workspace';
-import { graphOf, postedFindings, startWorker } from '../support/worker-client';
+import { graphOf, posted, postedFindings, startWorker } from '../support/worker-client';
 
 const TMP = path.join(__dirname, '..', '.tmp');
 
@@ -274,6 +274,25 @@ describe('analysis worker warm start (dist/worker.js)', function () {
   this.timeout(60_000);
   const settings = (root: string, cacheDir?: string) => ({ root, excludeGlobs: [], entries: [], maxFileBytes: 2 * 1024 * 1024, rules: {}, ...(cacheDir ? { cacheDir } : {}) });
 
+  it('writes the cache after answering, and logs a folder it cannot write through a log message', async () => {
+    const s = setup('worker-unwritable');
+    fs.mkdirSync(path.dirname(s.dir), { recursive: true });
+    fs.writeFileSync(s.dir, 'not a folder');
+    const { worker, ask, logs } = startWorker();
+    try {
+      const opened = await ask({ type: 'analyze', seq: 1, settings: settings(s.root, s.dir) });
+      assert.ok(opened.type === 'graph');
+      assert.doesNotMatch(opened.stats.cache ?? '', /not written/, `the answer went before the write: ${opened.stats.cache}`);
+      // The next answer comes after the log message (one thread, messages in order).
+      await ask({ type: 'change', seq: 2, changes: [] });
+      assert.equal(logs.length, 1, logs.join('\n'));
+      assert.match(logs[0], /^analysis cache not written to /);
+    } finally {
+      await worker.terminate();
+      fs.rmSync(s.dir, { force: true });
+    }
+  });
+
   it('answers a reopened folder from the cache (graph, findings and ranges equal to a cold start), and the first edit after it is incremental', async () => {
     const s = setup('worker');
     const users = path.join(s.root, 'users.js');
@@ -284,7 +303,8 @@ describe('analysis worker warm start (dist/worker.js)', function () {
         const opened = await ask({ type: 'analyze', seq: 1, settings: settings(s.root, cacheDir) });
         const edited = await ask({ type: 'change', seq: 2, changes: [edit] });
         assert.ok(opened.type === 'graph' && edited.type === 'graph');
-        return { opened, edited };
+        assert.deepEqual(posted(edited).map((m) => m.type), ['graph'], 'an update posts its graph and findings at once');
+        return { opened, edited, posts: posted(opened).map((m) => m.type) };
       } finally {
         await worker.terminate();
       }
@@ -293,6 +313,9 @@ describe('analysis worker warm start (dist/worker.js)', function () {
     const first = await session(s.dir);
     assert.match(first.opened.stats.cache ?? '', /^miss: cache none yet/);
     const warm = await session(s.dir);
+    assert.deepEqual(cold.posts, ['views', 'rules'], 'a cold analysis posts its graph before running the rules');
+    assert.deepEqual(first.posts, ['views', 'rules']);
+    assert.deepEqual(warm.posts, ['graph'], 'a warm start has the rules\' results already: one answer');
     assert.equal(warm.opened.stats.cache, 'warm start from cache');
     assert.equal(warm.opened.stats.parses, 0);
     assert.deepStrictEqual(graphOf(warm.opened), graphOf(cold.opened));

@@ -29,8 +29,15 @@ const lineStarts = new SentLineStarts();
 const sentFindings = new SentFindings();
 /** The contexts and routes the host has, from the graph posted last. */
 const poster = new GraphPoster();
+/** What is left of a full analysis once its answer is posted (the cache write). */
+let afterAnswer: (() => void) | undefined;
 
-function run(msg: ToWorker): FromWorker {
+/**
+ * Answers one message. A full analysis whose rules must run posts its graph first (`views`, see
+ * protocol.ts) through `post`, then answers with the rules' results; it writes the warm-start
+ * cache after both (`afterAnswer`), so neither waits on the write.
+ */
+function run(msg: ToWorker, post: (m: FromWorker) => void): FromWorker {
   if (msg.type === 'fixes') return fixes(msg);
   served = undefined;
   const t0 = performance.now();
@@ -50,20 +57,30 @@ function run(msg: ToWorker): FromWorker {
     graph = analyzer.applyChanges(msg.changes);
   }
   const a = analyzer;
-  // Rules read the finished graph, here off the editor's thread; one that throws is skipped.
+  const full = msg.type === 'analyze';
   const rulesKey = `worker:${JSON.stringify(Object.entries(severities).sort(([x], [y]) => (x < y ? -1 : 1)))}`;
-  const rules = (msg.type === 'analyze' ? a.cachedRules<RunRulesResult>(rulesKey) : undefined) ?? runRulesDetailed(graph, severities, a.sourceOf());
-  const { findings, failed, notes } = rules;
-  // The cache keeps the core's graph and findings (spans without ranges).
-  if (msg.type === 'analyze') a.save({ key: rulesKey, result: rules });
-  served = new FixesByFinding(graph, severities, findings, a);
+  const cached = full ? a.cachedRules<RunRulesResult>(rulesKey) : undefined;
   // The editor gets the graph without what only rules and fixes read (view-graph.ts), and the
   // line starts of the files that changed, to place spans itself.
-  const view = viewGraph(graph);
   const starts = lineStarts.changed(a.lineStartFiles(), (file) => a.lineStarts(file));
-  const posted = sentFindings.update(findings, new Set(starts.map(([file]) => file)));
-  const stats = { ms: Math.round(performance.now() - t0), files: graph.files, parses: a.parseCount - parsesBefore, full: msg.type === 'analyze', ...(msg.type === 'analyze' && msg.settings.cacheDir ? { cache: [a.cacheStatus, ...cacheProblems].join('; ') } : {}) };
-  return { type: 'graph', seq: msg.seq, graph: poster.post(view), findings: posted, lineStarts: starts, failedRules: failed.map((f) => `${f.id}: ${f.error}`), ruleNotes: notes.map((n) => `${n.id}: ${n.message}`), stats };
+  const views = () => ({
+    seq: msg.seq,
+    graph: poster.post(viewGraph(graph)),
+    lineStarts: starts,
+    stats: { ms: Math.round(performance.now() - t0), files: graph.files, parses: a.parseCount - parsesBefore, full, ...(full && msg.settings.cacheDir ? { cache: [a.cacheStatus, ...cacheProblems].join('; ') } : {}) },
+  });
+  const first = full && !cached ? views() : undefined;
+  if (first) post({ type: 'views', ...first });
+  // Rules read the finished graph, here off the editor's thread; one that throws is skipped.
+  const t1 = performance.now();
+  const rules = cached ?? runRulesDetailed(graph, severities, a.sourceOf());
+  const { findings, failed, notes } = rules;
+  // The cache keeps the core's graph and findings (spans without ranges).
+  if (full) afterAnswer = () => a.save({ key: rulesKey, result: rules });
+  served = new FixesByFinding(graph, severities, findings, a);
+  const answer = { findings: sentFindings.update(findings, new Set(starts.map(([file]) => file))), failedRules: failed.map((f) => `${f.id}: ${f.error}`), ruleNotes: notes.map((n) => `${n.id}: ${n.message}`) };
+  if (first) return { type: 'rules', seq: msg.seq, ms: Math.round(performance.now() - t1), ...answer };
+  return { type: 'graph', ...views(), ...answer };
 }
 
 /** The fixes of the findings asked, with their ranges; a finding the served graph does not have (or whose fixes throw) gets undefined. */
@@ -90,30 +107,36 @@ function forgetWhatTheHostHas(): void {
 }
 
 parentPort?.on('message', (msg: ToWorker) => {
+  const post = (m: FromWorker) => parentPort?.postMessage(m);
   let reply: FromWorker;
   try {
-    reply = run(msg);
+    reply = run(msg, post);
   } catch (err) {
     const message = (err as Error)?.stack ?? String(err);
     forgetWhatTheHostHas();
+    afterAnswer = undefined;
     // A `failed` answer is an analysis's: a fixes request that fails gets no fixes and says why.
     reply = msg.type === 'fixes' ? { type: 'fixes', seq: msg.seq, fixes: [], failedRules: [message] } : { type: 'failed', seq: msg.seq, message };
   }
   try {
-    parentPort?.postMessage(reply);
+    post(reply);
   } catch (err) {
     forgetWhatTheHostHas();
-    parentPort?.postMessage({ type: 'failed', seq: msg.seq, message: `the answer could not be posted: ${(err as Error)?.message ?? String(err)}` } satisfies FromWorker);
+    post({ type: 'failed', seq: msg.seq, message: `the answer could not be posted: ${(err as Error)?.message ?? String(err)}` });
   }
-  // After a warm start nothing is parsed yet: parse and link now, while the editor shows the
-  // cached graph (already posted: delivery does not wait for this thread), so that the first edit
-  // is an incremental update and not a full analysis. Done before the next message is read, so a
-  // change that arrives meanwhile always finds the analysis prepared.
-  if (msg.type === 'analyze' && analyzer?.fromCache) {
-    try {
-      analyzer.prepare();
-    } catch {
-      // the next change runs the full analysis itself and reports any failure
-    }
+  // Then the work the answer does not need, before the next message is read: the warm-start
+  // cache write; after a warm start (nothing is parsed yet), the parse and link, while the editor
+  // shows the cached graph, so that the first edit is an incremental update and not a full
+  // analysis, and a change that arrives meanwhile always finds the analysis prepared.
+  const after = afterAnswer;
+  afterAnswer = undefined;
+  const logged = cacheProblems.length;
+  try {
+    after?.();
+    if (msg.type === 'analyze' && analyzer?.fromCache) analyzer.prepare();
+  } catch {
+    // the next change runs the full analysis itself and reports any failure
   }
+  // What the cache write had to say (a folder it cannot write): the answer has gone already.
+  if (cacheProblems.length > logged) post({ type: 'log', seq: msg.seq, lines: cacheProblems.slice(logged) });
 });

@@ -39,6 +39,21 @@ export type ToWorker =
   /** The quick fixes of these findings (copies of the served graph's, matched by rule, place and message). */
   | { type: 'fixes'; seq: number; findings: Finding[] };
 
+/** The graph of an analysis, as the views need it. */
+export interface ViewsAnswer {
+  seq: number;
+  graph: PostedGraph;
+  lineStarts: LineStartsUpdate[];
+  stats: AnalysisStats;
+}
+
+/** The rules' results on that graph. */
+export interface RulesAnswer {
+  findings: FindingsUpdate;
+  failedRules: string[];
+  ruleNotes: string[];
+}
+
 export interface AnalysisStats {
   ms: number;
   files: number;
@@ -57,8 +72,17 @@ export type FromWorker =
    * `graph` refers to the contexts and routes of the graph posted before (graph-post.ts); the
    * host applies every graph message, in order (`GraphPatcher`).
    */
-  | { type: 'graph'; seq: number; graph: PostedGraph; findings: FindingsUpdate; lineStarts: LineStartsUpdate[]; failedRules: string[]; ruleNotes: string[]; stats: AnalysisStats }
+  | ({ type: 'graph' } & ViewsAnswer & RulesAnswer)
+  /**
+   * A full analysis whose rules must run (not a warm start): the graph goes first, so the views
+   * show while the rules run, and a `rules` message of the same `seq` follows. The analysis is
+   * the host's request in flight until then.
+   */
+  | ({ type: 'views' } & ViewsAnswer)
+  | ({ type: 'rules' } & RulesAnswer & { seq: number; ms: number })
   | { type: 'failed'; seq: number; message: string }
+  /** Lines for the log from work done after an answer (the warm-start cache write), by the analysis `seq`. */
+  | { type: 'log'; seq: number; lines: string[] }
   /**
    * Per finding asked, in order: its fixes with their ranges filled in, or undefined when the served
    * graph has no such finding (it changed since) or its fixes failed (`failedRules` says why).
