@@ -3,13 +3,18 @@ import { isGraphRef, type GraphRef, type PostedGraph } from './worker/graph-ref'
 
 /**
  * The extension host's side of `worker/graph-post.ts`: puts a posted graph back together from the
- * contexts and routes of the graph before it refers to, and keeps the new graph's for the next (the
- * new ones added, those the worker says are gone dropped: the work is the message's, not the
+ * contexts and routes of the graphs before it refers to, and keeps the new graph's for the next (the
+ * new ones added, those the worker lists as dropped forgotten: the work is the message's, not the
  * graph's). Throws on a reference it does not have (the caller starts a full analysis).
  */
 export class GraphPatcher {
   /** The contexts and routes the host has (those of the last graph), by handle. */
   private byHandle = new Map<number, Context | Route>();
+
+  /** How many contexts and routes it holds (what `GraphPoster.held` says on the worker's side). */
+  get held(): number {
+    return this.byHandle.size;
+  }
 
   /** Forget the graph before (a full analysis). */
   reset(): void {

@@ -55,6 +55,7 @@ describe('graph posted as references to the graph before (worker → extension h
       seen.contextCopies += json.match(/"\$as":\d+,"children"/g)?.length ?? 0;
       const got: WorkspaceGraph = patcher.apply(message);
       assert.deepStrictEqual(JSON.parse(JSON.stringify(got)), JSON.parse(JSON.stringify(view)), step.what);
+      assert.equal(patcher.held, poster.held, `${step.what}: the host holds what the worker thinks it holds`);
       for (const app of got.apps) {
         const inContexts = new Set(contexts(app.root).flatMap((c) => c.routes));
         assert.ok(app.routes.every((r) => inContexts.has(r)), `${step.what}: AppGraph.routes are the contexts' route objects`);
@@ -93,6 +94,32 @@ describe('graph posted as references to the graph before (worker → extension h
     const refs = JSON.stringify(next.graph).match(/"\$ref"/g)?.length ?? 0;
     assert.ok(refs > 0, `${refs} references`);
     patcher.apply(send(next));
+  });
+
+  it('refers without walking what the host has, and sweeps what it holds beyond the graph (both sides forget the same objects)', () => {
+    const root = path.join(FIXTURES, 'cli-autoload-js');
+    const file = path.join(root, 'routes', 'users', 'index.js');
+    const text = fs.readFileSync(file, 'utf8');
+    const analyzer = new Analyzer(root, createNodeHost());
+    const poster = new GraphPoster();
+    const patcher = new GraphPatcher();
+    const objects = (g: WorkspaceGraph) => g.apps.reduce((n, a) => n + contexts(a.root).reduce((m, c) => m + 1 + c.routes.length, 0), 0);
+    patcher.apply(send(poster.post(viewGraph(analyzer.analyze()))));
+    let swept = 0;
+    let most = 0;
+    for (let i = 0; i < 120; i++) {
+      // A route added and its URL changed on every update: new route objects each time.
+      const view = viewGraph(analyzer.update(file, text.replace(/\}\s*$/, `  fastify.get('/added-${i}', async () => ${i})\n}\n`)));
+      const message = send(poster.post(view));
+      swept += message.dropped.length;
+      const got = patcher.apply(message);
+      assert.deepStrictEqual(JSON.parse(JSON.stringify(got)), JSON.parse(JSON.stringify(view)));
+      assert.equal(patcher.held, poster.held);
+      most = Math.max(most, poster.held - objects(view));
+    }
+    assert.ok(swept > 0, 'some messages dropped what the graph no longer had');
+    const inGraph = objects(viewGraph(analyzer.update(file, text)));
+    assert.ok(most <= inGraph + 256 + 64, `the host held at most ${most} objects more than the graph's ${inGraph}`);
   });
 
   it('the host refuses a reference it does not have (the extension then indexes again)', () => {

@@ -4,49 +4,55 @@ import { routeOrigin } from '../../core/route-origin';
 import type { GraphRef, PostedGraph } from './graph-ref';
 import { analysedRoute } from './view-graph';
 
-/** A context or route of the graph posted last: its handle, and how it went in that post. */
+/** A context or route the host has: its handle, the post that last had it, and how it went there. */
 interface Posted {
   handle: number;
+  post: number;
   as?: unknown;
 }
 
-/** Makes the worker's graph messages (`graph-ref.ts`): knows what the host has, and decides what goes how. */
+/**
+ * Makes the worker's graph messages (`graph-ref.ts`): knows what the host has, and decides what goes how.
+ *
+ * The work of a post is the message's, not the graph's: a context the host has goes as a
+ * reference without a walk of its subtree, so what the host holds is every object posted since the
+ * last sweep. A sweep (when that is over twice what the graph had at the sweep before) walks the
+ * graph and lists the objects it no longer has (`dropped`); the host forgets them with that message.
+ */
 export class GraphPoster {
   private handles = 0;
-  /** The contexts and routes of the graph posted last (the host has them), by object. */
+  private posts = 0;
+  /** The contexts and routes the host has, by object. */
   private known = new Map<object, Posted>();
-  /** Its contexts by app, id, kind, name and place (`placeKey`). */
+  /** Of those, the route posted last for each origin (`routeOrigin`): a renumbered copy refers to it. */
+  private byOrigin = new Map<Route, Route>();
+  /** The context posted last for each app, id, kind, name and place (`placeKey`). */
   private byPlace = new Map<string, Context>();
+  /** Contexts and routes of the graph at the last sweep. */
+  private live = 0;
 
   /** The host has nothing to refer to (a new analyser; a message that may not have arrived). */
   reset(): void {
     this.known = new Map();
+    this.byOrigin = new Map();
     this.byPlace = new Map();
+    this.live = 0;
+  }
+
+  /** How many contexts and routes the host holds (what `GraphPatcher.held` says on its side). */
+  get held(): number {
+    return this.known.size;
   }
 
   /** The message for `view`, from now on the graph the host has. */
   post(view: WorkspaceGraph): PostedGraph {
-    const known = this.known;
-    const byPlace = this.byPlace;
-    const now = new Map<object, Posted>();
-    const nowByPlace = new Map<string, Context>();
+    const { known, byOrigin, byPlace } = this;
+    const post = ++this.posts;
     const fresh: (Context | Route)[] = [];
     const handles: number[] = [];
-    /** The routes of the graph before by the route they copy: made on the first route the host does not have. */
-    let byOrigin: Map<Route, Route> | undefined;
-    const copyBefore = (r: Route): Posted | undefined => {
-      if (!byOrigin) {
-        byOrigin = new Map();
-        for (const o of known.keys()) if (!('children' in o)) byOrigin.set(originOf(o as Route), o as Route);
-      }
-      const copied = byOrigin.get(originOf(r));
-      return copied && known.get(copied);
-    };
     const enter = (o: object): Posted => {
-      let p = known.get(o);
-      if (p) p.as = undefined;
-      else p = { handle: ++this.handles };
-      now.set(o, p);
+      const p: Posted = { handle: ++this.handles, post };
+      known.set(o, p);
       return p;
     };
     const whole = <T extends Context | Route>(p: Posted, posted: T): T => {
@@ -54,46 +60,61 @@ export class GraphPoster {
       handles.push(p.handle);
       return posted;
     };
-    /** A context the host keeps, with its whole subtree. */
-    const keep = (c: Context, appId: string): void => {
-      enter(c);
-      nowByPlace.set(placeKey(c, appId), c);
-      for (const r of c.routes) enter(r);
-      for (const child of c.children) keep(child, appId);
-    };
     const route = (r: Route): Route | GraphRef => {
-      const again = now.get(r);
+      const had = known.get(r);
       // Its second place in this message (AppGraph.routes): the same object, or the same reference.
-      if (again) return again.as === r ? r : { $ref: again.handle };
-      const hostHas = known.has(r);
+      if (had?.post === post) return had.as === r ? r : { $ref: had.handle };
+      if (had) {
+        had.post = post;
+        had.as = { $ref: had.handle };
+        return had.as as GraphRef;
+      }
       const p = enter(r);
-      const previous = hostHas ? undefined : copyBefore(r);
-      p.as = hostHas ? { $ref: p.handle } : previous ? { $ref: previous.handle, $as: p.handle, id: r.id, contextId: r.contextId } : whole(p, r);
+      const origin = originOf(r);
+      const copied = byOrigin.get(origin);
+      const previous = copied && known.get(copied);
+      byOrigin.set(origin, r);
+      p.as = previous ? { $ref: previous.handle, $as: p.handle, id: r.id, contextId: r.contextId } : whole(p, r);
       return p.as as Route | GraphRef;
     };
     const context = (c: Context, appId: string): Context | GraphRef => {
       const held = known.get(c);
-      if (held) {
-        keep(c, appId);
-        return { $ref: held.handle };
-      }
+      // The host has it, with its whole subtree.
+      if (held) return { $ref: held.handle };
       const p = enter(c);
-      const key = placeKey(c, appId);
-      nowByPlace.set(key, c);
       const children = c.children.map((k) => context(k, appId));
       const routes = c.routes.map(route);
+      const key = placeKey(c, appId);
       const same = byPlace.get(key);
+      byPlace.set(key, c);
       const previous = same && sameOwnFields(c, same) && known.get(same);
       if (previous) return { $ref: previous.handle, $as: p.handle, children, routes };
       return whole(p, { ...c, children, routes } as Context);
     };
     const app = (a: AppGraph): AppGraph => ({ ...a, root: context(a.root, a.id) as Context, routes: a.routes.map(route) as Route[] });
     const graph = { ...view, apps: view.apps.map(app) };
+    return { graph, fresh, handles, dropped: known.size > 2 * this.live + 256 ? this.sweep(view) : [] };
+  }
+
+  /** Forgets what the host holds that `view` does not have; their handles, for the host to forget too. */
+  private sweep(view: WorkspaceGraph): number[] {
+    const inGraph = new Set<object>();
+    const walk = (c: Context): void => {
+      inGraph.add(c);
+      for (const r of c.routes) inGraph.add(r);
+      for (const k of c.children) walk(k);
+    };
+    for (const a of view.apps) walk(a.root);
     const dropped: number[] = [];
-    for (const [o, p] of known) if (!now.has(o)) dropped.push(p.handle);
-    this.known = now;
-    this.byPlace = nowByPlace;
-    return { graph, fresh, handles, dropped };
+    for (const [o, p] of this.known) {
+      if (inGraph.has(o)) continue;
+      dropped.push(p.handle);
+      this.known.delete(o);
+    }
+    for (const [origin, r] of this.byOrigin) if (!inGraph.has(r)) this.byOrigin.delete(origin);
+    for (const [key, c] of this.byPlace) if (!inGraph.has(c)) this.byPlace.delete(key);
+    this.live = inGraph.size;
+    return dropped;
   }
 }
 
@@ -114,10 +135,17 @@ function sameOwnFields(a: Context, b: Context): boolean {
   for (const k in x) {
     if (k === 'children' || k === 'routes') continue;
     n++;
-    if (x[k] !== y[k] && !isDeepStrictEqual(x[k], y[k])) return false;
+    if (!sameValue(x[k], y[k])) return false;
   }
   for (const k in y) if (k !== 'children' && k !== 'routes') n--;
   return n === 0;
+}
+
+/** Equal: the same value, lists of the same objects (a context's lists made again by a replay), or deeply equal. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i])) return true;
+  return isDeepStrictEqual(a, b);
 }
 
 /** The analysed route a view route was made from, and the route that one copies. */
