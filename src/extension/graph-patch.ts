@@ -1,5 +1,5 @@
 import type { Context, Route, WorkspaceGraph } from '../core/model';
-import { isGraphRef, type GraphRef, type PostedGraph } from './worker/graph-ref';
+import { isGraphRef, isRouteSlice, type GraphRef, type PostedGraph, type RouteSlice } from './worker/graph-ref';
 
 /**
  * The extension host's side of `worker/graph-post.ts`: puts a posted graph back together from the
@@ -10,6 +10,8 @@ import { isGraphRef, type GraphRef, type PostedGraph } from './worker/graph-ref'
 export class GraphPatcher {
   /** The contexts and routes the host has (those of the last graph), by handle. */
   private byHandle = new Map<number, Context | Route>();
+  /** Each app's routes in the graph before, by app id (`$slice`s index them). */
+  private appRoutes = new Map<string, Route[]>();
 
   /** How many contexts and routes it holds (what `GraphPoster.held` says on the worker's side). */
   get held(): number {
@@ -19,6 +21,7 @@ export class GraphPatcher {
   /** Forget the graph before (a full analysis). */
   reset(): void {
     this.byHandle = new Map();
+    this.appRoutes = new Map();
   }
 
   apply(m: PostedGraph): WorkspaceGraph {
@@ -47,15 +50,26 @@ export class GraphPatcher {
         return c;
       }
       // A context of the graph before (with its whole subtree), or one made from it with new lists.
+      // (Without `children` or `routes`: that list of the context referred to.)
       const o = referred(c) as Context;
-      return c.$as === undefined ? o : copy({ ...o, children: c.children!.map(context), routes: c.routes!.map(route) }, c.$as);
+      return c.$as === undefined ? o : copy({ ...o, children: c.children ? c.children.map(context) : o.children, routes: c.routes ? c.routes.map(route) : o.routes }, c.$as);
     };
     const graph = m.graph;
+    const appRoutes = new Map<string, Route[]>();
     for (const app of graph.apps) {
       app.root = context(app.root);
-      app.routes = app.routes.map(route);
+      const before = this.appRoutes.get(app.id);
+      const list: Route[] = [];
+      for (const r of app.routes as (Route | GraphRef | RouteSlice)[]) {
+        if (!isRouteSlice(r)) list.push(route(r));
+        else if (!before || r.$slice[1] > before.length) throw new Error(`graph update refers to routes ${r.$slice.join('–')} of app ${app.id}, which the graph before does not have`);
+        else for (let k = r.$slice[0]; k < r.$slice[1]; k++) list.push(before[k]);
+      }
+      app.routes = list;
+      appRoutes.set(app.id, list);
     }
     for (const h of m.dropped) byHandle.delete(h);
+    this.appRoutes = appRoutes;
     return graph;
   }
 }

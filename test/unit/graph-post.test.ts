@@ -36,7 +36,7 @@ const send = (m: PostedGraph): PostedGraph => structuredClone(m);
 
 describe('graph posted as references to the graph before (worker → extension host)', () => {
   /** Types a fixture file back through an Analyzer, the poster and the patcher; what the messages held. */
-  function typeBack(sample: string): { references: number; routeCopies: number; contextCopies: number } {
+  function typeBack(sample: string): { references: number; routeCopies: number; contextCopies: number; slices: number; sameLists: number } {
     const root = path.join(FIXTURES, sample.split('/')[0]);
     const file = path.join(FIXTURES, sample);
     const text = fs.readFileSync(file, 'utf8');
@@ -45,14 +45,16 @@ describe('graph posted as references to the graph before (worker → extension h
     const patcher = new GraphPatcher();
     let view = viewGraph(analyzer.analyze());
     patcher.apply(send(poster.post(view)));
-    const seen = { references: 0, routeCopies: 0, contextCopies: 0 };
+    const seen = { references: 0, routeCopies: 0, contextCopies: 0, slices: 0, sameLists: 0 };
     for (const step of typingSteps(text, 12)) {
       view = viewGraph(analyzer.update(file, step.text));
       const message = send(poster.post(view));
       const json = JSON.stringify(message.graph);
       seen.references += json.match(/"\$ref"/g)?.length ?? 0;
       seen.routeCopies += json.match(/"\$as":\d+,"id"/g)?.length ?? 0;
-      seen.contextCopies += json.match(/"\$as":\d+,"children"/g)?.length ?? 0;
+      seen.contextCopies += json.match(/"\$as":\d+,"(?:children|routes)"/g)?.length ?? 0;
+      seen.slices += json.match(/"\$slice"/g)?.length ?? 0;
+      seen.sameLists += json.match(/"\$as":\d+(?:,"children":\[[^\]]*\])?\}/g)?.length ?? 0;
       const got: WorkspaceGraph = patcher.apply(message);
       assert.deepStrictEqual(JSON.parse(JSON.stringify(got)), JSON.parse(JSON.stringify(view)), step.what);
       assert.equal(patcher.held, poster.held, `${step.what}: the host holds what the worker thinks it holds`);
@@ -67,7 +69,7 @@ describe('graph posted as references to the graph before (worker → extension h
   for (const [sample, refers] of SAMPLE) {
     it(`${sample}: typed back chunk by chunk, every graph the host puts together equals the worker's, sharing what it shares`, () => {
       const seen = typeBack(sample);
-      if (refers) assert.ok(seen.references > 0, 'some updates refer to the graph before');
+      if (refers) assert.ok(seen.references > 0 && seen.slices > 0, `some updates refer to the graph before: ${JSON.stringify(seen)}`);
     });
   }
 
@@ -91,9 +93,12 @@ describe('graph posted as references to the graph before (worker → extension h
     const next = poster.post(viewGraph(analyzer.update(file, text.replace(/\}\s*$/, '  // a comment at the end of the plugin\n}\n'))));
     // The edited plugin's context and routes, and the contexts above it (the autoload folders, the root).
     assert.ok(next.fresh.length > 0 && next.fresh.length < all, `${next.fresh.length} of ${all} contexts and routes posted whole`);
-    const refs = JSON.stringify(next.graph).match(/"\$ref"/g)?.length ?? 0;
+    const json = JSON.stringify(next.graph);
+    const refs = json.match(/"\$ref"/g)?.length ?? 0;
     assert.ok(refs > 0, `${refs} references`);
-    patcher.apply(send(next));
+    assert.match(json, /"\$slice":\[\d+,\d+\]/, 'the app\'s routes as stretches of those posted before');
+    const got = patcher.apply(send(next));
+    assert.deepStrictEqual(JSON.parse(JSON.stringify(got)), JSON.parse(JSON.stringify(viewGraph(analyzer.update(file, text.replace(/\}\s*$/, '  // a comment at the end of the plugin\n}\n'))))));
   });
 
   it('refers without walking what the host has, and sweeps what it holds beyond the graph (both sides forget the same objects)', () => {

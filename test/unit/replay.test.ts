@@ -63,6 +63,35 @@ describe('plugin runs replayed across updates', () => {
     assert.equal(stats.replayed, 2);
   });
 
+  it('keeps a run replayed with its numbers moved as this link made it: the next link that moves nothing puts back the same objects', () => {
+    const dir = writeWorkspace('replay-moved-kept', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': "const app = require('fastify')()\napp.register(require('./a'))\napp.register(require('./b'))\napp.register(require('./c'))\n",
+      'a.js': route('/x'),
+      'b.js': route('/y'),
+      'c.js': "module.exports = async function (f) {\n  f.addHook('onRequest', async () => {})\n  f.register(async function inner (g) { g.get('/z', async () => 1) })\n}\n",
+    });
+    const analyzer = new Analyzer(dir, createNodeHost());
+    const before = analyzer.analyze();
+    const z = (g: typeof before) => g.apps[0].routes.find((r) => r.url === '/z')!;
+    const inner = (g: typeof before) => g.apps[0].root.children[2].children[0];
+    // A route added to the first plugin moves the numbers of c's run (and of the run inside it): copies.
+    const write = (rel: string, text: string) => {
+      writeFileSync(path.join(dir, rel), text);
+      return analyzer.applyChanges([{ file: path.join(dir, rel) }]);
+    };
+    const movedGraph = write('a.js', "module.exports = async function (f) { f.get('/x', async () => 1); f.post('/x2', async () => 1) }\n");
+    assert.notEqual(z(movedGraph), z(before));
+    assert.equal(z(movedGraph).id, z(before).id + 1);
+    // b edited without moving anything after it: c's run puts back the objects of the graph before.
+    const next = write('b.js', route('/y2'));
+    assert.equal(JSON.stringify(next), fresh(dir));
+    assert.equal(analyzer.replayStats.replayed, 2);
+    assert.equal(z(next), z(movedGraph), 'the same route object');
+    assert.equal(inner(next), inner(movedGraph), 'the same context object (the inner run\'s)');
+    assert.equal(inner(next).hooks, inner(movedGraph).hooks);
+  });
+
   it('a plugin that lists a folder while it boots replays while the folder lists the same, and runs again when it does not (no change reported)', () => {
     const dir = writeWorkspace('replay-live-fs', {
       'package.json': FASTIFY_PACKAGE,

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { AppGraph, Context, Route, WorkspaceGraph } from '../../core/model';
 import { routeOrigin } from '../../core/route-origin';
-import type { GraphRef, PostedGraph } from './graph-ref';
+import type { GraphRef, PostedGraph, RouteSlice } from './graph-ref';
 import { analysedRoute } from './view-graph';
 
 /** A context or route the host has: its handle, the post that last had it, and how it went there. */
@@ -28,6 +28,8 @@ export class GraphPoster {
   private byOrigin = new Map<Route, Route>();
   /** The context posted last for each app, id, kind, name and place (`placeKey`). */
   private byPlace = new Map<string, Context>();
+  /** The `AppGraph.routes` posted last, by app id: stretches of the same routes go as slices of it. */
+  private appRoutes = new Map<string, Route[]>();
   /** Contexts and routes of the graph at the last sweep. */
   private live = 0;
 
@@ -36,6 +38,7 @@ export class GraphPoster {
     this.known = new Map();
     this.byOrigin = new Map();
     this.byPlace = new Map();
+    this.appRoutes = new Map();
     this.live = 0;
   }
 
@@ -46,7 +49,7 @@ export class GraphPoster {
 
   /** The message for `view`, from now on the graph the host has. */
   post(view: WorkspaceGraph): PostedGraph {
-    const { known, byOrigin, byPlace } = this;
+    const { known, byOrigin, byPlace, appRoutes } = this;
     const post = ++this.posts;
     const fresh: (Context | Route)[] = [];
     const handles: number[] = [];
@@ -82,16 +85,24 @@ export class GraphPoster {
       // The host has it, with its whole subtree.
       if (held) return { $ref: held.handle };
       const p = enter(c);
-      const children = c.children.map((k) => context(k, appId));
-      const routes = c.routes.map(route);
       const key = placeKey(c, appId);
       const same = byPlace.get(key);
       byPlace.set(key, c);
-      const previous = same && sameOwnFields(c, same) && known.get(same);
-      if (previous) return { $ref: previous.handle, $as: p.handle, children, routes };
-      return whole(p, { ...c, children, routes } as Context);
+      const previous = same && sameOwnFields(c, same) ? known.get(same) : undefined;
+      if (previous) {
+        const ref: GraphRef = { $ref: previous.handle, $as: p.handle };
+        if (!sameItems(c.children, same!.children)) ref.children = c.children.map((k) => context(k, appId));
+        if (!sameItems(c.routes, same!.routes)) ref.routes = c.routes.map(route);
+        return ref;
+      }
+      return whole(p, { ...c, children: c.children.map((k) => context(k, appId)), routes: c.routes.map(route) } as Context);
     };
-    const app = (a: AppGraph): AppGraph => ({ ...a, root: context(a.root, a.id) as Context, routes: a.routes.map(route) as Route[] });
+    const app = (a: AppGraph): AppGraph => {
+      const root = context(a.root, a.id) as Context;
+      const before = appRoutes.get(a.id);
+      appRoutes.set(a.id, a.routes);
+      return { ...a, root, routes: (before ? slices(a.routes, before, route) : a.routes.map(route)) as Route[] };
+    };
     const graph = { ...view, apps: view.apps.map(app) };
     return { graph, fresh, handles, dropped: known.size > 2 * this.live + 256 ? this.sweep(view) : [] };
   }
@@ -141,10 +152,46 @@ function sameOwnFields(a: Context, b: Context): boolean {
   return n === 0;
 }
 
+/**
+ * An app's routes as the stretches they share with its routes posted before (`$slice`) and the
+ * routes between them (`route`). The next route is looked for where the last stretch ended, then
+ * anywhere (an index of `before`, made at the first miss).
+ */
+function slices(routes: Route[], before: Route[], route: (r: Route) => Route | GraphRef): (Route | GraphRef | RouteSlice)[] {
+  const out: (Route | GraphRef | RouteSlice)[] = [];
+  let index: Map<Route, number> | undefined;
+  let next = 0;
+  for (let i = 0; i < routes.length; ) {
+    const r = routes[i];
+    let at = before[next] === r ? next : -1;
+    if (at < 0) {
+      index ??= new Map(before.map((x, k) => [x, k]));
+      at = index.get(r) ?? -1;
+    }
+    let n = 0;
+    if (at >= 0) while (i + n < routes.length && at + n < before.length && routes[i + n] === before[at + n]) n++;
+    if (n > 1) {
+      out.push({ $slice: [at, at + n] });
+      i += n;
+      next = at + n;
+    } else {
+      out.push(route(r));
+      i++;
+      if (at >= 0) next = at + 1;
+    }
+  }
+  return out;
+}
+
+/** Two lists of the same objects. */
+function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
+}
+
 /** Equal: the same value, lists of the same objects (a context's lists made again by a replay), or deeply equal. */
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i])) return true;
+  if (Array.isArray(a) && Array.isArray(b) && sameItems(a, b)) return true;
   return isDeepStrictEqual(a, b);
 }
 

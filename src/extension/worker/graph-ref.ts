@@ -11,8 +11,12 @@ import type { Context, Route, WorkspaceGraph } from '../../core/model';
  *   moved: `routeOrigin`) goes as `{ $ref, $as, id, contextId }`, the only fields that differ;
  * - a context whose own fields (all but `children` and `routes`) equal those of the context the host
  *   has in its place (the context a replayed run ran in, made again by the plugin above it) goes
- *   as `{ $ref, $as, children, routes }`;
- * - anything else goes whole.
+ *   as `{ $ref, $as, children, routes }`, without `children` or `routes` when that list holds the
+ *   same objects as the one referred to;
+ * - anything else goes whole;
+ * - in `AppGraph.routes`, a stretch of the same routes as in the app's `routes` posted before (by
+ *   app id) goes as `{ $slice: [from, to] }`, that list's indexes.
+ 
  * `$as` is the handle of the new object, for the graphs after. So after an edit inside a handler
  * the message holds the edited plugin's contexts and routes and references for the rest, instead
  * of every context and route of the workspace, and the host reads that instead of the whole graph
@@ -26,6 +30,15 @@ export interface GraphRef {
   contextId?: number;
   children?: (Context | GraphRef)[];
   routes?: (Route | GraphRef)[];
+}
+
+/** `AppGraph.routes[from, to)` of the graph posted before (the same app id). */
+export interface RouteSlice {
+  $slice: [number, number];
+}
+
+export function isRouteSlice(x: unknown): x is RouteSlice {
+  return typeof x === 'object' && x !== null && Array.isArray((x as RouteSlice).$slice);
 }
 
 export interface PostedGraph {

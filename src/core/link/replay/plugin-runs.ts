@@ -375,14 +375,12 @@ export class PluginRuns {
       for (const [id, had] of run.noteReads) if (!r.addedNotes.has(id)) r.run.noteReads.push([id, had]);
     }
     const top = this.top;
-    if (top) {
-      passOn(run, top.run);
-      top.run.inner.push({ fn, run });
-    }
+    if (top) passOn(run, top.run);
     // After the reads are passed on (a route it asked about before registering it was asked from outside); its reports
     // and registered routes reach the runs around it through the linker, as they are put back.
-    this.putBack(run, target);
-    return run;
+    const kept = this.putBack(run, target);
+    top?.run.inner.push({ fn, run: kept });
+    return kept;
   }
 
   /** A changed path is `p` or lies under it (a listing of `p`, or its existence, may differ). */
@@ -413,7 +411,12 @@ export class PluginRuns {
     return true;
   }
 
-  private putBack(run: PluginRun, target: ContextBuilder): void {
+  /**
+   * Puts a run's effects back; returns the record to keep for the next link: the same, or, when
+   * its numbers moved, the record as this link would have made it (its effects the copies put
+   * back), so that a next link that moves nothing puts back the very objects of this one.
+   */
+  private putBack(run: PluginRun, target: ContextBuilder): PluginRun {
     const app = target.app;
     const now = app.counters();
     const shift: Shift = { context: now.context - run.base.context, order: now.order - run.base.order, route: now.route - run.base.route, targetFrom: run.targetId, targetTo: target.ctx.id };
@@ -437,7 +440,20 @@ export class PluginRuns {
     }
     this.host.addSteps(run.steps);
     for (const [loop, n] of run.loops) this.host.addLoop(loop, n);
+    return same ? run : moved(run, r);
   }
+}
+
+/** A run's record with its numbers moved as `r` moves them (its effects `r`'s copies), the runs inside it too. */
+function moved(run: PluginRun, r: Renumbering): PluginRun {
+  return {
+    ...run,
+    targetId: r.contextId(run.targetId),
+    base: r.base(run.base),
+    appended: run.appended.map(([k, items]) => [k, items.map((x) => r.item(k, x))]),
+    appRoutes: run.appRoutes.map((x) => r.route(x)),
+    inner: run.inner.map((i) => ({ fn: i.fn, run: moved(i.run, r) })),
+  };
 }
 
 /**
