@@ -90,10 +90,17 @@ export class GraphPoster {
       byPlace.set(key, c);
       const previous = same && sameOwnFields(c, same) ? known.get(same) : undefined;
       if (previous) {
-        const ref: GraphRef = { $ref: previous.handle, $as: p.handle };
-        if (!sameItems(c.children, same!.children)) ref.children = c.children.map((k) => context(k, appId));
-        if (!sameItems(c.routes, same!.routes)) ref.routes = c.routes.map(route);
-        return ref;
+        const children = sameItems(c.children, same!.children) ? undefined : c.children.map((k) => context(k, appId));
+        const routes = sameItems(c.routes, same!.routes) ? undefined : c.routes.map(route);
+        if (!children && !routes) {
+          // Equal to the context the host has in its place, lists and all: the host keeps that
+          // object, which now stands for this one (the one before is in no graph any more).
+          known.delete(c);
+          known.delete(same!);
+          known.set(c, previous);
+          return { $ref: previous.handle };
+        }
+        return { $ref: previous.handle, $as: p.handle, ...(children ? { children } : {}), ...(routes ? { routes } : {}) };
       }
       return whole(p, { ...c, children: c.children.map((k) => context(k, appId)), routes: c.routes.map(route) } as Context);
     };
