@@ -274,7 +274,8 @@ export class FolderIndex implements vscode.Disposable {
       return false;
     }
     keepLineStarts(m.lineStarts);
-    this.index = new GraphIndex(graph);
+    // An update's index keeps the entries of the contexts it shares with the graph before.
+    this.index = new GraphIndex(graph, m.stats.full ? undefined : this.index);
     this.lastStats = m.stats;
     this.state = 'ready';
     this.report(m.stats);

@@ -38,15 +38,20 @@ function sharedRegistry(name: string, a: string): string {
   });
 }
 
+/** Plugins a, b and c under their prefixes; c adds a hook and registers a plugin inside it. */
+function threePlugins(name: string): string {
+  return writeWorkspace(name, {
+    'package.json': FASTIFY_PACKAGE,
+    'server.js': "const app = require('fastify')()\napp.register(require('./a'), { prefix: '/a' })\napp.register(require('./b'), { prefix: '/b' })\napp.register(require('./c'), { prefix: '/c' })\n",
+    'a.js': route('/x'),
+    'b.js': route('/y'),
+    'c.js': "module.exports = async function (f) {\n  f.addHook('onRequest', async () => {})\n  f.register(async function inner (g) { g.get('/z', async () => 1) })\n}\n",
+  });
+}
+
 describe('plugin runs replayed across updates', () => {
   it('replays unchanged plugins and runs the edited one again, renumbering what follows', () => {
-    const dir = writeWorkspace('replay-basic', {
-      'package.json': FASTIFY_PACKAGE,
-      'server.js': "const app = require('fastify')()\napp.register(require('./a'), { prefix: '/a' })\napp.register(require('./b'), { prefix: '/b' })\napp.register(require('./c'), { prefix: '/c' })\n",
-      'a.js': route('/x'),
-      'b.js': route('/y'),
-      'c.js': "module.exports = async function (f) {\n  f.addHook('onRequest', async () => {})\n  f.register(async function inner (g) { g.get('/z', async () => 1) })\n}\n",
-    });
+    const dir = threePlugins('replay-basic');
     const analyzer = new Analyzer(dir, createNodeHost());
     analyzer.analyze();
     assert.equal(analyzer.replayStats.recorded, 3);
@@ -64,16 +69,10 @@ describe('plugin runs replayed across updates', () => {
   });
 
   it('keeps a run replayed with its numbers moved as this link made it: the next link that moves nothing puts back the same objects', () => {
-    const dir = writeWorkspace('replay-moved-kept', {
-      'package.json': FASTIFY_PACKAGE,
-      'server.js': "const app = require('fastify')()\napp.register(require('./a'))\napp.register(require('./b'))\napp.register(require('./c'))\n",
-      'a.js': route('/x'),
-      'b.js': route('/y'),
-      'c.js': "module.exports = async function (f) {\n  f.addHook('onRequest', async () => {})\n  f.register(async function inner (g) { g.get('/z', async () => 1) })\n}\n",
-    });
+    const dir = threePlugins('replay-moved-kept');
     const analyzer = new Analyzer(dir, createNodeHost());
     const before = analyzer.analyze();
-    const z = (g: typeof before) => g.apps[0].routes.find((r) => r.url === '/z')!;
+    const z = (g: typeof before) => g.apps[0].routes.find((r) => r.url === '/c/z')!;
     const inner = (g: typeof before) => g.apps[0].root.children[2].children[0];
     // A route added to the first plugin moves the numbers of c's run (and of the run inside it): copies.
     const write = (rel: string, text: string) => {
