@@ -2,7 +2,7 @@
 // edit script (bench/edits.mjs) and the rules, the worker's part — the view graph, the line starts
 // and findings that changed, the graph message by reference to the one before (graph-post.ts), its
 // structured-clone serialisation — and the extension host's part — deserialising the message,
-// putting the graph back together (graph-patch.ts), indexing it (GraphIndex, from the index before) — timed apart, with
+// putting the graph back together (graph-patch.ts), indexing it (GraphIndex) — timed apart, with
 // the message's size. Not timed: after every edit the graph the host has is compared (JSON) with the
 // worker's view graph. Prints one JSON line.
 // Usage: node bench/editor-path.mjs <core.cjs> <dir> <targets.json> <scratch> [edits]
@@ -25,8 +25,6 @@ const worker = [];
 const host = [];
 const sizes = [];
 let equal = true;
-/** The extension host's index, made from the one before as the extension makes it. */
-let index;
 
 /** One graph through the editor path; `timed` records its times. */
 function post(graph, timed) {
@@ -39,7 +37,7 @@ function post(graph, timed) {
   const w = Number(process.hrtime.bigint() - t) / 1e6;
   t = process.hrtime.bigint();
   const got = patcher.apply(deserialize(bytes).graph);
-  index = new M.GraphIndex(got, index);
+  new M.GraphIndex(got);
   const h = Number(process.hrtime.bigint() - t) / 1e6;
   if (timed) {
     worker.push(w);

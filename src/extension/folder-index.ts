@@ -274,8 +274,7 @@ export class FolderIndex implements vscode.Disposable {
       return false;
     }
     keepLineStarts(m.lineStarts);
-    // An update's index keeps the entries of the contexts it shares with the graph before.
-    this.index = new GraphIndex(graph, m.stats.full ? undefined : this.index);
+    this.index = new GraphIndex(graph);
     this.lastStats = m.stats;
     this.state = 'ready';
     this.report(m.stats);

@@ -6,81 +6,17 @@ import { visibleDecorators } from '../../core/decorator-visibility';
 import type { AppGraph, Context, Decorator, DecoratorTarget, Hook, Route, Span, WorkspaceGraph } from '../../core/model';
 
 export interface RouteEntry {
-  readonly app: AppGraph;
-  readonly route: Route;
-  readonly context: Context;
+  app: AppGraph;
+  route: Route;
+  context: Context;
   /** `<app id>#<route id>`: stable while the graph is. */
-  readonly key: string;
+  key: string;
 }
 
 export interface DecoratorEntry {
-  readonly app: AppGraph;
-  readonly context: Context;
-  readonly decorator: Decorator;
-}
-
-/** A plugin body (or an app's entry file, for its root context) and the context its code runs in. */
-interface BodyEntry {
-  readonly app: AppGraph;
-  readonly context: Context;
-  readonly body?: Span;
-}
-
-/**
- * An app's object in the newest graph indexed. Entries are kept from one index to the next for
- * the contexts that did not change (the extension host's objects of those are the same across
- * graphs), and reach the app, a new object in every graph, through it.
- */
-interface AppSlot {
   app: AppGraph;
-}
-
-class IndexedRoute implements RouteEntry {
-  readonly #slot: AppSlot;
-  constructor(slot: AppSlot, readonly route: Route, readonly context: Context, readonly key: string) {
-    this.#slot = slot;
-  }
-  get app(): AppGraph {
-    return this.#slot.app;
-  }
-}
-
-class IndexedDecorator implements DecoratorEntry {
-  readonly #slot: AppSlot;
-  constructor(slot: AppSlot, readonly context: Context, readonly decorator: Decorator) {
-    this.#slot = slot;
-  }
-  get app(): AppGraph {
-    return this.#slot.app;
-  }
-}
-
-class IndexedBody implements BodyEntry {
-  readonly #slot: AppSlot;
-  constructor(slot: AppSlot, readonly context: Context, readonly body?: Span) {
-    this.#slot = slot;
-  }
-  get app(): AppGraph {
-    return this.#slot.app;
-  }
-}
-
-/** What one context adds to the index, kept while the context object is the same. */
-interface Part {
-  slot: AppSlot;
-  bodies: [file: string, entry: BodyEntry][];
-  decorators: DecoratorEntry[];
-  /** Its routes but the implicit HEAD ones, in order, and grouped by file. */
-  routes: RouteEntry[];
-  byFile: [file: string, entries: RouteEntry[]][];
-  /** The keys of its implicit HEAD routes, each with its GET route's entry. */
-  heads: [key: string, entry: RouteEntry][];
-}
-
-/** What an index hands the index made from it (`before`): the app slots and the contexts' parts. */
-interface Kept {
-  apps: Map<string, AppSlot>;
-  parts: WeakMap<Context, Part>;
+  context: Context;
+  decorator: Decorator;
 }
 
 export interface TestCallEntry {
@@ -109,48 +45,40 @@ export class GraphIndex {
   private readonly contexts = new Map<string, Map<number, Context>>();
   private readonly decoratorsByName = new Map<string, DecoratorEntry[]>();
   /** Plugin bodies per file, with the context their code runs in (fastify-plugin bodies: the parent's). */
-  private readonly bodiesByFile = new Map<string, BodyEntry[]>();
+  private readonly bodiesByFile = new Map<string, { app: AppGraph; context: Context; body?: Span }[]>();
   readonly testCalls: TestCallEntry[] = [];
   private readonly testCallsByFile = new Map<string, TestCallEntry[]>();
   private readonly testCallsByRoute = new Map<string, TestCallEntry[]>();
   readonly contextCount: number;
   /** Projects (package.json folders) that have at least one test call. */
   readonly projectsWithTests = new Set<string>();
-  private readonly kept: Kept;
 
-  /**
-   * `before`: the index of the graph before (the same folder's), whose entries are kept for the
-   * contexts that are the same objects in this graph. Its entries then answer for this graph
-   * (their `app` is this graph's): use the newest index only.
-   */
-  constructor(
-    readonly graph: WorkspaceGraph,
-    before?: GraphIndex,
-  ) {
-    const kept = (this.kept = before?.kept ?? { apps: new Map(), parts: new WeakMap() });
+  constructor(readonly graph: WorkspaceGraph) {
     let contextCount = 0;
     for (const app of graph.apps) {
-      let slot = kept.apps.get(app.id);
-      if (slot) slot.app = app;
-      else kept.apps.set(app.id, (slot = { app }));
       const byId = new Map<number, Context>();
       this.contexts.set(app.id, byId);
       const walk = (ctx: Context) => {
         byId.set(ctx.id, ctx);
         contextCount++;
-        let part = kept.parts.get(ctx);
-        if (!part || part.slot !== slot) kept.parts.set(ctx, (part = partOf(slot, ctx)));
-        for (const [file, b] of part.bodies) push(this.bodiesByFile, file, b);
-        for (const d of part.decorators) push(this.decoratorsByName, d.decorator.name, d);
-        for (const [key, e] of part.heads) this.routesByKey.set(key, e);
-        for (const e of part.routes) {
-          this.routes.push(e);
-          this.routesByKey.set(e.key, e);
-        }
-        for (const [file, list] of part.byFile) {
-          const all = this.routesByFile.get(file);
-          if (all) all.push(...list);
-          else this.routesByFile.set(file, [...list]);
+        const body = ctx.kind === 'root' ? undefined : (ctx.pluginSpan ?? ctx.span);
+        if (body) push(this.bodiesByFile, body.file, { app, context: ctx, body });
+        else if (ctx.kind === 'root') push(this.bodiesByFile, app.entry.file, { app, context: ctx });
+        for (const p of ctx.plugins) if (p.pluginSpan) push(this.bodiesByFile, p.pluginSpan.file, { app, context: ctx, body: p.pluginSpan });
+        for (const d of ctx.decorators) push(this.decoratorsByName, d.name, { app, context: ctx, decorator: d });
+        const own: RouteEntry[] = [];
+        for (const r of ctx.routes) {
+          if (r.implicitHead) {
+            // A test's HEAD request hits the HEAD route Fastify adds for a GET: key it to that GET.
+            const get = own.find((e) => e.route.span.file === r.span.file && e.route.span.start === r.span.start && (e.route.url === r.url || e.route.alsoServes.includes(r.url)));
+            if (get) this.routesByKey.set(routeKey(app, r), get);
+            continue;
+          }
+          const entry: RouteEntry = { app, route: r, context: ctx, key: routeKey(app, r) };
+          this.routes.push(entry);
+          own.push(entry);
+          this.routesByKey.set(entry.key, entry);
+          push(this.routesByFile, r.span.file, entry);
         }
         for (const c of ctx.children) walk(c);
       };
@@ -260,31 +188,6 @@ export class GraphIndex {
 
 export function routeKey(app: AppGraph, route: Route): string {
   return `${app.id}#${route.id}`;
-}
-
-/** What a context adds to the index: its bodies, decorators and routes as entries. */
-function partOf(slot: AppSlot, ctx: Context): Part {
-  const app = slot.app;
-  const part: Part = { slot, bodies: [], decorators: [], routes: [], byFile: [], heads: [] };
-  const body = ctx.kind === 'root' ? undefined : (ctx.pluginSpan ?? ctx.span);
-  if (body) part.bodies.push([body.file, new IndexedBody(slot, ctx, body)]);
-  else if (ctx.kind === 'root') part.bodies.push([app.entry.file, new IndexedBody(slot, ctx)]);
-  for (const p of ctx.plugins) if (p.pluginSpan) part.bodies.push([p.pluginSpan.file, new IndexedBody(slot, ctx, p.pluginSpan)]);
-  for (const d of ctx.decorators) part.decorators.push(new IndexedDecorator(slot, ctx, d));
-  const byFile = new Map<string, RouteEntry[]>();
-  for (const r of ctx.routes) {
-    if (r.implicitHead) {
-      // A test's HEAD request hits the HEAD route Fastify adds for a GET: key it to that GET.
-      const get = part.routes.find((e) => e.route.span.file === r.span.file && e.route.span.start === r.span.start && (e.route.url === r.url || e.route.alsoServes.includes(r.url)));
-      if (get) part.heads.push([routeKey(app, r), get]);
-      continue;
-    }
-    const entry = new IndexedRoute(slot, r, ctx, routeKey(app, r));
-    part.routes.push(entry);
-    push(byFile, r.span.file, entry);
-  }
-  part.byFile = [...byFile];
-  return part;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
