@@ -236,27 +236,28 @@ export class FolderIndex implements vscode.Disposable {
     if (m.seq !== this.inFlight) return;
     if (m.type === 'views') {
       // The graph shows now; the analysis stays in flight until its `rules` follow.
-      if (this.showGraph(m)) {
-        this.checking = true;
-        this.changed.fire(this);
-        return;
-      }
-    } else if (m.type === 'failed') {
-      this.fail(`analysis failed: ${m.message}`);
-    } else if (m.type === 'rules' || this.showGraph(m)) {
-      if (m.type === 'rules') this.log.info(`[${this.folder.name}] rules checked in ${m.ms} ms`);
-      this.keepRules(m);
-      this.checking = false;
-      this.settleVersions(true);
-      this.inFlight = undefined;
+      if (!this.showGraph(m)) return this.endRequest(false);
+      this.checking = true;
       this.changed.fire(this);
-      this.flush();
       return;
     }
-    // Failed, or a graph that could not be put together (a full index is pending).
+    if (m.type === 'failed') {
+      this.fail(`analysis failed: ${m.message}`);
+      return this.endRequest(false);
+    }
+    // A graph that could not be put together ends the request unanswered (a full index is pending).
+    if (m.type === 'graph' && !this.showGraph(m)) return this.endRequest(false);
+    if (m.type === 'rules') this.log.info(`[${this.folder.name}] rules checked in ${m.ms} ms`);
+    this.keepRules(m);
+    this.endRequest(true);
+  }
+
+  /** The request in flight is over: answered (the graph and findings are its), or not; the next one goes. */
+  private endRequest(answered: boolean): void {
     this.checking = false;
-    this.settleVersions(false);
+    this.settleVersions(answered);
     this.inFlight = undefined;
+    if (answered) this.changed.fire(this);
     this.flush();
   }
 

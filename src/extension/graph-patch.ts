@@ -8,7 +8,7 @@ import { isGraphRef, isRouteSlice, type GraphRef, type PostedGraph, type RouteSl
  * graph's). Throws on a reference it does not have (the caller starts a full analysis).
  */
 export class GraphPatcher {
-  /** The contexts and routes the host has (those of the last graph), by handle. */
+  /** The contexts and routes the host holds (those posted since the worker's last sweep), by handle. */
   private byHandle = new Map<number, Context | Route>();
   /** Each app's routes in the graph before, by app id (`$slice`s index them). */
   private appRoutes = new Map<string, Route[]>();
@@ -33,14 +33,15 @@ export class GraphPatcher {
       if (!o) throw new Error(`graph update refers to ${x.$ref}, which the graph before does not have`);
       return o;
     };
-    const copy = <T extends Context | Route>(o: T, h: number): T => {
+    /** A copy made from an object referred to (`$as`), kept under its handle. */
+    const made = <T extends Context | Route>(o: T, h: number): T => {
       byHandle.set(h, o);
       return o;
     };
     const route = (r: Route | GraphRef): Route => {
       if (!isGraphRef(r)) return r;
       const o = referred(r) as Route;
-      return r.$as === undefined ? o : copy({ ...o, id: r.id!, contextId: r.contextId! }, r.$as);
+      return r.$as === undefined ? o : made({ ...o, id: r.id!, contextId: r.contextId! }, r.$as);
     };
     const context = (c: Context | GraphRef): Context => {
       if (!isGraphRef(c)) {
@@ -52,7 +53,7 @@ export class GraphPatcher {
       // A context of the graph before (with its whole subtree), or one made from it with new lists.
       // (Without `children` or `routes`: that list of the context referred to.)
       const o = referred(c) as Context;
-      return c.$as === undefined ? o : copy({ ...o, children: c.children ? c.children.map(context) : o.children, routes: c.routes ? c.routes.map(route) : o.routes }, c.$as);
+      return c.$as === undefined ? o : made({ ...o, children: c.children ? c.children.map(context) : o.children, routes: c.routes ? c.routes.map(route) : o.routes }, c.$as);
     };
     const graph = m.graph;
     const appRoutes = new Map<string, Route[]>();

@@ -8,7 +8,8 @@ import { analysedRoute } from './view-graph';
 interface Posted {
   handle: number;
   post: number;
-  as?: unknown;
+  /** How a route went in that post. */
+  as?: Route | GraphRef;
 }
 
 /**
@@ -70,7 +71,7 @@ export class GraphPoster {
       if (had) {
         had.post = post;
         had.as = { $ref: had.handle };
-        return had.as as GraphRef;
+        return had.as;
       }
       const p = enter(r);
       const origin = originOf(r);
@@ -78,31 +79,25 @@ export class GraphPoster {
       const previous = copied && known.get(copied);
       byOrigin.set(origin, r);
       p.as = previous ? { $ref: previous.handle, $as: p.handle, id: r.id, contextId: r.contextId } : whole(p, r);
-      return p.as as Route | GraphRef;
+      return p.as;
     };
     const context = (c: Context, appId: string): Context | GraphRef => {
       const held = known.get(c);
       // The host has it, with its whole subtree.
       if (held) return { $ref: held.handle };
-      const p = enter(c);
       const key = placeKey(c, appId);
       const same = byPlace.get(key);
       byPlace.set(key, c);
       const previous = same && sameOwnFields(c, same) ? known.get(same) : undefined;
-      if (previous) {
-        const children = sameItems(c.children, same!.children) ? undefined : c.children.map((k) => context(k, appId));
-        const routes = sameItems(c.routes, same!.routes) ? undefined : c.routes.map(route);
-        if (!children && !routes) {
-          // Equal to the context the host has in its place, lists and all: the host keeps that
-          // object, which now stands for this one (the one before is in no graph any more).
-          known.delete(c);
-          known.delete(same!);
-          known.set(c, previous);
-          return { $ref: previous.handle };
-        }
-        return { $ref: previous.handle, $as: p.handle, ...(children ? { children } : {}), ...(routes ? { routes } : {}) };
-      }
-      return whole(p, { ...c, children: c.children.map((k) => context(k, appId)), routes: c.routes.map(route) } as Context);
+      if (!previous) return whole(enter(c), { ...c, children: c.children.map((k) => context(k, appId)), routes: c.routes.map(route) } as Context);
+      const children = sameItems(c.children, same!.children) ? undefined : c.children.map((k) => context(k, appId));
+      const routes = sameItems(c.routes, same!.routes) ? undefined : c.routes.map(route);
+      if (children || routes) return { $ref: previous.handle, $as: enter(c).handle, ...(children ? { children } : {}), ...(routes ? { routes } : {}) };
+      // Equal to the context the host has in its place, lists and all: the host keeps that object,
+      // which now stands for this one (the one before is in no graph any more).
+      known.delete(same!);
+      known.set(c, previous);
+      return { $ref: previous.handle };
     };
     const app = (a: AppGraph): AppGraph => {
       const root = context(a.root, a.id) as Context;

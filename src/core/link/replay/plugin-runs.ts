@@ -420,15 +420,15 @@ export class PluginRuns {
     const app = target.app;
     const now = app.counters();
     const shift: Shift = { context: now.context - run.base.context, order: now.order - run.base.order, route: now.route - run.base.route, targetFrom: run.targetId, targetTo: target.ctx.id };
-    const same = isNoShift(shift);
-    const r = new Renumbering(shift);
+    // The record as this link makes it; what goes back are its effects (the copies when numbers moved).
+    const kept = isNoShift(shift) ? run : moved(run, new Renumbering(shift));
     const ctx = target.ctx as unknown as Record<string, unknown>;
-    for (const [k, items] of run.appended) {
+    for (const [k, items] of kept.appended) {
       const list = (ctx[k] ??= []) as unknown[];
-      for (const x of items) list.push(same ? x : r.item(k, x));
+      for (const x of items) list.push(x);
     }
     for (const [k, v] of run.set) ctx[k] = Array.isArray(v) ? [] : v;
-    for (const route of run.appRoutes) app.routes.push(same ? route : r.route(route));
+    for (const route of kept.appRoutes) app.routes.push(route);
     app.advance(run.counts);
     for (const k of run.registered) app.markRegisteredKey(k);
     for (const n of run.registeredPlugins) this.host.markRegisteredPlugin(n);
@@ -440,7 +440,7 @@ export class PluginRuns {
     }
     this.host.addSteps(run.steps);
     for (const [loop, n] of run.loops) this.host.addLoop(loop, n);
-    return same ? run : moved(run, r);
+    return kept;
   }
 }
 
