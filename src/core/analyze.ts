@@ -3,7 +3,8 @@ import type { ts } from 'ts-morph';
 import { BodyFactsCache } from './facts/function-body';
 import { ParseCache } from './facts/parse';
 import type { Host } from './host';
-import { Linker, type LinkOptions } from './link/linker';
+import { Linker, resolutionKey, type LinkOptions } from './link/linker';
+import { keptModules, resolvedOtherwise, type LinkedModules } from './link/replay/kept-modules';
 import { barrier } from './link/replay/ownership';
 import { PluginRuns, type PluginRun, type ReplayStats } from './link/replay/plugin-runs';
 import { answeringHost, liveAnswer, watchedHost, type LiveRead } from './link/replay/watched-host';
@@ -13,7 +14,7 @@ import type { AppGraph, WorkspaceGraph } from './model';
 import { collectTestCalls } from './tests/test-calls';
 import { CachedHost } from './workspace/cached-host';
 import { excludingHost } from './workspace/exclude';
-import { createResolver, type Resolver } from './workspace/resolve';
+import { createResolver, type ModuleKind, type Resolver } from './workspace/resolve';
 import { innermostProject, isSourceFile, scanWorkspace, type WorkspaceScan } from './workspace/scan';
 
 export interface AnalyzeOptions extends LinkOptions {
@@ -47,6 +48,8 @@ export class Analyzer {
   private resolver: Resolver | undefined;
   /** Plugin runs recorded by the last link, replayed by the next one where their inputs did not change (link/replay/plugin-runs.ts). */
   private runs: Map<ts.Node, PluginRun[]> | undefined;
+  /** The last link's modules, those whose top levels the next link may keep (link/replay/kept-modules.ts). */
+  private modules: LinkedModules | undefined;
   /** The marks the last link set on plugin functions from outside (`Linker.outsideMarks`). */
   private outsideMarks: readonly string[] = [];
   /** What the last link's app asked the live file system outside every plugin run (`PluginRuns.outsideLive`). */
@@ -56,7 +59,7 @@ export class Analyzer {
   /** The file set changed since the last link (module resolutions are checked again). */
   private rescannedSince = false;
   /** What the last link recorded and replayed. */
-  replayStats: ReplayStats & { unsound?: string; relinked?: boolean } = { recorded: 0, replayed: 0, notRecorded: {} };
+  replayStats: ReplayStats & { keptModules?: number; unsound?: string; relinked?: boolean } = { recorded: 0, replayed: 0, notRecorded: {} };
 
   readonly root: string;
 
@@ -100,7 +103,7 @@ export class Analyzer {
     for (const c of changes) {
       this.changedSince.add(c.file);
       // Not code (a JSON module, .env, package.json): what read it is not tracked, nothing replays.
-      if (!isSourceFile(c.file)) this.runs = undefined;
+      if (!isSourceFile(c.file)) this.forget();
       if (c.text !== undefined) this.overlay.set(c.file, c.text);
       else this.overlay.delete(c.file);
       if (!isSourceFile(c.file) && !known.has(c.file)) continue; // data (a JSON module): read again, no new scan
@@ -117,9 +120,15 @@ export class Analyzer {
   /** A deleted or renamed file, or a new folder: scan again, everything read from disk again (parses stay cached). */
   rescan(): WorkspaceGraph {
     this.host.clear();
-    this.runs = undefined;
+    this.forget();
     this.scan = this.scanNow();
     return this.link(this.scan);
+  }
+
+  /** What the next link would reuse of the last (plugin runs, module top levels): nothing. */
+  private forget(): void {
+    this.runs = undefined;
+    this.modules = undefined;
   }
 
   /** The text a parsed file was analysed from (an unsaved overlay included), if it was parsed. */
@@ -198,35 +207,46 @@ export class Analyzer {
     const live = this.outsideLive;
     const liveHost = this.overlayHost(this.liveHost);
     const liveSame = live.every(([kind, path, answer]) => liveAnswer(liveHost, kind, path) === answer);
-    let result = this.linkWith(scan, liveSame ? this.runs : undefined);
+    let result = this.linkWith(scan, liveSame ? this.runs : undefined, liveSame ? this.modules : undefined);
     // Something written across frames after runs were put back, or marks set on plugin functions
     // from outside (Linker.outsideMarks) that the link before did not set the same way: the runs
-    // put back may have read them. Again, from scratch.
-    const marksSame = sameList(result.outsideMarks, this.outsideMarks);
-    const relinked = result.runs.stats.replayed > 0 && (barrier.unsound !== undefined || !marksSame);
-    if (relinked) result = this.linkWith(scan, undefined);
-    this.replayStats = { ...result.runs.stats, unsound: barrier.unsound, ...(relinked ? { relinked } : {}) };
+    // put back may have read them. Or a kept module taken up where evaluating it would have given
+    // something else. Again, from scratch. (A write to a kept module's values is no reason: they
+    // were what evaluating the module gives until then; they are not kept after it.)
+    const marksSame = sameList(result.linker.outsideMarks, this.outsideMarks);
+    const relinked = (result.runs.stats.replayed > 0 && (barrier.unsound !== undefined || !marksSame)) || result.linker.frames.invalid !== undefined;
+    if (relinked) result = this.linkWith(scan, undefined, undefined);
+    this.replayStats = { ...result.runs.stats, keptModules: result.linker.frames.adopted, unsound: barrier.unsound, ...(relinked ? { relinked } : {}) };
     this.runs = barrier.unsound === undefined ? result.runs.recorded : undefined;
+    this.modules = barrier.unsound === undefined ? result.linker.linkedModules() : undefined;
     this.outsideLive = result.runs.outsideLive;
-    this.outsideMarks = result.outsideMarks;
+    this.outsideMarks = result.linker.outsideMarks;
     this.changedSince.clear();
     this.rescannedSince = false;
     return result.graph;
   }
 
-  private linkWith(scan: WorkspaceScan, previous: Map<ts.Node, PluginRun[]> | undefined): { graph: WorkspaceGraph; runs: PluginRuns; outsideMarks: readonly string[] } {
+  private linkWith(scan: WorkspaceScan, previous: Map<ts.Node, PluginRun[]> | undefined, modules: LinkedModules | undefined): { graph: WorkspaceGraph; runs: PluginRuns; linker: Linker } {
     const host = this.overlayHost();
-    this.resolver = createResolver(host, scan);
+    const resolver = (this.resolver = createResolver(host, scan));
     barrier.reset();
     let runs: PluginRuns | undefined;
-    const linker = new Linker(watchedHost(host, (p) => runs?.diskRead(p)), scan, this.resolver, this.parseCache, this.options, this.bodyFacts);
-    runs = new PluginRuns(linker.runHost(), previous, this.changedSince, this.rescannedSince);
+    // Files came or went: a module whose imports resolve otherwise now counts as changed (what it
+    // made, and the runs that ran its code, may differ).
+    let changed: ReadonlySet<string> = this.changedSince;
+    if (modules && this.rescannedSince) changed = new Set([...changed, ...resolvedOtherwise(modules, (from, spec, kind) => resolutionKey(resolver.resolve(from, spec, kind as ModuleKind)))]);
+    const kept = modules && keptModules(modules, changed);
+    const linker = new Linker(watchedHost(host, (p) => runs?.diskRead(p)), scan, this.resolver, this.parseCache, this.options, this.bodyFacts, kept);
+    runs = new PluginRuns(linker.runHost(), previous, changed, this.rescannedSince);
     linker.runs = runs;
     // What the app lists or reads while it boots is read live, and no change reports it: an input
     // of the plugin run asking (asked again before it replays), or outside every run, of the next
     // link (`link`: all asked again first).
     linker.appFsLive = this.overlayHost(this.liveHost);
-    linker.appFsHost = answeringHost(linker.appFsLive, (kind, path, answer) => runs?.liveRead(kind, path, answer));
+    linker.appFsHost = answeringHost(linker.appFsLive, (kind, path, answer) => {
+      runs?.liveRead(kind, path, answer);
+      linker.frames.effect('a live file-system read');
+    });
     for (const u of scan.unresolved) linker.unresolved.push(u);
     findRoots(linker, scan);
     const apps = linker.apps
@@ -234,7 +254,7 @@ export class Analyzer {
       .sort((a, b) => (a.entry.file === b.entry.file ? a.entry.start - b.entry.start : a.entry.file < b.entry.file ? -1 : 1))
       .map((b) => b.toGraph(`${posix.relative(scan.root, b.entry.file)}:${b.entry.line}`));
     const testCalls = collectTestCalls(scan.root, scan.files, apps, (p) => host.readFile(p), (p, text) => this.parseCache.get(p, text), linker.unresolved);
-    return { graph: { root: scan.root, apps, unresolved: linker.unresolved, files: scan.files.length, testCalls }, runs, outsideMarks: linker.outsideMarks };
+    return { graph: { root: scan.root, apps, unresolved: linker.unresolved, files: scan.files.length, testCalls }, runs, linker };
   }
 }
 

@@ -1,29 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Analyzer, type FileChange } from '../../src/core/analyze';
+import { Analyzer } from '../../src/core/analyze';
 import { createNodeHost } from '../../src/core/node-host';
+import { fresh, step } from '../support/relink-step';
 import { FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
 
 // Plugin runs replayed from the previous link (src/core/link/replay/): after every change the graph
 // must be the one a fresh analysis gives, whether runs were replayed, run again, or the link kept
 // nothing replayable.
-
-const fresh = (dir: string) => JSON.stringify(new Analyzer(dir, createNodeHost()).analyze());
-
-/** Applies `changes` (written to disk first) and checks the graph against a fresh analysis; returns the replay stats. */
-function step(analyzer: Analyzer, dir: string, changes: Record<string, string | null>) {
-  const list: FileChange[] = [];
-  for (const [rel, text] of Object.entries(changes)) {
-    const file = path.join(dir, rel);
-    if (text === null) rmSync(file);
-    else writeFileSync(file, text);
-    list.push({ file });
-  }
-  const graph = JSON.stringify(analyzer.applyChanges(list));
-  assert.equal(graph, fresh(dir), `graph after ${Object.keys(changes).join(', ')} equals a fresh analysis`);
-  return analyzer.replayStats;
-}
 
 const route = (url: string) => `module.exports = async function (f) { f.get('${url}', async () => 1) }\n`;
 

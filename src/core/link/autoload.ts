@@ -271,6 +271,7 @@ function markSkipOverride(interp: Interpreter, file: string, plugin: FnValue, by
   const runs = interp.linker.runs;
   const marking = !runs?.active && plugin.marks.skipOverride !== true;
   if (runs?.active) runs.skipOverride(file);
+  interp.linker.markedFromOutside(plugin);
   plugin.marks.skipOverride = true;
   if (marking) interp.linker.marksSetBy(plugin, by);
 }
@@ -278,7 +279,9 @@ function markSkipOverride(interp: Interpreter, file: string, plugin: FnValue, by
 /** `markSkipOverride` again for a replayed run: the file's module is evaluated already (the replay checked). */
 export function reapplySkipOverride(interp: Interpreter, file: string): void {
   const l = loadContent(interp, file);
-  if (l?.plugin.kind === 'fn') l.plugin.marks.skipOverride = true;
+  if (l?.plugin.kind !== 'fn') return;
+  interp.linker.markedFromOutside(l.plugin);
+  l.plugin.marks.skipOverride = true;
 }
 
 function isRouteObject(v: Value): v is ObjValue {

@@ -438,6 +438,8 @@ function fastifyPlugin(interp: Interpreter, args: Value[], call: ts.Node | undef
     return fn;
   }
   if (fn.kind === 'builtin') {
+    // A package's value may be a kept module's: this write is not the barrier's to see.
+    interp.linker.frames.keepNone ??= 'fastify-plugin marks on a package value';
     fn.marks = { skipOverride: meta.encapsulate !== true, meta, fpNode: call };
     return fn;
   }

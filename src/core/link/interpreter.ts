@@ -384,6 +384,7 @@ export class Interpreter {
   private loopSpend(loop: ts.Node, iterations: number): void {
     const before = this.loopIterations.get(loop) ?? 0;
     this.linker.runs?.loopRun(loop, before, iterations);
+    this.linker.frames.loop(loop, iterations);
     this.loopIterations.set(loop, before + iterations);
   }
 
@@ -392,12 +393,26 @@ export class Interpreter {
     return this.loopIterations.get(loop) ?? 0;
   }
 
+  /**
+   * Whether adding `loops` (a kept module's iterations) leaves every run of those loops its full
+   * allowance, as when they ran: no cap would have stopped one.
+   */
+  loopsFit(loops: ReadonlyMap<ts.Node, number>): boolean {
+    for (const [loop, n] of loops) if (this.loopCount(loop) + n > MAX_LOOP_ITERATIONS_TOTAL - MAX_LOOP_ITERATIONS) return false;
+    return true;
+  }
+
   /** Iterations of a replayed run's loop. */
   addLoop(loop: ts.Node, iterations: number): void {
     this.loopIterations.set(loop, this.loopCount(loop) + iterations);
   }
 
   /** What a plugin run's result depends on in the interpreter's state when it begins (replay/plugin-runs.ts). */
+  /** What a module's top level may depend on in the interpreter's state (`runState` without the plugin load queues its own evaluation adds). */
+  moduleState(): unknown[] {
+    return [this.uncertain, this.conditionalCalls, this.depth, ...this.callStack, '|', ...this.callKeys];
+  }
+
   runState(): unknown[] {
     return [this.uncertain, this.conditionalCalls, this.depth, this.loadQueues.length, ...this.callStack, '|', ...this.callKeys];
   }

@@ -14,6 +14,7 @@ import { jsonModuleValue, jsonOfValue } from './json-value';
 import { Interpreter } from './interpreter';
 import { registerPlugin } from './instance-api';
 import { ModuleRecord } from './module-record';
+import { ModuleFrames, resolutionOf, USES_FACTORY, type LinkedModules } from './replay/kept-modules';
 import { barrier } from './replay/ownership';
 import { OnceNotes } from './replay/once-notes';
 import type { PluginRuns, RunHost } from './replay/plugin-runs';
@@ -46,6 +47,8 @@ export class Linker {
   private readonly modules = new Map<string, ModuleRecord | null>();
   /** JSON modules by path, parsed once like Node's module cache. */
   private readonly jsonModules = new Map<string, Value>();
+  /** The module that loaded each JSON module first: its spans point there, so what holds its values depends on that file too. */
+  private readonly jsonLoaders = new Map<string, string>();
   private readonly projectsByFile = new Map<string, Project | undefined>();
   readonly apps: AppRecord[] = [];
   /**
@@ -80,10 +83,10 @@ export class Linker {
   private steps = 0;
   /** The recorder and replayer of plugin runs (replay/plugin-runs.ts); the Analyzer sets it before linking. */
   runs: PluginRuns | undefined;
+  /** The module top levels running, told what they do (replay/kept-modules.ts). */
+  readonly frames = new ModuleFrames();
   /** Notes said once per analysis (version rules, env values), recorded with the plugin runs that say them. */
-  readonly notes = new OnceNotes(() => this.runs);
-  /** Files each module imports, resolved so far (JSON modules included): what a recorded run depends on. */
-  private readonly importsOf = new Map<string, Set<string>>();
+  readonly notes = new OnceNotes(() => this.runs, () => this.frames.effect('a once-per-analysis note'));
   private budgetReported = false;
   private readonly budget: number;
   private readonly maxFileBytes: number;
@@ -96,6 +99,8 @@ export class Linker {
     options: LinkOptions = {},
     /** Handler and hook body facts, one walk per function node: the Analyzer keeps one across updates (nodes of an unchanged file are the same, a re-parsed file's are new). */
     readonly bodyFacts = new BodyFactsCache(),
+    /** Modules of the link before taken as they are where this link evaluates them (replay/kept-modules.ts `keptModules`). */
+    private readonly carried: ReadonlyMap<string, ModuleRecord> = new Map(),
   ) {
     this.budget = options.budget ?? 20_000_000;
     this.maxFileBytes = options.maxFileBytes ?? 4 * 1024 * 1024;
@@ -114,6 +119,8 @@ export class Linker {
     if (++this.steps <= this.budget) return true;
     if (!this.budgetReported) {
       this.budgetReported = true;
+      // The top levels evaluated from here on stop early without a report: none is kept.
+      this.frames.keepNone ??= 'the analysis budget ran out';
       this.report(node, module, 'analysis budget exceeded: the rest of this workspace was not followed');
     }
     return false;
@@ -133,6 +140,7 @@ export class Linker {
   /** Something at a span (or nowhere in particular) could not be followed; said once. */
   reportAt(span: Span | undefined, reason: string): void {
     this.runs?.reportAt(span, reason);
+    this.frames.effect('a report');
     const key = `${span?.file ?? ''}:${span?.start ?? ''}:${reason}`;
     if (this.unresolvedKeys.has(key)) return;
     this.unresolvedKeys.add(key);
@@ -147,6 +155,7 @@ export class Linker {
 
   reportFile(file: string, reason: string): void {
     this.runs?.reportFile(file, reason);
+    this.frames.effect('a report');
     const key = `${file}::${reason}`;
     if (this.unresolvedKeys.has(key)) return;
     this.unresolvedKeys.add(key);
@@ -172,16 +181,37 @@ export class Linker {
       this.modules.set(path, null);
       return undefined;
     }
-    if (text.includes('\uFFFD')) this.reportFile(path, 'file is not valid UTF-8; invalid bytes were replaced');
     const sf = this.parseCache.get(path, text);
+    const carried = this.carried.get(path);
+    if (carried?.sf === sf) {
+      // The link before's record, its top level adopted where this link evaluates it.
+      carried.state = 'kept';
+      carried.linker = this;
+      carried.project = this.projectOf(path);
+      this.modules.set(path, carried);
+      return carried;
+    }
+    const m = new ModuleRecord(path, sf, this.projectOf(path), this);
+    // What is said about the file itself is said again each time it is read: not kept.
+    if (text.includes('\uFFFD')) {
+      this.reportFile(path, 'file is not valid UTF-8; invalid bytes were replaced');
+      m.unkeepable = 'not valid UTF-8';
+    }
     for (const err of syntaxErrors(sf).slice(0, 3)) {
       const line = sf.getLineAndCharacterOfPosition(err.start).line + 1;
       const span = { file: path, start: err.start, end: err.start, line };
       this.reportAt(span, `syntax error: ${err.message} (the rest of the file is read as far as the parser recovers)`);
+      m.unkeepable = 'a syntax error';
     }
-    const m = new ModuleRecord(path, sf, this.projectOf(path));
     this.modules.set(path, m);
     return m;
+  }
+
+  /** The modules of this link, for the next one's choice of those it keeps (`keptModules`). */
+  linkedModules(): LinkedModules {
+    const modules: ModuleRecord[] = [];
+    for (const m of this.modules.values()) if (m) modules.push(m);
+    return { modules, keepNone: this.frames.keepNone };
   }
 
   private projectOf(path: string): Project | undefined {
@@ -192,22 +222,63 @@ export class Linker {
   /** Runs a module's top level once (like Node's module cache; a cycle sees partial exports). */
   evaluate(m: ModuleRecord): ModuleRecord {
     if (m.state === 'evaluating') barrier.taint('a module cycle (partial exports)');
-    if (m.state !== 'new') {
+    this.frames.required(m.path);
+    if (m.state !== 'new' && m.state !== 'kept') {
       this.runs?.ranModule(m);
       return m;
     }
     this.runs?.fail('a module evaluated for the first time');
+    const kept = m.state === 'kept';
     m.state = 'evaluating';
-    // A frame of its own: the module's values are its own, writes to anything else are foreign.
-    barrier.enter(m.path);
-    m.adopt();
+    this.frames.begin(m, this.steps, this.interp.moduleState());
     try {
-      this.evaluateNow(m);
+      if (kept) this.takeKept(m);
+      else {
+        // A frame of its own: the module's values are its own, writes to anything else are foreign.
+        barrier.enter(m.path);
+        m.adopt();
+        try {
+          this.evaluateNow(m);
+        } finally {
+          barrier.exit();
+        }
+      }
     } finally {
-      barrier.exit();
+      this.frames.end(this.steps, kept);
     }
     m.state = 'done';
     return m;
+  }
+
+  /**
+   * A kept module's top level counted where this link evaluates it, instead of run: the modules it
+   * evaluated in turn, the JSON modules it loaded, its steps and loop iterations. Where that would
+   * not give what evaluating it gives, the link is done again without kept modules (`ModuleFrames.invalid`).
+   */
+  private takeKept(m: ModuleRecord): void {
+    const e = m.evaluation!;
+    const state = this.interp.moduleState();
+    if (state.length !== e.state.length || state.some((x, i) => x !== e.state[i])) this.frames.invalid ??= 'a kept module evaluated in another state';
+    for (const p of e.required) {
+      if (p === USES_FACTORY) {
+        this.factoryModules.add(m);
+        continue;
+      }
+      const n = this.getModule(p);
+      if (n) this.evaluate(n);
+    }
+    // Its values hold the JSON values it got: the same ones this link's modules get, loaded where they were.
+    for (const [p, v, first] of e.json) {
+      const now = this.jsonModules.get(p);
+      if (now === undefined && first) {
+        this.jsonModules.set(p, v);
+        this.jsonLoaders.set(p, m.path);
+      } else if (now !== v) this.frames.invalid ??= 'a kept module\'s JSON module loaded elsewhere first';
+    }
+    if (this.steps + e.steps > this.budget) this.frames.invalid ??= 'the analysis budget reached by a kept module';
+    this.steps += e.steps;
+    if (!this.interp.loopsFit(e.loops)) this.frames.invalid ??= 'a loop cap reached by a kept module';
+    for (const [loop, n] of e.loops) this.interp.addLoop(loop, n);
   }
 
   private evaluateNow(m: ModuleRecord): void {
@@ -230,10 +301,11 @@ export class Linker {
     if (ts.isImportDeclaration(st)) {
       const spec = stringSpecifier(st.moduleSpecifier);
       // Imports bind lazily; a factory nobody calls must still be found (analyze.ts, step 2).
-      if (spec === 'fastify') this.factoryModules.add(m);
+      if (spec === 'fastify') this.usesFactory(m);
       const clause = st.importClause;
       if (!clause || clause.isTypeOnly) return;
-      const target = () => (spec === undefined ? NO_SPECIFIER : this.importTarget(m, spec, st));
+      // Through the module's linker: a kept module's imports resolve through the link using it.
+      const target = () => (spec === undefined ? NO_SPECIFIER : m.linker.importTarget(m, spec, st));
       if (clause.name) scope.declareLive(clause.name.text, () => exportOf(target(), 'default'));
       const nb = clause.namedBindings;
       if (nb && ts.isNamespaceImport(nb)) scope.declareLive(nb.name.text, () => namespaceOf(target()));
@@ -248,7 +320,7 @@ export class Linker {
     }
     if (ts.isImportEqualsDeclaration(st) && ts.isExternalModuleReference(st.moduleReference)) {
       const spec = stringSpecifier(st.moduleReference.expression);
-      scope.declareLive(st.name.text, () => namespaceOf(spec === undefined ? NO_SPECIFIER : this.importTarget(m, spec, st)));
+      scope.declareLive(st.name.text, () => namespaceOf(spec === undefined ? NO_SPECIFIER : m.linker.importTarget(m, spec, st)));
       return;
     }
     if (ts.isExportDeclaration(st)) {
@@ -256,7 +328,7 @@ export class Linker {
       const spec = st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
       const clause = st.exportClause;
       if (spec !== undefined) {
-        const target = () => this.importTarget(m, spec, st);
+        const target = () => m.linker.importTarget(m, spec, st);
         if (!clause) {
           m.starExports.push(() => {
             const t = target();
@@ -297,14 +369,12 @@ export class Linker {
   }
 
   /** What a specifier names: a workspace module, a package we model, or nothing we can see. */
-  private importTarget(from: ModuleRecord, spec: string, node: ts.Node, kind: ModuleKind = staticImportKind(from)): ImportTarget {
+  importTarget(from: ModuleRecord, spec: string, node: ts.Node, kind: ModuleKind = staticImportKind(from)): ImportTarget {
     const r = this.resolver.resolve(from.path, spec, kind);
-    this.runs?.resolved(from.path, spec, kind, resolutionKey(r));
-    if (r.kind === 'file') {
-      let set = this.importsOf.get(from.path);
-      if (!set) this.importsOf.set(from.path, (set = new Set()));
-      set.add(r.path);
-    }
+    const key = resolutionKey(r);
+    this.runs?.resolved(from.path, spec, kind, key);
+    from.resolutions.set(resolutionOf(spec, kind), key);
+    if (r.kind === 'file') from.imports.add(r.path);
     switch (r.kind) {
       case 'file': {
         if (/\.json$/i.test(r.path)) return { kind: 'value', value: this.jsonModule(r.path, spec, node, from), json: true };
@@ -318,7 +388,7 @@ export class Linker {
       case 'package': {
         if (r.note) this.report(node, from, r.note);
         const v = packageValue(r.name, r.subpath, this);
-        if (v.kind === 'builtin' && v.name === 'fastify.factory') this.factoryModules.add(from);
+        if (v.kind === 'builtin' && v.name === 'fastify.factory') this.usesFactory(from);
         return { kind: 'value', value: v };
       }
       default:
@@ -339,7 +409,10 @@ export class Linker {
   /** A JSON module's parsed value (data, never code); unknown when it cannot be read or parsed. */
   private jsonModule(path: string, spec: string, node: ts.Node, from: ModuleRecord): Value {
     const cached = this.jsonModules.get(path);
-    if (cached) return cached;
+    if (cached) {
+      this.frames.json(path, cached, false);
+      return cached;
+    }
     // Its spans point at the first require of it: a replay would leave that to a later one.
     this.runs?.fail('a JSON module loaded for the first time');
     const text = this.host.readFile(path);
@@ -361,6 +434,8 @@ export class Linker {
       }
     }
     this.jsonModules.set(path, value);
+    this.jsonLoaders.set(path, from.path);
+    this.frames.json(path, value, true);
     return value;
   }
 
@@ -406,6 +481,8 @@ export class Linker {
 
   /** `fn`'s marks were just set by module `by`, from outside its module and every plugin run. */
   marksSetBy(fn: FnValue, by: string): void {
+    this.frames.effect('marks set on another module\'s function');
+    this.markedFromOutside(fn);
     this.outsideMarks.push(`${fn.module.path}:${fn.node.pos}|${by}|${this.runs?.begun ?? 0}|${fn.marks.skipOverride === true}|${JSON.stringify(fn.marks.meta ?? null)}`);
   }
 
@@ -418,7 +495,10 @@ export class Linker {
         this.steps += n;
       },
       moduleDone: (path) => this.modules.get(path)?.state === 'done' || this.jsonModules.has(path),
-      importsOf: (path) => this.importsOf.get(path) ?? [],
+      importsOf: (path) => {
+        const loader = this.jsonLoaders.get(path);
+        return this.modules.get(path)?.imports ?? (loader ? [loader] : []);
+      },
       resolveNow: (from, spec, kind) => resolutionKey(this.resolver.resolve(from, spec, kind as ModuleKind)),
       loopCount: (loop) => this.interp.loopCount(loop),
       addLoop: (loop, n) => this.interp.addLoop(loop, n),
@@ -464,6 +544,7 @@ export class Linker {
 
   private addApp(app: AppRecord): void {
     this.runs?.fail('an app created');
+    this.frames.effect('an app created');
     app.builder.runs = this.runs;
     this.apps.push(app);
   }
@@ -495,13 +576,27 @@ export class Linker {
   modulesUsingFactory(): ModuleRecord[] {
     return [...this.factoryModules];
   }
+
+  /** Module `m` imports the fastify factory: listed for the uncalled factories (a kept module again where it is taken up). */
+  private usesFactory(m: ModuleRecord): void {
+    this.factoryModules.add(m);
+    this.frames.usesFactory(m);
+  }
+
+  /**
+   * A function of `fn`'s module got marks from outside its module's top level (fastify-plugin's,
+   * autoload's skip-override): a write the barrier lets through, so the module is not kept.
+   */
+  markedFromOutside(fn: FnValue): void {
+    fn.module.unkeepable ??= 'marks set on its functions from outside';
+  }
 }
 
 type ImportTarget = { kind: 'module'; module: ModuleRecord } | { kind: 'value'; value: Value; json?: boolean };
 
 /** What an import binds when broken code leaves it without a module name (`import { a, ( } from 'x'` parses so). */
-/** A resolution as one comparable string (replay/plugin-runs.ts checks them again after files come and go). */
-function resolutionKey(r: Resolution): string {
+/** A resolution as one comparable string (replay/plugin-runs.ts and kept-modules.ts check them again after files come and go). */
+export function resolutionKey(r: Resolution): string {
   return JSON.stringify(r);
 }
 

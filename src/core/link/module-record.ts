@@ -1,12 +1,23 @@
 import { ts } from 'ts-morph';
 import type { Project } from '../workspace/scan';
+import type { Linker } from './linker';
 import { Scope } from './scope';
+import type { Evaluation } from './replay/kept-modules';
 import { stamp } from './replay/ownership';
 import { UNDEF, obj, type ObjValue, type Value } from './values';
 
 /** One source file as a module: its scope and exports while the interpreter evaluates it. */
 export class ModuleRecord {
-  state: 'new' | 'evaluating' | 'done' = 'new';
+  /** `kept`: taken from the link before, evaluated there; adopted (`done`) where this link evaluates it (replay/kept-modules.ts). */
+  state: 'new' | 'evaluating' | 'done' | 'kept' = 'new';
+  /** What its top level did besides making its values, when it may be kept for the next link. */
+  evaluation: Evaluation | undefined;
+  /** Why it may not be kept (its evaluation did something else the link keeps, or another module marked its functions). */
+  unkeepable: string | undefined;
+  /** Files it imports, resolved so far (JSON modules included): what its values and the runs calling it depend on. */
+  readonly imports = new Set<string>();
+  /** Its module resolutions (`resolutionOf` → resolved), checked again when files come or go. */
+  readonly resolutions = new Map<string, string>();
   readonly scope: Scope;
   /** CommonJS `module` object; `module.exports` lives in its props. */
   readonly moduleObj: ObjValue;
@@ -19,7 +30,10 @@ export class ModuleRecord {
   constructor(
     readonly path: string,
     readonly sf: ts.SourceFile,
-    readonly project: Project | undefined,
+    /** Its project in the scan of the link using it (a kept module's is set again). */
+    public project: Project | undefined,
+    /** The linker its imports resolve through: the one using it (a kept module's is set again). */
+    public linker: Linker,
   ) {
     this.scope = new Scope(undefined, this);
     this.moduleObj = obj();

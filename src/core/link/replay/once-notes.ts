@@ -9,10 +9,15 @@ import type { PluginRuns } from './plugin-runs';
 export class OnceNotes {
   private readonly said = new Set<string>();
 
-  constructor(private readonly runs: () => PluginRuns | undefined) {}
+  constructor(
+    private readonly runs: () => PluginRuns | undefined,
+    /** Told when a note is asked about (a module's top level asking is evaluated again next link). */
+    private readonly asked: () => void,
+  ) {}
 
   /** True the first time `id` is asked about in this analysis (the caller says the note then). */
   first(id: string): boolean {
+    this.asked();
     const had = this.said.has(id);
     this.runs()?.noteAsked(id, had);
     if (had) return false;
