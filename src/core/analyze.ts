@@ -4,7 +4,7 @@ import { BodyFactsCache } from './facts/function-body';
 import { ParseCache } from './facts/parse';
 import type { Host } from './host';
 import { Linker, resolutionKey, type LinkOptions } from './link/linker';
-import { keptModules, resolvedOtherwise, type LinkedModules } from './link/replay/kept-modules';
+import { keptModules, resolutionsOf, resolvedOtherwise, type LinkedModules, type Resolutions } from './link/replay/kept-modules';
 import { barrier } from './link/replay/ownership';
 import { PluginRuns, type PluginRun, type ReplayStats } from './link/replay/plugin-runs';
 import { answeringHost, liveAnswer, watchedHost, type LiveRead } from './link/replay/watched-host';
@@ -48,8 +48,15 @@ export class Analyzer {
   private resolver: Resolver | undefined;
   /** Plugin runs recorded by the last link, replayed by the next one where their inputs did not change (link/replay/plugin-runs.ts). */
   private runs: Map<ts.Node, PluginRun[]> | undefined;
-  /** The last link's modules, those whose top levels the next link may keep (link/replay/kept-modules.ts). */
+  /**
+   * The last link's modules, those whose top levels the next link may keep (link/replay/kept-modules.ts).
+   * Kept from the first update on: an analyser that only analyses once (the CLI) does not hold them.
+   */
   private modules: LinkedModules | undefined;
+  /** Whether the analyser was updated (`applyChanges`) since it was made: its links keep their modules. */
+  private updated = false;
+  /** The last link's module resolutions, checked again when files come or go (`resolvedOtherwise`). */
+  private resolutions: Resolutions | undefined;
   /** The marks the last link set on plugin functions from outside (`Linker.outsideMarks`). */
   private outsideMarks: readonly string[] = [];
   /** What the last link's app asked the live file system outside every plugin run (`PluginRuns.outsideLive`). */
@@ -97,6 +104,7 @@ export class Analyzer {
    */
   applyChanges(changes: FileChange[]): WorkspaceGraph {
     const scan = (this.scan ??= this.scanNow());
+    this.updated = true;
     const known = new Set(scan.files.map((f) => f.path));
     this.host.invalidate(changes.map((c) => c.file));
     let rescan = false;
@@ -129,6 +137,7 @@ export class Analyzer {
   private forget(): void {
     this.runs = undefined;
     this.modules = undefined;
+    this.resolutions = undefined;
   }
 
   /** The text a parsed file was analysed from (an unsaved overlay included), if it was parsed. */
@@ -218,7 +227,9 @@ export class Analyzer {
     if (relinked) result = this.linkWith(scan, undefined, undefined);
     this.replayStats = { ...result.runs.stats, keptModules: result.linker.frames.adopted, unsound: barrier.unsound, ...(relinked ? { relinked } : {}) };
     this.runs = barrier.unsound === undefined ? result.runs.recorded : undefined;
-    this.modules = barrier.unsound === undefined ? result.linker.linkedModules() : undefined;
+    const linked = barrier.unsound === undefined ? result.linker.linkedModules() : undefined;
+    this.modules = this.updated ? linked : undefined;
+    this.resolutions = linked && resolutionsOf(linked);
     this.outsideLive = result.runs.outsideLive;
     this.outsideMarks = result.linker.outsideMarks;
     this.changedSince.clear();
@@ -234,7 +245,7 @@ export class Analyzer {
     // Files came or went: a module whose imports resolve otherwise now counts as changed (what it
     // made, and the runs that ran its code, may differ).
     let changed: ReadonlySet<string> = this.changedSince;
-    if (modules && this.rescannedSince) changed = new Set([...changed, ...resolvedOtherwise(modules, (from, spec, kind) => resolutionKey(resolver.resolve(from, spec, kind as ModuleKind)))]);
+    if (this.resolutions && this.rescannedSince) changed = new Set([...changed, ...resolvedOtherwise(this.resolutions, (from, spec, kind) => resolutionKey(resolver.resolve(from, spec, kind as ModuleKind)))]);
     const kept = modules && keptModules(modules, changed);
     const linker = new Linker(watchedHost(host, (p) => runs?.diskRead(p)), scan, this.resolver, this.parseCache, this.options, this.bodyFacts, kept);
     runs = new PluginRuns(linker.runHost(), previous, changed, this.rescannedSince);

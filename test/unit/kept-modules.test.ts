@@ -8,6 +8,18 @@ import { FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
 // every change the graph must be the one a fresh analysis gives (`step` checks it), whether a
 // module was kept, evaluated again, or the link was done again without kept modules.
 
+/**
+ * An analyser of `dir` that keeps module top levels: analysed, then updated once (an analyser
+ * keeps its modules from its first update on, so one that only analyses once does not hold them).
+ */
+function editing(dir: string): Analyzer {
+  const analyzer = new Analyzer(dir, createNodeHost());
+  analyzer.analyze();
+  analyzer.applyChanges([]);
+  assert.equal(analyzer.replayStats.keptModules, 0, 'nothing kept from the first analysis');
+  return analyzer;
+}
+
 const plugin = (url: string, before = '') => `${before}module.exports = async function (f) { f.get(${url}, async () => 1) }\n`;
 
 describe('module top levels kept across updates', () => {
@@ -19,9 +31,7 @@ describe('module top levels kept across updates', () => {
       'b.js': plugin("'/b'"),
       'paths.js': "exports.A = '/a'\n",
     });
-    const analyzer = new Analyzer(dir, createNodeHost());
-    analyzer.analyze();
-    assert.equal(analyzer.replayStats.keptModules, 0);
+    const analyzer = editing(dir);
     // server.js creates the app: evaluated on every link. a.js and paths.js are kept.
     let stats = step(analyzer, dir, { 'b.js': plugin("'/b2'") });
     assert.equal(stats.keptModules, 2);
@@ -41,8 +51,7 @@ describe('module top levels kept across updates', () => {
       'url.js': "export const url = () => '/one'\n",
       'other.js': 'export const x = 1\n',
     });
-    const analyzer = new Analyzer(dir, createNodeHost());
-    analyzer.analyze();
+    const analyzer = editing(dir);
     let stats = step(analyzer, dir, { 'other.js': 'export const x = 2\n' });
     assert.ok(stats.keptModules! >= 2, 'routes.js and url.js kept');
     stats = step(analyzer, dir, { 'url.js': "export const url = () => '/two'\n" });
@@ -60,8 +69,7 @@ describe('module top levels kept across updates', () => {
       'x.js': uses('/x', true),
       'y.js': uses('/y', true),
     });
-    const analyzer = new Analyzer(dir, createNodeHost());
-    analyzer.analyze();
+    const analyzer = editing(dir);
     let stats = step(analyzer, dir, { 'y.js': uses('/y2', true) });
     assert.ok(stats.keptModules! >= 1, 'x.js kept, and the JSON module it loaded');
     // a.js now requires y.js, evaluated first: y.js's kept values hold the JSON values x.js loaded.
@@ -82,8 +90,7 @@ describe('module top levels kept across updates', () => {
       'app.js': "module.exports = async function (f) { f.decorate('x', 1) }\n",
       'b.js': plugin("'/b'"),
     });
-    const analyzer = new Analyzer(dir, createNodeHost());
-    analyzer.analyze();
+    const analyzer = editing(dir);
     // app.js's function got fastify-plugin's marks from server.js: only b.js... is edited, nothing is kept.
     const stats = step(analyzer, dir, { 'b.js': plugin("'/b2'") });
     assert.equal(stats.keptModules, 0);
@@ -101,8 +108,7 @@ describe('module top levels kept across updates', () => {
     for (const n of names) files[`${n}.js`] = plugin(`'/${n}/' + rows.length`, "const rows = require('./lib').table(1500)\n");
     files['server.js'] = `const app = require('fastify')()\n${names.map((n) => `app.register(require('./${n}'))\n`).join('')}`;
     const dir = writeWorkspace('kept-loops', files);
-    const analyzer = new Analyzer(dir, createNodeHost());
-    analyzer.analyze();
+    const analyzer = editing(dir);
     const stats = step(analyzer, dir, { 'm1.js': plugin(`'/m1-edited/' + rows.length`, "const rows = require('./lib').table(1500)\n") });
     assert.equal(stats.relinked, true, 'a kept module would have added iterations near the cap');
   });
@@ -114,8 +120,7 @@ describe('module top levels kept across updates', () => {
       'a.js': plugin('url', "const { url } = require('./lib/dep')\n"),
       'lib/dep/index.js': "exports.url = '/from-index'\n",
     });
-    const analyzer = new Analyzer(dir, createNodeHost());
-    analyzer.analyze();
+    const analyzer = editing(dir);
     // lib/dep.js now answers `./lib/dep` before the folder's index.js.
     step(analyzer, dir, { 'lib/dep.js': "exports.url = '/from-file'\n" });
     step(analyzer, dir, { 'lib/dep.js': null });
@@ -128,8 +133,7 @@ describe('module top levels kept across updates', () => {
       'types.ts': "import type { FastifyInstance } from 'fastify'\nexport const mount = (f: FastifyInstance) => f.get('/typed', async () => 1)\n",
       'other.ts': 'export const x = 1\n',
     });
-    const analyzer = new Analyzer(dir, createNodeHost());
-    analyzer.analyze();
+    const analyzer = editing(dir);
     const stats = step(analyzer, dir, { 'other.ts': 'export const x = 2\n' });
     assert.ok(stats.keptModules! >= 2, 'build.ts and types.ts kept');
   });

@@ -207,10 +207,18 @@ export class Linker {
     return m;
   }
 
-  /** The modules of this link, for the next one's choice of those it keeps (`keptModules`). */
+  /**
+   * The modules of this link, for the next one's choice of those it keeps (`keptModules`), let go
+   * of this linker (kept, they are not reached before the next link takes them up: it does not
+   * stay alive through them).
+   */
   linkedModules(): LinkedModules {
     const modules: ModuleRecord[] = [];
-    for (const m of this.modules.values()) if (m) modules.push(m);
+    for (const m of this.modules.values()) {
+      if (!m) continue;
+      m.linker = undefined;
+      modules.push(m);
+    }
     return { modules, keepNone: this.frames.keepNone };
   }
 
@@ -305,7 +313,7 @@ export class Linker {
       const clause = st.importClause;
       if (!clause || clause.isTypeOnly) return;
       // Through the module's linker: a kept module's imports resolve through the link using it.
-      const target = () => (spec === undefined ? NO_SPECIFIER : m.linker.importTarget(m, spec, st));
+      const target = () => (spec === undefined ? NO_SPECIFIER : importThrough(m, spec, st));
       if (clause.name) scope.declareLive(clause.name.text, () => exportOf(target(), 'default'));
       const nb = clause.namedBindings;
       if (nb && ts.isNamespaceImport(nb)) scope.declareLive(nb.name.text, () => namespaceOf(target()));
@@ -320,7 +328,7 @@ export class Linker {
     }
     if (ts.isImportEqualsDeclaration(st) && ts.isExternalModuleReference(st.moduleReference)) {
       const spec = stringSpecifier(st.moduleReference.expression);
-      scope.declareLive(st.name.text, () => namespaceOf(spec === undefined ? NO_SPECIFIER : m.linker.importTarget(m, spec, st)));
+      scope.declareLive(st.name.text, () => namespaceOf(spec === undefined ? NO_SPECIFIER : importThrough(m, spec, st)));
       return;
     }
     if (ts.isExportDeclaration(st)) {
@@ -328,7 +336,7 @@ export class Linker {
       const spec = st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
       const clause = st.exportClause;
       if (spec !== undefined) {
-        const target = () => m.linker.importTarget(m, spec, st);
+        const target = () => importThrough(m, spec, st);
         if (!clause) {
           m.starExports.push(() => {
             const t = target();
@@ -593,6 +601,12 @@ export class Linker {
 }
 
 type ImportTarget = { kind: 'module'; module: ModuleRecord } | { kind: 'value'; value: Value; json?: boolean };
+
+/** An import of module `m`, resolved through the linker using it now (a kept module's is the link taking it up). */
+function importThrough(m: ModuleRecord, spec: string, node: ts.Node): ImportTarget {
+  if (!m.linker) throw new Error(`a module of an earlier link was used: ${m.path}`);
+  return m.linker.importTarget(m, spec, node);
+}
 
 /** What an import binds when broken code leaves it without a module name (`import { a, ( } from 'x'` parses so). */
 /** A resolution as one comparable string (replay/plugin-runs.ts and kept-modules.ts check them again after files come and go). */

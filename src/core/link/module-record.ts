@@ -32,8 +32,8 @@ export class ModuleRecord {
     readonly sf: ts.SourceFile,
     /** Its project in the scan of the link using it (a kept module's is set again). */
     public project: Project | undefined,
-    /** The linker its imports resolve through: the one using it (a kept module's is set again). */
-    public linker: Linker,
+    /** The linker its imports resolve through: the one using it (a kept module's is set again; none between links). */
+    public linker: Linker | undefined,
   ) {
     this.scope = new Scope(undefined, this);
     this.moduleObj = obj();

@@ -113,13 +113,22 @@ export interface LinkedModules {
 /** In `Evaluation.required`: the module was listed as importing the fastify factory here. */
 export const USES_FACTORY = '\u0000uses the fastify factory';
 
+/** Every module's resolutions (`ModuleRecord.resolutions`), flat: module path, `resolutionOf` key, resolved; again. */
+export type Resolutions = readonly string[];
+
+export function resolutionsOf(last: LinkedModules): Resolutions {
+  const out: string[] = [];
+  for (const m of last.modules) for (const [k, r] of m.resolutions) out.push(m.path, k, r);
+  return out;
+}
+
 /**
  * The modules of the link before whose module resolutions are answered otherwise now (files came
  * or went): what they made, and what the plugin runs calling into them did, is as if they changed.
  */
-export function resolvedOtherwise(last: LinkedModules, resolveNow: (from: string, spec: string, kind: string) => string): Set<string> {
+export function resolvedOtherwise(last: Resolutions, resolveNow: (from: string, spec: string, kind: string) => string): Set<string> {
   const out = new Set<string>();
-  for (const m of last.modules) if ([...m.resolutions].some(([k, r]) => resolveAgain(k, m.path, resolveNow) !== r)) out.add(m.path);
+  for (let i = 0; i < last.length; i += 3) if (!out.has(last[i]) && resolveAgain(last[i + 1], last[i], resolveNow) !== last[i + 2]) out.add(last[i]);
   return out;
 }
 
