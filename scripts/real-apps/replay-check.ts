@@ -1,8 +1,9 @@
-// The replay of plugin runs checked on real apps: for a sample of each app's source files, three
-// edits through Analyzer.applyChanges (a line added on top, a comment appended, the text restored),
-// each graph compared with a fresh analysis of the folder. Prints one line per app: runs recorded
-// by the cold index (and why others were not), updates, runs replayed, differences, and why a link
-// kept nothing replayable. Exit code 1 when a graph differs.
+// The replay of plugin runs and the kept module top levels checked on real apps: for a sample of
+// each app's source files, three edits through Analyzer.applyChanges (a line added on top, a
+// comment appended, the text restored), each graph compared with a fresh analysis of the folder.
+// Prints one line per app: runs recorded by the cold index (and why others were not), updates,
+// runs replayed, module top levels kept, differences, and why a link kept nothing replayable.
+// Exit code 1 when a graph differs.
 //
 // It writes into the app folders (and puts every file back): run it on scratch copies.
 // Usage: npx tsx scripts/real-apps/replay-check.ts <app folder>... [--files N]
@@ -24,6 +25,7 @@ for (const dir of dirs) {
   const sample = sources.filter((_, i) => i % Math.max(1, Math.floor(sources.length / perApp)) === 0).slice(0, perApp);
   let updates = 0;
   let replayed = 0;
+  let kept = 0;
   let differences = 0;
   const unsound = new Set<string>();
   for (const file of sample) {
@@ -34,6 +36,7 @@ for (const dir of dirs) {
         const graph = JSON.stringify(analyzer.applyChanges([{ file }]));
         updates++;
         replayed += analyzer.replayStats.replayed;
+        kept += analyzer.replayStats.keptModules ?? 0;
         if (analyzer.replayStats.unsound) unsound.add(analyzer.replayStats.unsound);
         if (graph !== JSON.stringify(new Analyzer(dir, createNodeHost()).analyze())) {
           differences++;
@@ -46,7 +49,7 @@ for (const dir of dirs) {
   }
   if (differences) differing++;
   const why = Object.entries(cold.notRecorded).map(([k, n]) => `${n} ${k}`).join(', ');
-  console.log(`${dir}: ${files} files; cold index recorded ${cold.recorded} runs${why ? ` (not recorded: ${why})` : ''}; ${updates} updates, ${replayed} runs replayed, ${differences} differences${unsound.size ? `; nothing replayable: ${[...unsound].join('; ')}` : ''}`);
+  console.log(`${dir}: ${files} files; cold index recorded ${cold.recorded} runs${why ? ` (not recorded: ${why})` : ''}; ${updates} updates, ${replayed} runs replayed, ${kept} module top levels kept, ${differences} differences${unsound.size ? `; nothing replayable: ${[...unsound].join('; ')}` : ''}`);
 }
 process.exit(differing ? 1 : 0);
 

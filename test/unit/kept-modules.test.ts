@@ -113,6 +113,26 @@ describe('module top levels kept across updates', () => {
     assert.equal(stats.relinked, true, 'a kept module would have added iterations near the cap');
   });
 
+  it('takes up a module first required inside a call, whatever calls are running when it is taken up', () => {
+    const a = (url: string) => `function get () { return require('./z-lib').base }\nconst base = get()\nmodule.exports = async function (f) { f.get(base + '${url}', async () => 1) }\n`;
+    const dir = writeWorkspace('kept-inside-call', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': "const app = require('fastify')()\napp.register(require('./a'))\napp.register(require('./b'))\n",
+      // z-lib.js is first evaluated inside get(), called by a.js's top level.
+      'a.js': a('/a'),
+      'b.js': plugin("'/b'"),
+      'z-lib.js': "exports.base = '/lib'\n",
+    });
+    const analyzer = editing(dir);
+    // a.js taken up takes z-lib.js up outside any call; a.js evaluated again reaches it inside get().
+    let stats = step(analyzer, dir, { 'b.js': plugin("'/b2'") });
+    assert.equal(stats.relinked, undefined);
+    assert.equal(stats.keptModules, 2);
+    stats = step(analyzer, dir, { 'a.js': a('/a2') });
+    assert.equal(stats.relinked, undefined);
+    assert.equal(stats.keptModules, 2, 'b.js and z-lib.js');
+  });
+
   it('checks a kept module\'s resolutions again when files come and go', () => {
     const dir = writeWorkspace('kept-resolve', {
       'package.json': FASTIFY_PACKAGE,

@@ -408,9 +408,30 @@ export class Interpreter {
   }
 
   /** What a plugin run's result depends on in the interpreter's state when it begins (replay/plugin-runs.ts). */
-  /** What a module's top level may depend on in the interpreter's state (`runState` without the plugin load queues its own evaluation adds). */
+  /**
+   * Runs `fn` (a module's top level) outside the calls that required it, as Node runs a module's
+   * top level: no call depth or call stack of theirs (a conditional branch that required it still
+   * makes what it declares conditional).
+   */
+  atModuleTop(fn: () => void): void {
+    const depth = this.depth;
+    const calls = this.callStack.splice(0);
+    const keys = this.callKeys.splice(0);
+    this.depth = 0;
+    try {
+      fn();
+    } finally {
+      this.depth = depth;
+      this.callStack.length = 0;
+      this.callKeys.length = 0;
+      this.callStack.push(...calls);
+      this.callKeys.push(...keys);
+    }
+  }
+
+  /** What a module's top level depends on in the interpreter's state (it runs outside the calls that required it: `atModuleTop`). */
   moduleState(): unknown[] {
-    return [this.uncertain, this.conditionalCalls, this.depth, ...this.callStack, '|', ...this.callKeys];
+    return [this.uncertain, this.conditionalCalls];
   }
 
   runState(): unknown[] {

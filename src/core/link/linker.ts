@@ -298,7 +298,7 @@ export class Linker {
     scope.declare('require', { kind: 'builtin', name: 'require', props: new Map([['resolve', unknown('require.resolve')]]) });
     for (const st of m.sf.statements) this.declareImportsAndExports(m, st);
     try {
-      this.interp.guarded(() => this.interp.load(() => this.interp.execBlock(m.sf.statements, scope)));
+      this.interp.guarded(() => this.interp.atModuleTop(() => this.interp.load(() => this.interp.execBlock(m.sf.statements, scope))));
     } catch (err) {
       this.reportFailure(m.path, err);
     }
