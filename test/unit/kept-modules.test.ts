@@ -98,6 +98,23 @@ describe('module top levels kept across updates', () => {
     step(analyzer, dir, { 'b.js': plugin("'/b3'") });
   });
 
+  it('keeps a module that marks a package value it imports, not one whose package value another module marks', () => {
+    const dir = writeWorkspace('kept-package-marks', {
+      'package.json': JSON.stringify({ name: 'tmp-app', dependencies: { fastify: '^5.0.0', 'fastify-plugin': '^5.0.0', '@fastify/under-pressure': '^9.0.0', '@fastify/helmet': '^13.0.0' } }),
+      'server.js': "const fp = require('fastify-plugin')\nconst app = require('fastify')()\napp.register(require('./under'))\napp.register(fp(require('./wrap')))\napp.register(require('./b'))\n",
+      // Its own import, marked by its own top level: kept.
+      'under.js': "const fp = require('fastify-plugin')\nmodule.exports = fp(require('@fastify/under-pressure'), { name: 'up' })\n",
+      // Its import is marked by server.js: evaluated again on every link.
+      'wrap.js': "module.exports = require('@fastify/helmet')\n",
+      'b.js': plugin("'/b'"),
+    });
+    const analyzer = editing(dir);
+    const stats = step(analyzer, dir, { 'b.js': plugin("'/b2'") });
+    assert.equal(stats.keptModules, 1, 'under.js');
+    step(analyzer, dir, { 'server.js': "const app = require('fastify')()\napp.register(require('./under'))\napp.register(require('./wrap'))\napp.register(require('./b'))\n" });
+    step(analyzer, dir, { 'b.js': plugin("'/b3'") });
+  });
+
   it('does the link again without kept modules when their loop iterations would reach a cap', () => {
     const files: Record<string, string> = {
       'package.json': FASTIFY_PACKAGE,

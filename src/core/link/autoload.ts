@@ -271,7 +271,7 @@ function markSkipOverride(interp: Interpreter, file: string, plugin: FnValue, by
   const runs = interp.linker.runs;
   const marking = !runs?.active && plugin.marks.skipOverride !== true;
   if (runs?.active) runs.skipOverride(file);
-  interp.linker.markedFromOutside(plugin);
+  interp.linker.markedFromOutside(plugin.module.path);
   plugin.marks.skipOverride = true;
   if (marking) interp.linker.marksSetBy(plugin, by);
 }
@@ -280,7 +280,7 @@ function markSkipOverride(interp: Interpreter, file: string, plugin: FnValue, by
 export function reapplySkipOverride(interp: Interpreter, file: string): void {
   const l = loadContent(interp, file);
   if (l?.plugin.kind !== 'fn') return;
-  interp.linker.markedFromOutside(l.plugin);
+  interp.linker.markedFromOutside(l.plugin.module.path);
   l.plugin.marks.skipOverride = true;
 }
 

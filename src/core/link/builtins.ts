@@ -438,8 +438,14 @@ function fastifyPlugin(interp: Interpreter, args: Value[], call: ts.Node | undef
     return fn;
   }
   if (fn.kind === 'builtin') {
-    // A package's value may be a kept module's: this write is not the barrier's to see.
-    interp.linker.frames.keepNone ??= 'fastify-plugin marks on a package value';
+    // A package's value is the module's that imported it (`owner`), a write the barrier does not
+    // see: from elsewhere, that module is not kept, nor the module writing; with no owner, none is.
+    const writer = barrier.moduleFrame();
+    if (fn.owner === undefined) interp.linker.frames.keepNone ??= 'fastify-plugin marks on a package value';
+    else if (writer !== fn.owner) {
+      interp.linker.markedFromOutside(fn.owner);
+      interp.linker.frames.effect('marks set on another module\'s value');
+    }
     fn.marks = { skipOverride: meta.encapsulate !== true, meta, fpNode: call };
     return fn;
   }

@@ -392,10 +392,10 @@ export class Linker {
         return { kind: 'module', module: this.evaluate(m) };
       }
       case 'builtin':
-        return { kind: 'value', value: packageValue(r.name, '', this) };
+        return { kind: 'value', value: owned(packageValue(r.name, '', this), from) };
       case 'package': {
         if (r.note) this.report(node, from, r.note);
-        const v = packageValue(r.name, r.subpath, this);
+        const v = owned(packageValue(r.name, r.subpath, this), from);
         if (v.kind === 'builtin' && v.name === 'fastify.factory') this.usesFactory(from);
         return { kind: 'value', value: v };
       }
@@ -490,7 +490,7 @@ export class Linker {
   /** `fn`'s marks were just set by module `by`, from outside its module and every plugin run. */
   marksSetBy(fn: FnValue, by: string): void {
     this.frames.effect('marks set on another module\'s function');
-    this.markedFromOutside(fn);
+    this.markedFromOutside(fn.module.path);
     this.outsideMarks.push(`${fn.module.path}:${fn.node.pos}|${by}|${this.runs?.begun ?? 0}|${fn.marks.skipOverride === true}|${JSON.stringify(fn.marks.meta ?? null)}`);
   }
 
@@ -592,15 +592,23 @@ export class Linker {
   }
 
   /**
-   * A function of `fn`'s module got marks from outside its module's top level (fastify-plugin's,
-   * autoload's skip-override): a write the barrier lets through, so the module is not kept.
+   * A value of module `path` (a function, a package's value) got marks from outside its module's
+   * top level (fastify-plugin's, autoload's skip-override): a write the barrier lets through, so
+   * the module is not kept.
    */
-  markedFromOutside(fn: FnValue): void {
-    fn.module.unkeepable ??= 'marks set on its functions from outside';
+  markedFromOutside(path: string): void {
+    const m = this.modules.get(path);
+    if (m) m.unkeepable ??= 'marks set on its values from outside';
   }
 }
 
 type ImportTarget = { kind: 'module'; module: ModuleRecord } | { kind: 'value'; value: Value; json?: boolean };
+
+/** A package's value as module `from`'s import gives it: its owner, when marks are set on it from elsewhere (`Linker.markedFromOutside`). */
+function owned(v: Value, from: ModuleRecord): Value {
+  if (v.kind === 'builtin') v.owner = from.path;
+  return v;
+}
 
 /** An import of module `m`, resolved through the linker using it now (a kept module's is the link taking it up). */
 function importThrough(m: ModuleRecord, spec: string, node: ts.Node): ImportTarget {

@@ -85,6 +85,8 @@ export interface BuiltinValue extends Stamped {
   marks?: PluginMarks;
   /** For `env.values`: the object env-schema returns / @fastify/env decorates (dotenv.ts). */
   env?: EnvSchemaSource;
+  /** The module whose import made it (a package's value is that module's: replay/kept-modules.ts). */
+  owner?: string;
 }
 
 /** What an env-schema call knows: its `data` values, the schema's properties, defaults and types. */
