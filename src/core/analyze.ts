@@ -225,7 +225,7 @@ export class Analyzer {
     const marksSame = sameList(result.linker.outsideMarks, this.outsideMarks);
     const relinked = (result.runs.stats.replayed > 0 && (barrier.unsound !== undefined || !marksSame)) || result.linker.frames.invalid !== undefined;
     if (relinked) result = this.linkWith(scan, undefined, undefined);
-    this.replayStats = { ...result.runs.stats, keptModules: result.linker.frames.adopted, unsound: barrier.unsound, ...(relinked ? { relinked } : {}) };
+    this.replayStats = { ...result.runs.stats, keptModules: result.linker.frames.takenUp, unsound: barrier.unsound, ...(relinked ? { relinked } : {}) };
     this.runs = barrier.unsound === undefined ? result.runs.recorded : undefined;
     const linked = barrier.unsound === undefined ? result.linker.linkedModules() : undefined;
     this.modules = this.updated ? linked : undefined;

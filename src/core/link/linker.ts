@@ -184,7 +184,7 @@ export class Linker {
     const sf = this.parseCache.get(path, text);
     const carried = this.carried.get(path);
     if (carried?.sf === sf) {
-      // The link before's record, its top level adopted where this link evaluates it.
+      // The link before's record, its top level taken up where this link evaluates it.
       carried.state = 'kept';
       carried.linker = this;
       carried.project = this.projectOf(path);

@@ -8,7 +8,7 @@ import { UNDEF, obj, type ObjValue, type Value } from './values';
 
 /** One source file as a module: its scope and exports while the interpreter evaluates it. */
 export class ModuleRecord {
-  /** `kept`: taken from the link before, evaluated there; adopted (`done`) where this link evaluates it (replay/kept-modules.ts). */
+  /** `kept`: taken from the link before, evaluated there; taken up (`done`) where this link evaluates it (replay/kept-modules.ts). */
   state: 'new' | 'evaluating' | 'done' | 'kept' = 'new';
   /** What its top level did besides making its values, when it may be kept for the next link. */
   evaluation: Evaluation | undefined;

@@ -12,10 +12,10 @@ import type { Value } from '../values';
  * no app, no live file-system read, no marks on another module's function. What it did that the
  * link counts is kept with it (`Evaluation`: steps, loop iterations, the modules and JSON modules it
  * required, its listing as a module importing the fastify factory) and done again when it is
- * adopted, where the link would have evaluated it.
+ * taken up, where the link would have evaluated it.
  */
 
-/** What a module's top level did besides making its values: counted again when it is adopted. */
+/** What a module's top level did besides making its values: counted again when it is taken up. */
 export interface Evaluation {
   /** Interpreter steps its top level took, without the modules it evaluated in turn. */
   steps: number;
@@ -23,7 +23,7 @@ export interface Evaluation {
   loops: Map<ts.Node, number>;
   /**
    * Modules its top level required, in order (paths; evaluated then, or before): evaluated (or
-   * adopted) in that order when it is adopted, so its values never reach a module this link did
+   * taken up) in that order when it is taken up, so its values never reach a module this link did
    * not take up. `USES_FACTORY` where it was listed as importing the fastify factory (the
    * uncalled factories are looked for in those modules, in that order).
    */
@@ -46,16 +46,16 @@ export class ModuleFrames {
   private readonly stack: Frame[] = [];
   /** Why nothing this link evaluated may be kept (a write the barrier does not see), if so. */
   keepNone: string | undefined;
-  /** Modules taken from the link before and adopted in this one. */
-  adopted = 0;
+  /** Modules kept from the link before and taken up in this one. */
+  takenUp = 0;
   /**
-   * Why a module adopted in this link does not give what evaluating it would (another state, a
+   * Why a module taken up in this link does not give what evaluating it would (another state, a
    * JSON module loaded elsewhere first, the budget or a loop's cap reached): the link is done
    * again without kept modules (`Analyzer.link`).
    */
   invalid: string | undefined;
 
-  /** Module `m`'s top level begins (or its kept evaluation is adopted) at step `steps`. */
+  /** Module `m`'s top level begins (or its kept evaluation is taken up) at step `steps`. */
   begin(m: ModuleRecord, steps: number, state: unknown[]): void {
     this.stack.push({ m, stepsAt: steps, nestedSteps: 0, evaluation: { steps: 0, loops: new Map(), required: [], json: [], state } });
   }
@@ -67,13 +67,13 @@ export class ModuleFrames {
   }
 
   /** The innermost top level ends at step `steps`; a module evaluated now keeps what it did, unless it did something else. */
-  end(steps: number, adopted: boolean): void {
+  end(steps: number, takenUp: boolean): void {
     const f = this.stack.pop()!;
     const inclusive = steps - f.stepsAt;
     const parent = this.stack[this.stack.length - 1];
     if (parent) parent.nestedSteps += inclusive;
-    if (adopted) {
-      this.adopted++;
+    if (takenUp) {
+      this.takenUp++;
       return;
     }
     f.evaluation.steps = inclusive - f.nestedSteps;
