@@ -3,7 +3,7 @@ import type { ts } from 'ts-morph';
 import { BodyFactsCache } from './facts/function-body';
 import { ParseCache } from './facts/parse';
 import type { Host } from './host';
-import { Linker, resolutionKey, type LinkOptions } from './link/linker';
+import { Linker, resolveKey, type LinkOptions } from './link/linker';
 import { keptModules, resolutionsOf, resolvedOtherwise, type LinkedModules, type Resolutions } from './link/replay/kept-modules';
 import { barrier } from './link/replay/ownership';
 import { PluginRuns, type PluginRun, type ReplayStats } from './link/replay/plugin-runs';
@@ -14,7 +14,7 @@ import type { AppGraph, WorkspaceGraph } from './model';
 import { collectTestCalls } from './tests/test-calls';
 import { CachedHost } from './workspace/cached-host';
 import { excludingHost } from './workspace/exclude';
-import { createResolver, type ModuleKind, type Resolver } from './workspace/resolve';
+import { createResolver, type Resolver } from './workspace/resolve';
 import { innermostProject, isSourceFile, scanWorkspace, type WorkspaceScan } from './workspace/scan';
 
 export interface AnalyzeOptions extends LinkOptions {
@@ -245,9 +245,9 @@ export class Analyzer {
     // Files came or went: a module whose imports resolve otherwise now counts as changed (what it
     // made, and the runs that ran its code, may differ).
     let changed: ReadonlySet<string> = this.changedSince;
-    if (this.resolutions && this.rescannedSince) changed = new Set([...changed, ...resolvedOtherwise(this.resolutions, (from, spec, kind) => resolutionKey(resolver.resolve(from, spec, kind as ModuleKind)))]);
+    if (this.resolutions && this.rescannedSince) changed = new Set([...changed, ...resolvedOtherwise(this.resolutions, (from, spec, kind) => resolveKey(resolver, from, spec, kind))]);
     const kept = modules && keptModules(modules, changed);
-    const linker = new Linker(watchedHost(host, (p) => runs?.diskRead(p)), scan, this.resolver, this.parseCache, this.options, this.bodyFacts, kept);
+    const linker = new Linker(watchedHost(host, (p) => runs?.diskRead(p)), scan, resolver, this.parseCache, this.options, this.bodyFacts, kept);
     runs = new PluginRuns(linker.runHost(), previous, changed, this.rescannedSince);
     linker.runs = runs;
     // What the app lists or reads while it boots is read live, and no change reports it: an input

@@ -507,7 +507,7 @@ export class Linker {
         const loader = this.jsonLoaders.get(path);
         return this.modules.get(path)?.imports ?? (loader ? [loader] : []);
       },
-      resolveNow: (from, spec, kind) => resolutionKey(this.resolver.resolve(from, spec, kind as ModuleKind)),
+      resolveNow: (from, spec, kind) => resolveKey(this.resolver, from, spec, kind),
       loopCount: (loop) => this.interp.loopCount(loop),
       addLoop: (loop, n) => this.interp.addLoop(loop, n),
       onStack: (n) => this.pluginStack.includes(n),
@@ -618,8 +618,13 @@ function importThrough(m: ModuleRecord, spec: string, node: ts.Node): ImportTarg
 
 /** What an import binds when broken code leaves it without a module name (`import { a, ( } from 'x'` parses so). */
 /** A resolution as one comparable string (replay/plugin-runs.ts and kept-modules.ts check them again after files come and go). */
-export function resolutionKey(r: Resolution): string {
+function resolutionKey(r: Resolution): string {
   return JSON.stringify(r);
+}
+
+/** A resolution made again now, as `resolutionKey` records it. */
+export function resolveKey(resolver: Resolver, from: string, spec: string, kind: string): string {
+  return resolutionKey(resolver.resolve(from, spec, kind as ModuleKind));
 }
 
 const NO_SPECIFIER: ImportTarget = { kind: 'value', value: unknown('import without a module name (a syntax error)') };

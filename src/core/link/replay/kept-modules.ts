@@ -55,6 +55,10 @@ export class ModuleFrames {
    */
   invalid: string | undefined;
 
+  private get top(): Frame | undefined {
+    return this.stack[this.stack.length - 1];
+  }
+
   /** Module `m`'s top level begins (or its kept evaluation is taken up) at step `steps`. */
   begin(m: ModuleRecord, steps: number, state: unknown[]): void {
     this.stack.push({ m, stepsAt: steps, nestedSteps: 0, evaluation: { steps: 0, loops: new Map(), required: [], json: [], state } });
@@ -62,7 +66,7 @@ export class ModuleFrames {
 
   /** The running top level requires module `path` (evaluated now or before). */
   required(path: string): void {
-    const top = this.stack[this.stack.length - 1];
+    const top = this.top;
     if (top && !top.evaluation.required.includes(path)) top.evaluation.required.push(path);
   }
 
@@ -70,7 +74,7 @@ export class ModuleFrames {
   end(steps: number, takenUp: boolean): void {
     const f = this.stack.pop()!;
     const inclusive = steps - f.stepsAt;
-    const parent = this.stack[this.stack.length - 1];
+    const parent = this.top;
     if (parent) parent.nestedSteps += inclusive;
     if (takenUp) {
       this.takenUp++;
@@ -82,24 +86,24 @@ export class ModuleFrames {
 
   /** The running top level did something the link keeps besides its values: its module is evaluated again next time. */
   effect(why: string): void {
-    const top = this.stack[this.stack.length - 1];
+    const top = this.top;
     if (top) top.m.unkeepable ??= why;
   }
 
   loop(loop: ts.Node, iterations: number): void {
-    const top = this.stack[this.stack.length - 1];
+    const top = this.top;
     if (top) top.evaluation.loops.set(loop, (top.evaluation.loops.get(loop) ?? 0) + iterations);
   }
 
   /** Module `m` is listed as importing the fastify factory: in its evaluation's order, if it is the one running. */
   usesFactory(m: ModuleRecord): void {
-    const top = this.stack[this.stack.length - 1];
+    const top = this.top;
     if (top?.m === m) top.evaluation.required.push(USES_FACTORY);
   }
 
   /** The running top level requires JSON module `path` and gets `value`, loaded now (`first`) or before. */
   json(path: string, value: Value, first: boolean): void {
-    this.stack[this.stack.length - 1]?.evaluation.json.push([path, value, first]);
+    this.top?.evaluation.json.push([path, value, first]);
   }
 }
 
