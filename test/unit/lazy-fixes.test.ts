@@ -70,6 +70,42 @@ describe('quick fixes computed when asked', () => {
     assert.equal(fixesOf(structuredClone(bodyFinding(findings))), undefined, 'a copy is not a finding of this run');
   });
 
+  it('a finding the rules give again is the same object, and its fixes are computed again for the analysis it is now of', () => {
+    // The route is declared in a plugin run that replays when only the type it imports changes (a
+    // type-only import is not a dependency): its missing-schema result is reused, finding included.
+    const dir = writeWorkspace('lazy-fixes-again', {
+      'package.json': FASTIFY_PACKAGE,
+      'models/user.ts': 'export interface User { name: string; age?: number }\n',
+      'users.ts': [
+        "import type { FastifyInstance } from 'fastify'",
+        "import type { User } from './models/user'",
+        '',
+        'export default async function users (app: FastifyInstance) {',
+        "  app.post<{ Body: User }>('/users', async (request) => ({ id: 1, name: request.body.name }))",
+        '}',
+        '',
+      ].join('\n'),
+      'app.ts': "import fastify from 'fastify'\nimport users from './users'\n\nconst app = fastify()\napp.register(users)\n",
+    });
+    const analyzer = new Analyzer(dir, createNodeHost());
+    const first = bodyFinding(runRulesDetailed(analyzer.analyze(), EDITOR, analyzer.sourceOf()).findings);
+    assert.ok(editsText(fixesOf(first)).includes(USER_SCHEMA), editsText(fixesOf(first)));
+
+    const model = path.join(dir, 'models/user.ts');
+    fs.writeFileSync(model, 'export interface User { name: string; age?: number; email: string }\n');
+    const graph = analyzer.applyChanges([{ file: model }]);
+    assert.ok(analyzer.replayStats.replayed > 0, 'the plugin run replayed');
+    const again = runRulesDetailed(graph, EDITOR, analyzer.sourceOf()).findings;
+    assert.equal(bodyFinding(again), first, 'the same finding object');
+    const text = editsText(fixesOf(first));
+    assert.ok(text.includes("email: { type: 'string' }") && text.includes("required: ['name', 'email']"), `the fix follows the changed type: ${text}`);
+
+    // Another severity makes another finding.
+    const warned = bodyFinding(runRulesDetailed(graph, { ...EDITOR, 'missing-schema': 'warning' }, analyzer.sourceOf()).findings);
+    assert.notEqual(warned, first);
+    assert.equal(warned.severity, 'warning');
+  });
+
   it('FixesByFinding gives a copy the fixes of the finding it copies; a finding the graph does not have gets none', () => {
     const dir = writeWorkspace('lazy-fixes-copies', FILES);
     const analyzer = new Analyzer(dir, createNodeHost());

@@ -27,6 +27,10 @@ const DEFERRED = new WeakMap<Finding, Deferred>();
 
 /** Keeps `compute` (none: the finding has no fix) as the fixes of `finding`, a finding of a rules run of this process. */
 export function deferFixes(finding: Finding, compute: (() => Fix[]) | undefined, trees: Deferred['trees']): void {
+  const d = DEFERRED.get(finding);
+  // A finding of the run before (index.ts reuses them) keeps its entry when nothing was computed
+  // from it yet; fixes computed for an earlier analysis are not this one's.
+  if (d && (compute ? d.compute === compute && d.trees === trees : d.compute === undefined && d.fixes?.length === 0)) return;
   DEFERRED.set(finding, compute ? { compute, trees } : { fixes: [] });
 }
 

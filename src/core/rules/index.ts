@@ -15,7 +15,7 @@ import { missingResponseSchema } from './missing-response-schema';
 import { missingSchema } from './missing-schema';
 import { paramsSchemaMismatch } from './params-schema-mismatch';
 import { beginRulesRun } from './rule-utils';
-import type { Finding, Rule, Severity } from './types';
+import type { Finding, Rule, RuleFinding, Severity } from './types';
 import { unknownHook } from './unknown-hook';
 import { unknownSchemaRef } from './unknown-schema-ref';
 import { useRequestLog } from './use-request-log';
@@ -92,6 +92,16 @@ export function runRulesDetailed(graph: WorkspaceGraph, severities: Record<strin
   return { findings: sortFindings(findings), failed, notes };
 }
 
+/**
+ * The finding made for each finding object a rule returned, reused while the rule returns the same
+ * object with the same severity: a memoised rule (route-memo.ts) returns the objects of the run
+ * before for what did not change (some 12,000 at 2,000 files), so a run makes findings only for what
+ * did, and the findings of two runs are the same objects where nothing changed. (A new finding
+ * object per run also meant a new entry per run in the deferred fixes' weak map, whose table V8
+ * does not shrink: it grew with the findings made between two full collections.)
+ */
+const MADE = new WeakMap<RuleFinding, Finding>();
+
 function runEach(graph: WorkspaceGraph, severities: Record<string, Severity>, source: SourceOf, findings: Finding[], failed: RunRulesResult['failed'], notes: RunRulesResult['notes']): void {
   for (const rule of RULES) {
     const chosen = severities[rule.id];
@@ -105,10 +115,14 @@ function runEach(graph: WorkspaceGraph, severities: Record<string, Severity>, so
     try {
       for (const f of rule.check({ graph, note, source, resolveModule: source.resolve ?? (() => undefined) })) {
         const severity = chosen ?? f.defaultSeverity ?? rule.defaultSeverity;
-        // The rule's message, span and related, then code and severity (one literal per shape: 12,000 findings per run at 2,000 files).
-        const finding: Finding = 'related' in f
-          ? { message: f.message, span: f.span, related: f.related, code: rule.id, severity }
-          : { message: f.message, span: f.span, code: rule.id, severity };
+        let finding = MADE.get(f);
+        if (finding === undefined || finding.severity !== severity || finding.code !== rule.id) {
+          // The rule's message, span and related, then code and severity (one literal per shape: 12,000 findings per run at 2,000 files).
+          finding = 'related' in f
+            ? { message: f.message, span: f.span, related: f.related, code: rule.id, severity }
+            : { message: f.message, span: f.span, code: rule.id, severity };
+          MADE.set(f, finding);
+        }
         deferFixes(finding, f.fixes, source.tree);
         findings.push(finding);
       }

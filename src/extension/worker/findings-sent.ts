@@ -49,7 +49,7 @@ export class SentFindings {
 
 function sameFindings(a: readonly Finding[], b: readonly Finding[]): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!sameFinding(a[i], b[i])) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !sameFinding(a[i], b[i])) return false;
   return true;
 }
 
