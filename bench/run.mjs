@@ -129,7 +129,10 @@ function measure(size, core, warmBundle) {
   const ed = JSON.parse(run(['bench/editor-path.mjs', core, ws, targets, join(root, 'bench', '.work', `scratch-editor-${size}`), String(edits)]).stdout);
   const heapRun = heapEdits && heapSizes.includes(size);
   if (heapRun) log(`  heap over ${heapEdits} edits…`);
-  const he = heapRun ? JSON.parse(run(['--expose-gc', 'bench/heap-edits.mjs', core, ws, targets, join(root, 'bench', '.work', `scratch-heap-${size}`), String(heapEdits)]).stdout) : undefined;
+  const heapEditsRun = (...extra) => JSON.parse(run(['--expose-gc', 'bench/heap-edits.mjs', core, ws, targets, join(root, 'bench', '.work', `scratch-heap-${size}`), String(heapEdits), ...extra]).stdout);
+  const he = heapRun ? heapEditsRun() : undefined;
+  if (heapRun) log(`  heap over ${heapEdits} edits, collected only by V8 between the first tenth and the last…`);
+  const heUnsampled = heapRun ? heapEditsRun('--unsampled') : undefined;
   const oxc = JSON.parse(last.oxc.stdout);
 
   const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
@@ -178,7 +181,7 @@ function measure(size, core, warmBundle) {
     incrementalEqualsFull: inc.equalsFull,
     editorHostEqualsWorker: ed.hostEqualsWorker,
     ...(inc.equalsFull ? {} : { incrementalDifference: inc.difference, incrementalBrokenKinds: inc.brokenKinds }),
-    ...(he ? { heapSamplesMb: he.samples.map(([n, mb]) => [n, round(mb, 1)]), heapEditsBackToStart: he.backToStart, heapEditsP50Ms: round(he.p50Ms, 1) } : {}),
+    ...(he ? { heapSamplesMb: he.samples.map(([n, mb]) => [n, round(mb, 1)]), heapEditsBackToStart: he.backToStart && heUnsampled.backToStart, heapEditsP50Ms: round(he.p50Ms, 1), heapGrowthUnsampledMb: round(heUnsampled.growthMb, 1) } : {}),
   };
   return { result, checks };
 }
@@ -239,6 +242,7 @@ function table(o) {
     notes.push(`${c}: warm start ${k.warmFromCache ? 'served from the cache with 0 parses' : 'NOT served from the cache'}${k.warmParserLoaded ? ' (the parser was loaded)' : ', parser not loaded'}, ${k.warmEqualsCold ? 'same routes and findings as cold' : 'DIFFERENT routes or findings from cold'}`);
     notes.push(`${c}: oxc-parser read ${k.oxcFiles} files, ${k.oxcErrors} syntax errors; ` + (k.heapSamplesMb
       ? `heap over ${o.sizes[c].editsForHeap} edits (edit + undo, in turn): ${k.heapSamplesMb.map(([n, mb]) => `${n}: ${mb}`).join(', ')} MB; growth = last - sample at ${k.heapSamplesMb[1][0]}; ` +
+        `growth with V8's own collections only between them: ${k.heapGrowthUnsampledMb} MB; ` +
         `${k.heapEditsBackToStart ? 'graph and findings back to the cold index\'s' : 'graph or findings NOT back to the cold index\'s'} (p50 ${k.heapEditsP50Ms} ms per edit)`
       : 'heap over edits not run at this size (--heap-sizes)'));
     notes.push(`${c}: boot served ${k.bootRoutes} routes (${k.bootRoutesEqual ? 'equal to ours' : 'NOT equal to ours'}); tsc ${k.tscErrors ? `${k.tscErrors} type errors (measured anyway)` : 'clean'}; ` +
