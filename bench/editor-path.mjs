@@ -48,6 +48,8 @@ function post(graph, timed) {
 }
 
 post(analyzer.analyze(), false);
+// Idle after answering, the worker links once more to keep module top levels (not timed).
+analyzer.keepForUpdates();
 for (const edit of script) post(analyzer.applyChanges([applyEdit(scratch, edit)]), true);
 rmSync(scratch, { recursive: true, force: true });
 

@@ -121,8 +121,15 @@ function measure(size, core, warmBundle) {
   const cold = JSON.parse(last.cold.stdout);
   const boot = JSON.parse(last.boot.stdout);
   const tscErrors = (last.tsc.stdout.match(/error TS\d+/g) ?? []).length;
-  const heap = JSON.parse(run(['--expose-gc', 'bench/cold.mjs', core, ws, '--heap']).stdout);
-  const floorHeap = JSON.parse(run(['--expose-gc', 'bench/floor.mjs', ws, '--heap']).stdout);
+  // The retained heaps, medians of as many processes as rounds, interleaved (they move by a few
+  // tenths of a MB from process to process: what the collector and the compiler leave).
+  const heapSamples = { cold: [], floor: [] };
+  for (let i = 0; i < rounds; i++) {
+    heapSamples.cold.push(JSON.parse(run(['--expose-gc', 'bench/cold.mjs', core, ws, '--heap']).stdout).heapMb);
+    heapSamples.floor.push(JSON.parse(run(['--expose-gc', 'bench/floor.mjs', ws, '--heap']).stdout).heapMb);
+  }
+  const heap = { heapMb: median(heapSamples.cold) };
+  const floorHeap = { heapMb: median(heapSamples.floor) };
   log('  incremental edits…');
   const inc = JSON.parse(run(['bench/incremental.mjs', core, ws, targets, join(root, 'bench', '.work', `scratch-${size}`), String(edits)]).stdout);
   log('  editor path of the same edits…');

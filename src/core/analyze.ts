@@ -125,6 +125,18 @@ export class Analyzer {
     return this.link(this.scan);
   }
 
+  /**
+   * Links once more with nothing changed, keeping what an update keeps: an analyser keeps module
+   * top levels from its first update on (`analyze()` alone holds none: the CLI, a cold index), so
+   * without this the first update evaluates every module again. For idle time after a full
+   * analysis (the worker calls it once its answer is posted): the next update then costs what the
+   * later ones do. The graph it makes equals the last one and is not returned. Nothing once the
+   * analyser was updated, or before its first analysis.
+   */
+  keepForUpdates(): void {
+    if (!this.updated && this.scan) this.applyChanges([]);
+  }
+
   /** A deleted or renamed file, or a new folder: scan again, everything read from disk again (parses stay cached). */
   rescan(): WorkspaceGraph {
     this.host.clear();

@@ -9,13 +9,14 @@ import { FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
 // module was kept, evaluated again, or the link was done again without kept modules.
 
 /**
- * An analyser of `dir` that keeps module top levels: analysed, then updated once (an analyser
- * keeps its modules from its first update on, so one that only analyses once does not hold them).
+ * An analyser of `dir` that keeps module top levels: analysed, then linked once more to keep them
+ * (an analyser keeps its modules from its first update on, so one that only analyses once does not
+ * hold them; the worker calls `keepForUpdates()` once a full analysis is answered).
  */
 function editing(dir: string): Analyzer {
   const analyzer = new Analyzer(dir, createNodeHost());
   analyzer.analyze();
-  analyzer.applyChanges([]);
+  analyzer.keepForUpdates();
   assert.equal(analyzer.replayStats.keptModules, 0, 'nothing kept from the first analysis');
   return analyzer;
 }
@@ -40,6 +41,33 @@ describe('module top levels kept across updates', () => {
     assert.equal(stats.keptModules, 1);
     stats = step(analyzer, dir, { 'b.js': plugin("'/b3'") });
     assert.equal(stats.keptModules, 2);
+  });
+
+  it('keepForUpdates(): the first update after a full analysis takes modules up; before an analysis, or once updated, it links nothing', () => {
+    const files = {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': "const app = require('fastify')()\napp.register(require('./a'))\napp.register(require('./b'))\n",
+      'a.js': plugin('A', "const { A } = require('./paths')\n"),
+      'b.js': plugin("'/b'"),
+      'paths.js': "exports.A = '/a'\n",
+    };
+    // Without it, the first update evaluates every module again.
+    const plain = writeWorkspace('kept-first-plain', files);
+    const once = new Analyzer(plain, createNodeHost());
+    once.analyze();
+    assert.equal(step(once, plain, { 'b.js': plugin("'/b2'") }).keptModules, 0);
+
+    const dir = writeWorkspace('kept-first-update', files);
+    const analyzer = new Analyzer(dir, createNodeHost());
+    analyzer.keepForUpdates();
+    assert.equal(analyzer.parseCount, 0, 'no analysis yet: nothing linked');
+    analyzer.analyze();
+    analyzer.keepForUpdates();
+    assert.equal(analyzer.replayStats.replayed, 2, 'the idle link replays the plugin runs');
+    assert.equal(step(analyzer, dir, { 'b.js': plugin("'/b2'") }).keptModules, 2, 'the first update takes a.js and paths.js up');
+    const stats = analyzer.replayStats;
+    analyzer.keepForUpdates();
+    assert.equal(analyzer.replayStats, stats, 'updated already: no link');
   });
 
   it('resolves the imports of a kept ES module through the link using it', () => {

@@ -124,6 +124,11 @@ export class CachedAnalyzer {
     if (this.fromCache) this.analyzer().analyze();
   }
 
+  /** `Analyzer.keepForUpdates()` of the analysis behind the graph served (none yet after a warm start: `prepare()` first). */
+  keepForUpdates(): void {
+    this.inner?.keepForUpdates();
+  }
+
   source(file: string): string | undefined {
     return this.fromCache ? this.texts?.get(file) : this.inner?.source(file);
   }

@@ -127,13 +127,16 @@ parentPort?.on('message', (msg: ToWorker) => {
   // Then the work the answer does not need, before the next message is read: the warm-start
   // cache write; after a warm start (nothing is parsed yet), the parse and link, while the editor
   // shows the cached graph, so that the first edit is an incremental update and not a full
-  // analysis, and a change that arrives meanwhile always finds the analysis prepared.
+  // analysis, and a change that arrives meanwhile always finds the analysis prepared; after any
+  // full analysis, one more link that keeps the module top levels, so that the first edit costs
+  // what the later ones do (Analyzer.keepForUpdates).
   const after = afterAnswer;
   afterAnswer = undefined;
   const logged = cacheProblems.length;
   try {
     after?.();
     if (msg.type === 'analyze' && analyzer?.fromCache) analyzer.prepare();
+    if (msg.type === 'analyze') analyzer?.keepForUpdates();
   } catch {
     // the next change runs the full analysis itself and reports any failure
   }
