@@ -1,6 +1,7 @@
 // Incremental updates in one process, as the extension's worker runs them: a cold analyze (and the
-// link the worker runs while idle after it, keepForUpdates: not timed), then the edit script (bench/edits.mjs) on a scratch copy of the workspace, each edit written to disk
-// and given to Analyzer.applyChanges, followed by every rule; graph + rules are timed per edit.
+// link the worker runs while idle after it, keepForUpdates: not timed), then the edit script
+// (bench/edits.mjs) on a scratch copy of the workspace, each edit written to disk and given to
+// Analyzer.applyChanges, followed by every rule; graph + rules are timed per edit.
 // Not timed: after the first edit of each kind and after the last one, the incremental graph is
 // compared (JSON) with a fresh full analysis of the files as they are then (a kind that breaks is
 // named at once: each update relinks from the files, so a later edit can hide an earlier miss), and

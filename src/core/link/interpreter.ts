@@ -407,7 +407,6 @@ export class Interpreter {
     this.loopIterations.set(loop, this.loopCount(loop) + iterations);
   }
 
-  /** What a plugin run's result depends on in the interpreter's state when it begins (replay/plugin-runs.ts). */
   /**
    * Runs `fn` (a module's top level) outside the calls that required it, as Node runs a module's
    * top level: no call depth or call stack of theirs (a conditional branch that required it still
@@ -434,6 +433,7 @@ export class Interpreter {
     return [this.uncertain, this.conditionalCalls];
   }
 
+  /** What a plugin run's result depends on in the interpreter's state when it begins (replay/plugin-runs.ts). */
   runState(): unknown[] {
     return [this.uncertain, this.conditionalCalls, this.depth, this.loadQueues.length, ...this.callStack, '|', ...this.callKeys];
   }

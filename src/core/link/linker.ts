@@ -616,7 +616,6 @@ function importThrough(m: ModuleRecord, spec: string, node: ts.Node): ImportTarg
   return m.linker.importTarget(m, spec, node);
 }
 
-/** What an import binds when broken code leaves it without a module name (`import { a, ( } from 'x'` parses so). */
 /** A resolution as one comparable string (replay/plugin-runs.ts and kept-modules.ts check them again after files come and go). */
 function resolutionKey(r: Resolution): string {
   return JSON.stringify(r);
@@ -627,6 +626,7 @@ export function resolveKey(resolver: Resolver, from: string, spec: string, kind:
   return resolutionKey(resolver.resolve(from, spec, kind as ModuleKind));
 }
 
+/** What an import binds when broken code leaves it without a module name (`import { a, ( } from 'x'` parses so). */
 const NO_SPECIFIER: ImportTarget = { kind: 'value', value: unknown('import without a module name (a syntax error)') };
 
 /** The module name of an import, or undefined when the parser found something else than a string there. */

@@ -135,8 +135,10 @@ parentPort?.on('message', (msg: ToWorker) => {
   const logged = cacheProblems.length;
   try {
     after?.();
-    if (msg.type === 'analyze' && analyzer?.fromCache) analyzer.prepare();
-    if (msg.type === 'analyze') analyzer?.keepForUpdates();
+    if (msg.type === 'analyze' && analyzer) {
+      if (analyzer.fromCache) analyzer.prepare();
+      analyzer.keepForUpdates();
+    }
   } catch {
     // the next change runs the full analysis itself and reports any failure
   }
