@@ -5,6 +5,7 @@
 // only on a miss, stamped with its analyser version as dist/cli.js is (scripts/analyser-stamp.mjs).
 import { build } from 'esbuild';
 import { stampDefine, writeStamped } from '../scripts/analyser-stamp.mjs';
+import { pureJsCbor } from '../scripts/pure-js-cbor.mjs';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +23,7 @@ function newest(dir) {
   return t;
 }
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['ts-morph'], logLevel: 'warning' };
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['ts-morph'], plugins: [pureJsCbor], logLevel: 'warning' };
 
 function upToDate(bundle) {
   let built = 0;

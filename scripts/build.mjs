@@ -16,6 +16,7 @@ import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { stampDefine, writeStamped } from './analyser-stamp.mjs';
+import { pureJsCbor } from './pure-js-cbor.mjs';
 
 const production = process.argv.includes('--production');
 const common = {
@@ -48,8 +49,8 @@ await build({ ...common, entryPoints: { 'ts-morph': createRequire(import.meta.ur
 const tsMorph = readFileSync('dist/ts-morph.js', 'utf8');
 
 await Promise.all([
-  build({ ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', external: ['ts-morph', 'vscode'], minify: false, define: stampDefine, write: false }).then((r) => writeStamped(r)),
+  build({ ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', external: ['ts-morph', 'vscode'], plugins: [pureJsCbor], minify: false, define: stampDefine, write: false }).then((r) => writeStamped(r)),
   build({ ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'], plugins: [lazyRequires] }),
   ...LAZY.map((l) => build({ ...common, entryPoints: { [l.name]: l.source }, outdir: 'dist', external: ['vscode'], plugins: [sharedTsMorph] })),
-  build({ ...common, entryPoints: { worker: 'src/extension/worker/analysis-worker.ts' }, outdir: 'dist', external: ['vscode'], plugins: [sharedTsMorph], define: stampDefine, write: false }).then((r) => writeStamped(r, tsMorph)),
+  build({ ...common, entryPoints: { worker: 'src/extension/worker/analysis-worker.ts' }, outdir: 'dist', external: ['vscode'], plugins: [sharedTsMorph, pureJsCbor], define: stampDefine, write: false }).then((r) => writeStamped(r, tsMorph)),
 ]);

@@ -48,8 +48,10 @@ export function createNodeHost(overlay?: Map<string, string>): Host {
 
 function statKind(p: string): 'file' | 'directory' | undefined {
   try {
-    const s = fs.statSync(p);
-    return s.isDirectory() ? 'directory' : s.isFile() ? 'file' : undefined;
+    // Most stats are module resolution's probes of paths that do not exist: without an exception
+    // for those, a miss costs a fifth of the time.
+    const s = fs.statSync(p, { throwIfNoEntry: false });
+    return s?.isDirectory() ? 'directory' : s?.isFile() ? 'file' : undefined;
   } catch {
     return undefined;
   }

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { ts } from 'ts-morph';
 import { Analyzer } from '../../src/core/analyze';
+import { decodeCacheRecord, encodeCacheRecord, type CacheRecord } from '../../src/core/cache/cache-file';
 import { CachedAnalyzer, type WarmCacheSettings } from '../../src/core/cache/cached-analyzer';
 import { lineStartsOf } from '../../src/core/cache/line-starts';
 import type { WorkspaceGraph } from '../../src/core/model';
@@ -83,6 +84,18 @@ describe('warm start from the on-disk cache', () => {
     const expected = fresh(s.root);
     assert.deepStrictEqual(warm.graph, expected);
     assert.deepEqual(urls(warm.graph), ['GET /api/users', 'GET /', 'GET /b']);
+    // Objects the analysis shares are shared again: each route is its context's and the app's,
+    // and an implicit HEAD route shares its GET route's spans.
+    const app = warm.graph.apps[0];
+    const inContexts = new Set<object>();
+    const walk = (c: (typeof app)['root']): void => {
+      for (const r of c.routes) inContexts.add(r);
+      c.children.forEach(walk);
+    };
+    walk(app.root);
+    assert.ok(app.routes.length > 0 && app.routes.every((r) => inContexts.has(r)));
+    const head = app.routes.find((r) => r.implicitHead);
+    assert.ok(head && app.routes.some((r) => r !== head && r.span === head.span));
     // What rules and editors read next to the graph: the analysed text and its line starts.
     const analyzer = new Analyzer(s.root, createNodeHost());
     analyzer.analyze();
@@ -135,11 +148,14 @@ describe('warm start from the on-disk cache', () => {
     assert.equal(s.open({ analyserVersion: 'two' }).a.fromCache, true);
   });
 
-  const edit = (f: (record: Record<string, unknown>) => Record<string, unknown>) => (bytes: Buffer) => v8.serialize(f(v8.deserialize(bytes)));
+  const edit = (f: (record: Record<string, unknown>) => Record<string, unknown>) => (bytes: Buffer) =>
+    encodeCacheRecord(f(decodeCacheRecord(bytes) as Record<string, unknown>) as unknown as CacheRecord);
   const DAMAGE: { kind: string; damage: (bytes: Buffer) => Buffer | string; logged: boolean }[] = [
     { kind: 'corrupt', damage: () => '{"format": 1, "analyser": ', logged: true },
     { kind: 'truncated', damage: (b) => b.subarray(0, b.length >> 1), logged: true },
-    { kind: 'random bytes', damage: () => Buffer.from([0xff, 0x0f, 0x6f, 0x22, 0x03, 0x61, 0x62, 0x63, 0x00, 0x7b, 0x01]), logged: true },
+    { kind: 'random bytes', damage: () => Buffer.from([0x6f, 0x22, 0x03, 0x61, 0x62, 0x63, 0x00, 0x7b, 0x01]), logged: true },
+    { kind: 'random bytes after the right header', damage: (b) => Buffer.concat([b.subarray(0, b.indexOf(0x0a) + 1), Buffer.from([0xbf, 0x63, 0x61, 0x62, 0x63, 0x1c, 0xff, 0x7b])]), logged: true },
+    { kind: 'of the format before (v8.serialize)', damage: (b) => v8.serialize(decodeCacheRecord(b)), logged: false },
     { kind: 'empty', damage: () => '', logged: true },
     { kind: 'wrong shape', damage: edit((r) => ({ ...r, inputs: { files: 3 } })), logged: true },
     { kind: 'a graph of the wrong shape', damage: edit((r) => ({ ...r, graph: { root: r.root, apps: 'none' } })), logged: true },
@@ -241,7 +257,7 @@ describe('fastify-lens CLI warm start (built bundle)', () => {
       assert.equal(cold.stderr, '');
       const files = cacheFiles(s.dir);
       assert.equal(files.length, 1);
-      const record = v8.deserialize(fs.readFileSync(files[0]));
+      const record = decodeCacheRecord(fs.readFileSync(files[0])) as CacheRecord;
       assert.match(record.analyser, /^[0-9a-f]{64}\+ts-morph@/, 'the bundle carries the hash of its own code');
       const warm = cli(s.dir, command[0], s.root, ...command.slice(1));
       assert.equal(warm.stdout, cold.stdout);
