@@ -8,8 +8,9 @@
 // Usage: node bench/editor-path.mjs <core.cjs> <dir> <targets.json> <scratch> [edits]
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { deserialize, serialize } from 'node:v8';
+import { deserialize } from 'node:v8';
 import { applyEdit, editScript, freshCopy } from './edits.mjs';
+import { workerPart } from './worker-part.mjs';
 
 const [bundle, dir, targetsFile, scratch, count] = process.argv.slice(2);
 const M = createRequire(import.meta.url)(bundle);
@@ -17,9 +18,7 @@ const script = editScript(JSON.parse(readFileSync(targetsFile, 'utf8')), { count
 
 freshCopy(dir, scratch);
 const analyzer = new M.Analyzer(scratch, M.createNodeHost());
-const lineStarts = new M.SentLineStarts();
-const findings = new M.SentFindings();
-const poster = new M.GraphPoster();
+const workerPost = workerPart(M, analyzer);
 const patcher = new M.GraphPatcher();
 const worker = [];
 const host = [];
@@ -30,10 +29,7 @@ let equal = true;
 function post(graph, timed) {
   const rules = M.runRulesDetailed(graph, {}, analyzer.sourceOf());
   let t = process.hrtime.bigint();
-  const view = M.viewGraph(graph);
-  const starts = lineStarts.changed(analyzer.lineStartFiles(), (f) => analyzer.lineStarts(f));
-  const message = { graph: poster.post(view), findings: findings.update(rules.findings, new Set(starts.map(([f]) => f))), lineStarts: starts };
-  const bytes = serialize(message);
+  const { view, bytes } = workerPost(graph, rules);
   const w = Number(process.hrtime.bigint() - t) / 1e6;
   t = process.hrtime.bigint();
   const got = patcher.apply(deserialize(bytes).graph);

@@ -7,7 +7,9 @@
 // the same rounds. Then, once per size: the retained heap of the analyser and of the floor, and the
 // incremental updates (bench/incremental.mjs: ≥ 50 edits of six kinds in one process, p50/p95, and
 // a check that the incremental graph equals a fresh full analysis); at the heap sizes, the heap
-// over consecutive edits (bench/heap-edits.mjs: 1,000 edits and undos in one process), and the
+// over consecutive edits (bench/heap-edits.mjs: 1,000 edits and undos in one process; three runs:
+// a forced collection every tenth, V8's own collections only, and those with the worker's part of
+// each update, bench/worker-part.mjs), and the
 // editor side of the same edits (bench/editor-path.mjs: the worker's message, the host's reading).
 // Flags: --sizes 200,2000 | --size 200, --rounds N (default 5), --edits N (default 54),
 // --heap-edits N (a multiple of 20, default 1000; 0: none), --heap-sizes 200,2000 (default: 200
@@ -140,6 +142,8 @@ function measure(size, core, warmBundle) {
   const he = heapRun ? heapEditsRun() : undefined;
   if (heapRun) log(`  heap over ${heapEdits} edits, collected only by V8 between the first tenth and the last…`);
   const heUnsampled = heapRun ? heapEditsRun('--unsampled') : undefined;
+  if (heapRun) log(`  the same, with the worker's part of each update (view graph, message, findings sent)…`);
+  const heWorker = heapRun ? heapEditsRun('--unsampled', '--worker') : undefined;
   const oxc = JSON.parse(last.oxc.stdout);
 
   const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
@@ -188,7 +192,7 @@ function measure(size, core, warmBundle) {
     incrementalEqualsFull: inc.equalsFull,
     editorHostEqualsWorker: ed.hostEqualsWorker,
     ...(inc.equalsFull ? {} : { incrementalDifference: inc.difference, incrementalBrokenKinds: inc.brokenKinds }),
-    ...(he ? { heapSamplesMb: he.samples.map(([n, mb]) => [n, round(mb, 1)]), heapEditsBackToStart: he.backToStart && heUnsampled.backToStart, heapEditsP50Ms: round(he.p50Ms, 1), heapGrowthUnsampledMb: round(heUnsampled.growthMb, 1) } : {}),
+    ...(he ? { heapSamplesMb: he.samples.map(([n, mb]) => [n, round(mb, 1)]), heapEditsBackToStart: he.backToStart && heUnsampled.backToStart && heWorker.backToStart, heapEditsP50Ms: round(he.p50Ms, 1), heapGrowthUnsampledMb: round(heUnsampled.growthMb, 1), heapGrowthWorkerMb: round(heWorker.growthMb, 1) } : {}),
   };
   return { result, checks };
 }
@@ -249,7 +253,7 @@ function table(o) {
     notes.push(`${c}: warm start ${k.warmFromCache ? 'served from the cache with 0 parses' : 'NOT served from the cache'}${k.warmParserLoaded ? ' (the parser was loaded)' : ', parser not loaded'}, ${k.warmEqualsCold ? 'same routes and findings as cold' : 'DIFFERENT routes or findings from cold'}`);
     notes.push(`${c}: oxc-parser read ${k.oxcFiles} files, ${k.oxcErrors} syntax errors; ` + (k.heapSamplesMb
       ? `heap over ${o.sizes[c].editsForHeap} edits (edit + undo, in turn): ${k.heapSamplesMb.map(([n, mb]) => `${n}: ${mb}`).join(', ')} MB; growth = last - sample at ${k.heapSamplesMb[1][0]}; ` +
-        `growth with V8's own collections only between them: ${k.heapGrowthUnsampledMb} MB; ` +
+        `growth with V8's own collections only between them: ${k.heapGrowthUnsampledMb} MB, with the worker's part of each update too: ${k.heapGrowthWorkerMb} MB; ` +
         `${k.heapEditsBackToStart ? 'graph and findings back to the cold index\'s' : 'graph or findings NOT back to the cold index\'s'} (p50 ${k.heapEditsP50Ms} ms per edit)`
       : 'heap over edits not run at this size (--heap-sizes)'));
     notes.push(`${c}: boot served ${k.bootRoutes} routes (${k.bootRoutesEqual ? 'equal to ours' : 'NOT equal to ours'}); tsc ${k.tscErrors ? `${k.tscErrors} type errors (measured anyway)` : 'clean'}; ` +

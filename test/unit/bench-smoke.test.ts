@@ -17,6 +17,7 @@ interface Checks {
   oxcErrors: number;
   heapSamplesMb: [number, number][];
   heapGrowthUnsampledMb: number;
+  heapGrowthWorkerMb: number;
   heapEditsBackToStart: boolean;
   failedRules: number;
   bootRoutes: number;
@@ -85,6 +86,7 @@ describe('npm run bench (smoke: 200 files, one round)', function () {
     assert.ok(Math.abs(s.heapGrowthMb - (c.heapSamplesMb[10][1] - c.heapSamplesMb[1][1])) <= 0.151, `growth ${s.heapGrowthMb}`);
     // The same edits again, collected by V8 alone between the first tenth and the last: a number, of either sign.
     assert.ok(Number.isFinite(c.heapGrowthUnsampledMb), `unsampled growth ${c.heapGrowthUnsampledMb}`);
+    assert.ok(Number.isFinite(c.heapGrowthWorkerMb), `growth with the worker's part ${c.heapGrowthWorkerMb}`);
     assert.equal(c.heapEditsBackToStart, true);
   });
 
