@@ -8,7 +8,9 @@
 // so are the rules' findings and notes on it with those on the fresh graph (the rules reuse
 // per-route results across updates: src/core/rules/route-memo.ts);
 // when only the final graph differs, each edit kind is replayed alone on a new copy to name the
-// kinds that break it. Prints one JSON line.
+// kinds that break it. Prints one JSON line: p50 and p95 over every edit, and steadyP95Ms, the p95
+// of the edits after the first WARM_UP (the first edits of a process run while V8 still compiles
+// the update's code: 1.5-2.5x the later ones, in CPU time too; ARCHITECTURE.md).
 // Usage: node bench/incremental.mjs <core.cjs> <dir> <targets.json> <scratch> [edits]
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -85,7 +87,11 @@ if (difference && !brokenKinds.length) {
 }
 rmSync(scratch, { recursive: true, force: true });
 
-const sorted = [...times].sort((a, b) => a - b);
-const rank = (p) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
+const rank = (p, xs = times) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
+};
+/** Edits left out of steadyP95Ms: about how many a process takes to stop getting faster at 2,000 files. */
+const WARM_UP = 12;
 const kinds = Object.fromEntries(EDIT_KINDS.map((k) => [k, script.filter((e) => e.kind === k).length]));
-console.log(JSON.stringify({ edits: times.length, kinds, p50Ms: rank(0.5), p95Ms: rank(0.95), routes, equalsFull: !difference && !brokenKinds.length, difference, brokenKinds }));
+console.log(JSON.stringify({ edits: times.length, kinds, p50Ms: rank(0.5), p95Ms: rank(0.95), steadyP95Ms: times.length >= 2 * WARM_UP ? rank(0.95, times.slice(WARM_UP)) : null, routes, equalsFull: !difference && !brokenKinds.length, difference, brokenKinds }));
