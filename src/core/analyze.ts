@@ -1,3 +1,4 @@
+import { win32 } from 'node:path';
 import * as posix from 'node:path/posix';
 import type { ts } from 'ts-morph';
 import { BodyFactsCache } from './facts/function-body';
@@ -28,6 +29,7 @@ export interface AnalyzeOptions extends LinkOptions {
 
 /** New text for a file (an unsaved editor buffer), or `text: undefined` to read it from disk again. */
 export interface FileChange {
+  /** The file's path; a relative one is taken from the current directory, as the analyser's root is. */
   file: string;
   text?: string;
 }
@@ -102,7 +104,9 @@ export class Analyzer {
    * the listings of the folders above them) are read again. A source file the scan did not know,
    * or a known one gone from disk, makes a new scan (parses stay cached).
    */
-  applyChanges(changes: FileChange[]): WorkspaceGraph {
+  applyChanges(given: FileChange[]): WorkspaceGraph {
+    // Paths as the scan has them (absolute, like the root): a relative one would match no file.
+    const changes = given.map((c) => (posix.isAbsolute(c.file) || win32.isAbsolute(c.file) ? c : { ...c, file: posix.resolve(c.file) }));
     const scan = (this.scan ??= this.scanNow());
     this.updated = true;
     const known = new Set(scan.files.map((f) => f.path));

@@ -28,6 +28,17 @@ describe('incremental updates', () => {
     assert.equal(routes[1].span.line, 3);
   });
 
+  it('takes a change given by a relative path, from the current directory as the root is', () => {
+    const dir = writeWorkspace('incremental-relative', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': "const app = require('fastify')()\napp.get('/a', async () => 1)\n",
+    });
+    const analyzer = new Analyzer(path.relative(process.cwd(), dir), createNodeHost());
+    analyzer.analyze();
+    const g = analyzer.update(path.relative(process.cwd(), path.join(dir, 'server.js')), "const app = require('fastify')()\napp.get('/b', async () => 1)\n");
+    assert.deepEqual(g.apps[0].routes.filter((r) => !r.implicitHead).map((r) => r.url), ['/b']);
+  });
+
   it('keeps the last good parts while a file is half typed', () => {
     const dir = writeWorkspace('incremental-typing', {
       'package.json': FASTIFY_PACKAGE,
