@@ -50,9 +50,11 @@ export function encodeCacheRecord(record: CacheRecord): Buffer {
   return Buffer.concat([MAGIC, new Encoder(CODEC).encode(record)]);
 }
 
+const hasHeader = (bytes: Buffer) => bytes.subarray(0, MAGIC.length).equals(MAGIC);
+
 /** The value in a cache file's bytes; throws when they are not one (`readCacheFile` says why it is unusable). */
 export function decodeCacheRecord(bytes: Buffer): unknown {
-  if (!bytes.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error(bytes[0] === 0xff ? 'format 1' : 'not a cache file');
+  if (!hasHeader(bytes)) throw new Error('not a cache file');
   return new Decoder(CODEC).decode(bytes.subarray(MAGIC.length));
 }
 
@@ -71,12 +73,13 @@ export function readCacheFile(file: string, expect: { analyser: string; root: st
   } catch (e) {
     return { unusable: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'none yet' : `unreadable (${(e as Error).message})` };
   }
+  // A file of the format before (v8.serialize) is replaced like one of another analyser version.
+  if (!hasHeader(bytes)) return { unusable: bytes[0] === 0xff ? 'another cache format (1)' : 'corrupt (not a cache file)' };
   let value: unknown;
   try {
     value = decodeCacheRecord(bytes);
-  } catch (e) {
-    // A file of the format before (v8.serialize) is replaced like one of another analyser version.
-    return { unusable: (e as Error).message === 'format 1' ? 'another cache format (1)' : 'corrupt (not readable data)' };
+  } catch {
+    return { unusable: 'corrupt (not readable data)' };
   }
   if (!value || typeof value !== 'object') return { unusable: 'corrupt (not an object)' };
   const r = value as Partial<CacheRecord>;
