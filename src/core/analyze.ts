@@ -1,4 +1,3 @@
-import { win32 } from 'node:path';
 import * as posix from 'node:path/posix';
 import type { ts } from 'ts-morph';
 import { BodyFactsCache } from './facts/function-body';
@@ -105,8 +104,8 @@ export class Analyzer {
    * or a known one gone from disk, makes a new scan (parses stay cached).
    */
   applyChanges(given: FileChange[]): WorkspaceGraph {
-    // Paths as the scan has them (absolute, like the root): a relative one would match no file.
-    const changes = given.map((c) => (posix.isAbsolute(c.file) || win32.isAbsolute(c.file) ? c : { ...c, file: posix.resolve(c.file) }));
+    // Paths made as the root is (the scan's paths come from it): a relative one would match no file.
+    const changes = given.map((c) => ({ ...c, file: posix.resolve(c.file) }));
     const scan = (this.scan ??= this.scanNow());
     this.updated = true;
     const known = new Set(scan.files.map((f) => f.path));

@@ -11,6 +11,7 @@ import { lineStartsOf } from '../../src/core/cache/line-starts';
 import type { WorkspaceGraph } from '../../src/core/model';
 import { createNodeHost } from '../../src/core/node-host';
 import { runRulesDetailed } from '../../src/core/rules';
+import { walkContexts } from '../../src/core/rules/rule-utils';
 import { assertNoInternalError, writeWorkspace } from '../support/temp-workspace';
 import { graphOf, posted, postedFindings, startWorker } from '../support/worker-client';
 
@@ -88,11 +89,7 @@ describe('warm start from the on-disk cache', () => {
     // and an implicit HEAD route shares its GET route's spans.
     const app = warm.graph.apps[0];
     const inContexts = new Set<object>();
-    const walk = (c: (typeof app)['root']): void => {
-      for (const r of c.routes) inContexts.add(r);
-      c.children.forEach(walk);
-    };
-    walk(app.root);
+    walkContexts(app, (c) => c.routes.forEach((r) => inContexts.add(r)));
     assert.ok(app.routes.length > 0 && app.routes.every((r) => inContexts.has(r)));
     const head = app.routes.find((r) => r.implicitHead);
     assert.ok(head && app.routes.some((r) => r !== head && r.span === head.span));
