@@ -17,12 +17,12 @@ export function graphProblems(graph: WorkspaceGraph, findings: Finding[], textOf
   if (problems.length) return problems; // the walks below assume a tree of plain data
   checkSpans({ graph, findings, fixes }, 'graph', textOf, problems);
   const appIds = new Set<string>();
-  const routesByApp = new Map<string, Set<number>>();
+  const routesByApp = new Map<string, Set<string>>();
   for (const app of graph.apps) {
     if (appIds.has(app.id)) problems.push(`app id ${app.id} is not unique`);
     appIds.add(app.id);
-    const contexts = new Map<number, Context>();
-    const treeRoutes = new Set<number>();
+    const contexts = new Map<string, Context>();
+    const treeRoutes = new Set<string>();
     const walk = (c: Context, parent: Context | undefined) => {
       if (contexts.has(c.id)) problems.push(`app ${app.id}: context id ${c.id} is not unique`);
       contexts.set(c.id, c);
@@ -34,7 +34,7 @@ export function graphProblems(graph: WorkspaceGraph, findings: Finding[], textOf
       for (const child of c.children) walk(child, c);
     };
     walk(app.root, undefined);
-    const ids = new Set<number>();
+    const ids = new Set<string>();
     for (const r of app.routes) {
       if (ids.has(r.id)) problems.push(`app ${app.id}: route id ${r.id} is not unique`);
       ids.add(r.id);

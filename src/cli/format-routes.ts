@@ -22,7 +22,7 @@ export interface RouteRow {
 export function routeRows(g: WorkspaceGraph, options: { includeHead?: boolean } = {}): RouteRow[] {
   const rows: RouteRow[] = [];
   for (const app of g.apps) {
-    const names = new Map<number, string>();
+    const names = new Map<string, string>();
     const walk = (c: typeof app.root, chain: string) => {
       const here = c.kind === 'root' ? '' : chain ? `${chain} > ${c.name}` : c.name;
       names.set(c.id, here);

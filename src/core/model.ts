@@ -115,7 +115,11 @@ export interface MemberUse {
 }
 
 export interface Route {
-  id: number;
+  /**
+   * Unique within its app: the id of the context it is declared in, `:` and its place among that
+   * context's routes (numbers local to a context: an edit elsewhere does not move them).
+   */
+  id: string;
   /** Upper-case methods; `all()` gives ['ALL'] expanded in `expandedMethods`. */
   methods: string[];
   /** The URL as Fastify's onRoute hook reports it (prefix joined with the path). */
@@ -134,7 +138,7 @@ export interface Route {
   conditional?: boolean;
   /** Which shorthand or `route` was used. */
   via: string;
-  contextId: number;
+  contextId: string;
   /** The declaring span: the call, or the route object in a route table. */
   span: Span;
   handlerSpan?: Span;
@@ -179,7 +183,11 @@ export interface Hook {
   nameSpan?: Span;
   /** The hook function's shape, when it is written as a function (for fixes). */
   fn?: FunctionShape;
-  /** Position among the context's declarations, for ordering rules. */
+  /**
+   * Position among the declarations of the context it is listed in (child contexts included, as
+   * `Context.order`), for ordering rules; across contexts, compare with the `order` of the child on
+   * the way down (`rules/rule-utils.ts` `declaredBefore`).
+   */
   order: number;
   conditional?: boolean;
   /** What the hook function does, when it is a function known statically. */
@@ -308,8 +316,16 @@ export interface InstanceCall {
 export type ContextKind = 'root' | 'plugin' | 'autoload' | 'autohooks' | 'external';
 
 export interface Context {
-  id: number;
-  parentId?: number;
+  /**
+   * Unique within its app: '0' for the root, else the parent's id, `.` and a short hash of the
+   * child's kind, name and prefix (`~n` for the n-th repeat among its siblings). It depends on the
+   * context's place in the tree, not on how many declarations came before it: an edit elsewhere
+   * does not move it (`link/context-builder.ts`).
+   */
+  id: string;
+  parentId?: string;
+  /** Position among the parent's declarations when it was loaded (0 for the root): see `order` on the items. */
+  order: number;
   kind: ContextKind;
   /** Plugin name: fp meta name, function name, or file name. */
   name: string;
@@ -413,9 +429,9 @@ export interface TestCall extends TestCallSite {
   /**
    * The routes the request reaches, the most specific per app as Fastify's router picks it
    * (several when holes leave it open). `routeId` is `Route.id`, unique within its app only
-   * (every app numbers its routes from 0), so it is always paired with the app's `AppGraph.id`.
+   * (every app numbers its own), so it is always paired with the app's `AppGraph.id`.
    */
-  routes: { app: string; routeId: number }[];
+  routes: { app: string; routeId: string }[];
 }
 
 export interface WorkspaceGraph {

@@ -88,10 +88,10 @@ describe('mutation fuzzer', function () {
       assert.match(broken((g) => (g.apps[0].routes[0].span.file += '.nope')), /did not see/);
     });
     it('find duplicate route ids, a dangling contextId, a route missing from app.routes, a test call to no route', () => {
-      assert.match(broken((g) => (g.apps[0].routes[1].id = g.apps[0].routes[0].id)), /route id \d+ is not unique/);
-      assert.match(broken((g) => (g.apps[0].routes[0].contextId = 999)), /no such context/);
+      assert.match(broken((g) => (g.apps[0].routes[1].id = g.apps[0].routes[0].id)), /route id \S+ is not unique/);
+      assert.match(broken((g) => (g.apps[0].routes[0].contextId = '999')), /no such context/);
       assert.match(broken((g) => g.apps[0].routes.pop()), /is in a context but not in app\.routes/);
-      assert.match(broken((g) => (g.testCalls[0].routes = [{ app: g.apps[0].id, routeId: 999 }])), /which does not exist/);
+      assert.match(broken((g) => (g.testCalls[0].routes = [{ app: g.apps[0].id, routeId: '999' }])), /which does not exist/);
     });
     it('find a cycle, a class instance, a function and NaN', () => {
       assert.match(broken((g) => g.apps[0].root.children.push(g.apps[0].root)), /cycle/);

@@ -8,6 +8,7 @@ import { GraphPatcher } from '../../src/extension/graph-patch';
 import { GraphPoster } from '../../src/extension/worker/graph-post';
 import type { PostedGraph } from '../../src/extension/worker/graph-ref';
 import { viewGraph } from '../../src/extension/worker/view-graph';
+import { FASTIFY_PACKAGE, writeWorkspace } from '../support/temp-workspace';
 import { typingSteps } from '../support/typing-steps';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
@@ -36,9 +37,7 @@ const send = (m: PostedGraph): PostedGraph => structuredClone(m);
 
 describe('graph posted as references to the graph before (worker → extension host)', () => {
   /** Types a fixture file back through an Analyzer, the poster and the patcher; what the messages held. */
-  function typeBack(sample: string): { references: number; routeCopies: number; contextCopies: number; slices: number; sameLists: number } {
-    const root = path.join(FIXTURES, sample.split('/')[0]);
-    const file = path.join(FIXTURES, sample);
+  function typeBack(sample: string, root = path.join(FIXTURES, sample.split('/')[0]), file = path.join(FIXTURES, sample)): { references: number; routeCopies: number; contextCopies: number; slices: number; sameLists: number } {
     const text = fs.readFileSync(file, 'utf8');
     const analyzer = new Analyzer(root, createNodeHost());
     const poster = new GraphPoster();
@@ -73,9 +72,19 @@ describe('graph posted as references to the graph before (worker → extension h
     });
   }
 
-  it('routes renumbered by a replay go as the route they copy with their new numbers, contexts made again with the same fields as the one before', () => {
-    // Routes typed into an early autoloaded file move the numbers of every plugin after it.
-    const seen = typeBack('cli-autoload-js/routes/example/index.js');
+  it('routes renumbered by a replay go as the route they copy with their new ids, contexts made again with the same fields as the one before', () => {
+    // Numbers are local to a context: they move when a context's id does. The cut takes away d's
+    // registration, a plugin of w's name before it: w's context id loses its `~1`, and c's run
+    // inside w is put back with the ids under it moved (then again when the lines are pasted back).
+    const root = writeWorkspace('graph-post-moved', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': "const app = require('fastify')()\napp.register(require('./a'))\napp.register(require('./d'))\napp.register(require('./a'), { prefix: '/b' })\napp.register(require('./w'))\n",
+      'a.js': "module.exports = async function (f) { f.get('/x', async () => 1) }\n",
+      'd.js': "module.exports = async function plugin (f) { f.get('/d', async () => 1) }\n",
+      'w.js': "module.exports = async function plugin (f) { f.register(require('./c'), { prefix: '/c' }) }\n",
+      'c.js': "module.exports = async function (f) { f.get('/z', async () => 1); f.register(async function inner (g) { g.get('/y', async () => 1) }) }\n",
+    });
+    const seen = typeBack('graph-post-moved/server.js', root, path.join(root, 'server.js'));
     assert.ok(seen.routeCopies > 0, 'renumbered route copies');
     assert.ok(seen.contextCopies > 0, 'contexts with the same own fields');
   });

@@ -35,12 +35,12 @@ function threePlugins(name: string): string {
 }
 
 describe('plugin runs replayed across updates', () => {
-  it('replays unchanged plugins and runs the edited one again, renumbering what follows', () => {
+  it('replays unchanged plugins and runs the edited one again', () => {
     const dir = threePlugins('replay-basic');
     const analyzer = new Analyzer(dir, createNodeHost());
     analyzer.analyze();
     assert.equal(analyzer.replayStats.recorded, 3);
-    // A route added to the first plugin: the two after it are replayed with their ids and orders moved.
+    // A route added to the first plugin: the two after it are replayed (their numbers are their own).
     let stats = step(analyzer, dir, { 'a.js': "module.exports = async function (f) { f.get('/x', async () => 1); f.post('/x2', async () => 1) }\n" });
     assert.equal(stats.replayed, 2);
     stats = step(analyzer, dir, { 'b.js': route('/y2') });
@@ -53,27 +53,58 @@ describe('plugin runs replayed across updates', () => {
     assert.equal(stats.replayed, 2);
   });
 
-  it('keeps a run replayed with its numbers moved as this link made it: the next link that moves nothing puts back the same objects', () => {
-    const dir = threePlugins('replay-moved-kept');
+  it('keeps the objects of a run whose numbers did not move (they are local to its context), and a run whose context id moved as this link made it', () => {
+    // c registered by w: when w's context id moves, c's run is put back with the ids under it moved.
+    const dir = writeWorkspace('replay-moved-kept', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': "const app = require('fastify')()\napp.register(require('./a'), { prefix: '/a' })\napp.register(require('./b'), { prefix: '/b' })\napp.register(require('./w'))\n",
+      'a.js': route('/x'),
+      'b.js': route('/y'),
+      'w.js': "module.exports = async function plugin (f) { f.register(require('./c'), { prefix: '/c' }) }\n",
+      'c.js': "module.exports = async function (f) {\n  f.addHook('onRequest', async () => {})\n  f.register(async function inner (g) { g.get('/z', async () => 1) })\n}\n",
+    });
     const analyzer = new Analyzer(dir, createNodeHost());
     const before = analyzer.analyze();
     const z = (g: typeof before) => g.apps[0].routes.find((r) => r.url === '/c/z')!;
-    const inner = (g: typeof before) => g.apps[0].root.children[2].children[0];
-    // A route added to the first plugin moves the numbers of c's run (and of the run inside it): copies.
+    const inner = (g: typeof before) => g.apps[0].root.children.at(-1)!.children[0].children[0];
     const write = (rel: string, text: string) => {
       writeFileSync(path.join(dir, rel), text);
       return analyzer.applyChanges([{ file: path.join(dir, rel) }]);
     };
-    const movedGraph = write('a.js', "module.exports = async function (f) { f.get('/x', async () => 1); f.post('/x2', async () => 1) }\n");
+    // A route added to the first plugin moves no number of c's run: its objects are put back as they were.
+    const added = write('a.js', "module.exports = async function (f) { f.get('/x', async () => 1); f.post('/x2', async () => 1) }\n");
+    assert.equal(JSON.stringify(added), fresh(dir));
+    assert.equal(z(added), z(before), 'the same route object');
+    assert.equal(inner(added), inner(before), 'the same context object');
+    // A plugin of w's name and prefix registered before it: w's context is now the second of them (its id
+    // `~1`), so c's run inside it is put back as copies with the new ids.
+    write('d.js', "module.exports = async function plugin (f) { f.get('/w', async () => 1) }\n");
+    const movedGraph = write('server.js', "const app = require('fastify')()\napp.register(require('./a'), { prefix: '/a' })\napp.register(require('./b'), { prefix: '/b' })\napp.register(require('./d'))\napp.register(require('./w'))\n");
+    assert.equal(JSON.stringify(movedGraph), fresh(dir));
     assert.notEqual(z(movedGraph), z(before));
-    assert.equal(z(movedGraph).id, z(before).id + 1);
+    assert.match(z(movedGraph).contextId, /^0\.[^.]+~1\.[^.]+\.[^.]+$/);
+    assert.equal(z(movedGraph).handlerSpan, z(before).handlerSpan, 'a copy shares what it does not renumber');
     // b edited without moving anything after it: c's run puts back the objects of the graph before.
     const next = write('b.js', route('/y2'));
     assert.equal(JSON.stringify(next), fresh(dir));
-    assert.equal(analyzer.replayStats.replayed, 2);
+    assert.equal(analyzer.replayStats.replayed, 3, 'a, d and w');
     assert.equal(z(next), z(movedGraph), 'the same route object');
     assert.equal(inner(next), inner(movedGraph), 'the same context object (the inner run\'s)');
     assert.equal(inner(next).hooks, inner(movedGraph).hooks);
+  });
+
+  it('does not record a run that declares a route on an instance from outside it (its context would miss the route on a replay)', () => {
+    const dir = writeWorkspace('replay-outer-route', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': "const app = require('fastify')()\napp.register(async function a (f) { app.get('/leak', async () => 1); f.get('/in', async () => 1) })\napp.register(require('./b'))\n",
+      'b.js': route('/b'),
+    });
+    const analyzer = new Analyzer(dir, createNodeHost());
+    const first = analyzer.analyze();
+    assert.deepEqual(first.apps[0].root.routes.filter((r) => !r.implicitHead).map((r) => r.url), ['/leak'], 'the route is the root context\'s');
+    assert.equal(analyzer.replayStats.notRecorded['a route declared outside its context'], 1);
+    const stats = step(analyzer, dir, { 'b.js': route('/b2') });
+    assert.equal(stats.replayed, 0, 'a runs again (b was edited)');
   });
 
   it('a plugin that lists a folder while it boots replays while the folder lists the same, and runs again when it does not (no change reported)', () => {

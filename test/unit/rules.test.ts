@@ -199,6 +199,16 @@ describe('rules', () => {
       assert.match(findings[0].message, /request decorator 'user'.*FST_ERR_PLUGIN_NOT_PRESENT_IN_INSTANCE/);
       assert.equal(boot(dir), 'FST_ERR_PLUGIN_NOT_PRESENT_IN_INSTANCE');
     });
+    it('a parent\'s decorator counts when it comes before the child on the way down loads (declaration orders are per context): after an awaited register it does not (both booted)', () => {
+      const inner = "async (f) => { f.register(fp(async () => {}, { name: 'needs-db', decorators: { fastify: ['db'] } })) }";
+      const awaited = check('mpd-awaited', { 'app.js': fpApp([`app.register(async (outer) => { await outer.register(${inner}); outer.decorate('db', 1) })`]) });
+      assert.deepEqual(shown(awaited.dir, awaited.findings).map((s) => s.split(' ').slice(0, 3).join(' ')), ['missing-plugin-dependency error app.js:5']);
+      assert.match(awaited.findings[0].message, /instance decorator 'db'/);
+      assert.equal(boot(awaited.dir), 'FST_ERR_PLUGIN_NOT_PRESENT_IN_INSTANCE');
+      const queued = check('mpd-queued', { 'app.js': fpApp([`app.register(async (outer) => { outer.register(${inner}); outer.decorate('db', 1) })`]) });
+      assert.deepEqual(queued.findings, []);
+      assert.equal(boot(queued.dir), 'ok');
+    });
     it('stays silent: registered and decorated before it (own or parent context), built-in names, an unanalysed package in the app', () => {
       const ok = check('mpd-ok', {
         'app.js': fpApp([

@@ -29,12 +29,13 @@ export function addRoute(interp: Interpreter, ctx: ContextBuilder, methods: stri
   const optionalBase = optionalParamBase(url);
   if (optionalBase !== undefined) alsoServes.push(optionalBase);
 
+  app.runs?.routeDeclared(ctx);
   const base = { url, path: shape.path, prefix: ctx.ctx.prefix, contextId: ctx.ctx.id, ...fields };
-  const route = markConditional<Route>(interp, { id: app.routeId(), methods, alsoServes, ...base });
+  const route = markConditional<Route>(interp, { id: ctx.routeId(), methods, alsoServes, ...base });
   ctx.ctx.routes.push(route);
   app.routes.push(route);
   for (const h of expanded.filter((e) => e.implicitHead)) {
-    const head = markConditional<Route>(interp, { id: app.routeId(), methods: ['HEAD'], alsoServes: [], implicitHead: true, ...base, url: h.url });
+    const head = markConditional<Route>(interp, { id: ctx.routeId(), methods: ['HEAD'], alsoServes: [], implicitHead: true, ...base, url: h.url });
     ctx.ctx.routes.push(head);
     app.routes.push(head);
   }

@@ -7,9 +7,6 @@ import type { Value } from './values';
 export class AppBuilder {
   readonly routes: Route[] = [];
   readonly root: ContextBuilder;
-  private nextContextId = 0;
-  private nextOrder = 0;
-  private nextRouteId = 0;
   private readonly registered = new Set<string>();
   /** The recorder of plugin runs of the link building this app (replay/plugin-runs.ts), told what runs read and register. */
   runs: PluginRuns | undefined;
@@ -25,36 +22,7 @@ export class AppBuilder {
     /** What Fastify's version rules are evaluated at (version-rules.ts fastifyRulesAt). */
     readonly fastifyAt: VersionLike = fastifyMajor,
   ) {
-    this.root = new ContextBuilder(this, undefined, this.newContext('root', rootName, '', true, entry));
-  }
-
-  newContext(kind: ContextKind, name: string, prefix: string, prefixKnown: boolean, span: Span, parentId?: number): Context {
-    return {
-      id: this.nextContextId++,
-      parentId,
-      kind,
-      name,
-      prefix,
-      prefixKnown,
-      span,
-      children: [],
-      plugins: [],
-      routes: [],
-      hooks: [],
-      decorators: [],
-      schemas: [],
-      errorHandlers: [],
-      notFoundHandlers: [],
-      contentTypeParsers: [],
-    };
-  }
-
-  order(): number {
-    return this.nextOrder++;
-  }
-
-  routeId(): number {
-    return this.nextRouteId++;
+    this.root = new ContextBuilder(this, undefined, newContext('0', undefined, 0, 'root', rootName, '', true, entry));
   }
 
   markRegistered(method: string, url: string): void {
@@ -75,18 +43,6 @@ export class AppBuilder {
     return answer;
   }
 
-  /** The next context id, declaration order and route id. */
-  counters(): { context: number; order: number; route: number } {
-    return { context: this.nextContextId, order: this.nextOrder, route: this.nextRouteId };
-  }
-
-  /** Moves the counters past what a replayed run numbered. */
-  advance(by: { context: number; order: number; route: number }): void {
-    this.nextContextId += by.context;
-    this.nextOrder += by.order;
-    this.nextRouteId += by.route;
-  }
-
   toGraph(id: string): AppGraph {
     return {
       id,
@@ -102,10 +58,59 @@ export class AppBuilder {
   }
 }
 
+function newContext(id: string, parentId: string | undefined, order: number, kind: ContextKind, name: string, prefix: string, prefixKnown: boolean, span: Span): Context {
+  return {
+    id,
+    parentId,
+    order,
+    kind,
+    name,
+    prefix,
+    prefixKnown,
+    span,
+    children: [],
+    plugins: [],
+    routes: [],
+    hooks: [],
+    decorators: [],
+    schemas: [],
+    errorHandlers: [],
+    notFoundHandlers: [],
+    contentTypeParsers: [],
+  };
+}
+
+/**
+ * A context's numbering so far: its next declaration order, its next route number, and the id
+ * segments its children took (with how often each was taken). A replayed plugin run checks its
+ * context's numbering before and sets it after (replay/plugin-runs.ts).
+ */
+export interface Numbering {
+  order: number;
+  route: number;
+  children: ReadonlyMap<string, number>;
+}
+
+/** A numbering as text, to compare (a new context's is '0|0|'). */
+function numberingKey(order: number, route: number, children: ReadonlyMap<string, number>): string {
+  let s = `${order}|${route}|`;
+  for (const [k, v] of children) s += `${k}=${v},`;
+  return s;
+}
+
+const NO_CHILDREN: ReadonlyMap<string, number> = new Map();
+
 /** One encapsulation context under construction. */
 export class ContextBuilder {
   /** Values of decorators the analysis knows (@fastify/env's config), visible to child contexts. */
   readonly decoratorValues = new Map<string, Value>();
+  /**
+   * Numbers local to this context (model.ts `Context.id`, `Route.id`, `order`): what is declared
+   * elsewhere does not move them, so a replayed plugin run puts its objects back as they were.
+   */
+  private nextOrder = 0;
+  private nextRoute = 0;
+  private childSegments = new Map<string, number>();
 
   constructor(
     readonly app: AppBuilder,
@@ -113,10 +118,41 @@ export class ContextBuilder {
     readonly ctx: Context,
   ) {}
 
+  /** The next position among this context's declarations. */
+  order(): number {
+    return this.nextOrder++;
+  }
+
+  /** The id of the next route declared in this context. */
+  routeId(): string {
+    return `${this.ctx.id}:${this.nextRoute++}`;
+  }
+
   child(kind: ContextKind, name: string, prefix: string, prefixKnown: boolean, span: Span): ContextBuilder {
-    const ctx = this.app.newContext(kind, name, prefix, prefixKnown, span, this.ctx.id);
+    // The id names the child by what it is, not by how many came before it (a repeat gets `~n`).
+    let segment = shortHash(`${kind}\u0000${name}\u0000${prefix}`);
+    const seen = this.childSegments.get(segment) ?? 0;
+    this.childSegments.set(segment, seen + 1);
+    if (seen > 0) segment += `~${seen}`;
+    const ctx = newContext(`${this.ctx.id}.${segment}`, this.ctx.id, this.order(), kind, name, prefix, prefixKnown, span);
     this.ctx.children.push(ctx);
     return new ContextBuilder(this.app, this, ctx);
+  }
+
+  numbering(): Numbering {
+    return { order: this.nextOrder, route: this.nextRoute, children: this.childSegments.size ? new Map(this.childSegments) : NO_CHILDREN };
+  }
+
+  /** `numbering()` as text, to compare. */
+  numberingKey(): string {
+    return numberingKey(this.nextOrder, this.nextRoute, this.childSegments);
+  }
+
+  /** Sets the numbering a replayed run left (replay/plugin-runs.ts). */
+  setNumbering(n: Numbering): void {
+    this.nextOrder = n.order;
+    this.nextRoute = n.route;
+    this.childSegments = new Map(n.children);
   }
 
   /** The known value of an instance decorator, here or in a parent context; `observed: false` for the replay's own checks. */
@@ -131,4 +167,14 @@ export class ContextBuilder {
     if (observed) this.app.runs?.decoratorRead(name, undefined, undefined);
     return undefined;
   }
+}
+
+/** FNV-1a of a text, in base 36: a short id segment (collisions only cost a `~n`, as repeats do). */
+function shortHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
 }

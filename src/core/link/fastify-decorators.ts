@@ -146,9 +146,8 @@ function collected(cls: ClassValue): Pick<ClassMeta, 'handlers' | 'hooks' | 'err
 export function runBootstrap(interp: Interpreter, ctx: ContextBuilder, opts: Value, span: Span): void {
   // The class metadata (`META`) is kept outside the write barrier: a link that bootstraps keeps nothing replayable.
   barrier.taint("fastify-decorators' class metadata is kept outside the write barrier");
-  const app = ctx.app;
   const linker = interp.linker;
-  ctx.ctx.plugins.push(markConditional<MergedPlugin>(interp, { name: 'fastifyDecorators', span, external: PKG, meta: { name: 'fastifyDecorators' }, order: app.order() }));
+  ctx.ctx.plugins.push(markConditional<MergedPlugin>(interp, { name: 'fastifyDecorators', span, external: PKG, meta: { name: 'fastifyDecorators' }, order: ctx.order() }));
   if (opts.kind !== 'obj') {
     linker.reportAt(span, `${PKG}: bootstrap options not known statically; its controllers are not in the graph`);
     return;
@@ -160,7 +159,7 @@ export function runBootstrap(interp: Interpreter, ctx: ContextBuilder, opts: Val
     if (list.kind !== 'arr' || list.partial) linker.reportAt(span, `${PKG}: the controllers list is not known statically`);
     if (list.kind === 'arr') controllers.push(...list.items);
   } else if (opts.partial) linker.reportAt(span, `${PKG}: bootstrap options may hold controllers not known statically`);
-  ctx.ctx.decorators.push(markConditional<Decorator>(interp, { target: 'instance', name: CLASS_LOADER, valueKind: 'function', span, order: app.order() }));
+  ctx.ctx.decorators.push(markConditional<Decorator>(interp, { target: 'instance', name: CLASS_LOADER, valueKind: 'function', span, order: ctx.order() }));
   const prefix = getProp(opts, 'prefix');
   const seen = new Set<Value>();
   for (const c of controllers) {
@@ -251,7 +250,7 @@ function addHook(interp: Interpreter, ctx: ContextBuilder, nameV: Value, fn: FnV
   const kind: Hook['kind'] = hookKind(name);
   const isAsync = (ts.getCombinedModifierFlags(fn.node as ts.Declaration) & ts.ModifierFlags.Async) !== 0;
   const hook: Hook = {
-    name, kind, style: isAsync ? 'async' : 'callback', params: fn.node.parameters.length, span, handlerSpan: interp.span(fn.node, fn.module), order: ctx.app.order(),
+    name, kind, style: isAsync ? 'async' : 'callback', params: fn.node.parameters.length, span, handlerSpan: interp.span(fn.node, fn.module), order: ctx.order(),
     body: interp.linker.bodyFacts.get(fn.node, hookRoles(name, kind), fn.module.path),
   };
   ctx.ctx.hooks.push(markConditional(interp, hook));

@@ -68,13 +68,13 @@ export function callInstanceMethod(
       const target: DecoratorTarget = name === 'decorate' ? 'instance' : name === 'decorateRequest' ? 'request' : 'reply';
       const dn = asString(args[0] ?? UNDEF);
       if (dn === undefined) interp.linker.reportAt(callSpan, `${name}(): decorator name not known statically`);
-      else ctx.ctx.decorators.push(markConditional<Decorator>(interp, { target, name: dn, valueKind: decoratorKind(args[1] ?? UNDEF), span: callSpan, ...decoratorSpans(interp, call, scope), order: ctx.app.order() }));
+      else ctx.ctx.decorators.push(markConditional<Decorator>(interp, { target, name: dn, valueKind: decoratorKind(args[1] ?? UNDEF), span: callSpan, ...decoratorSpans(interp, call, scope), order: ctx.order() }));
       return inst;
     }
     case 'addSchema': {
       const id = asString(getProp(args[0] ?? UNDEF, '$id'));
       if (id === undefined) interp.linker.reportAt(callSpan, 'addSchema(): $id not known statically');
-      else ctx.ctx.schemas.push({ id, span: callSpan, order: ctx.app.order(), ...jsonOfValue(args[0] ?? UNDEF) });
+      else ctx.ctx.schemas.push({ id, span: callSpan, order: ctx.order(), ...jsonOfValue(args[0] ?? UNDEF) });
       return inst;
     }
     case 'setValidatorCompiler':
@@ -91,7 +91,7 @@ export function callInstanceMethod(
       const t = args[0] ?? UNDEF;
       const types = t.kind === 'arr' ? t.items : [t];
       const contentTypes = types.map((v) => (v.kind === 'regex' ? `/${v.source}/${v.flags}` : asString(v) ?? '?'));
-      ctx.ctx.contentTypeParsers.push({ contentTypes, span: callSpan, order: ctx.app.order() });
+      ctx.ctx.contentTypeParsers.push({ contentTypes, span: callSpan, order: ctx.order() });
       return inst;
     }
     case 'after':
@@ -143,7 +143,7 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
       applyPackageModel(interp, ctx, pkg, chosen.model, opts, prefixSource, span);
       return;
     }
-    ctx.ctx.plugins.push(markConditional<MergedPlugin>(interp, { name: plugin.marks?.meta?.name ?? pkg, span, external: pkg, meta: plugin.marks?.meta, order: ctx.app.order() }));
+    ctx.ctx.plugins.push(markConditional<MergedPlugin>(interp, { name: plugin.marks?.meta?.name ?? pkg, span, external: pkg, meta: plugin.marks?.meta, order: ctx.order() }));
     linker.reportAt(span, `plugin from package '${pkg}' is not analysed (its decorators, hooks and routes are not in the graph)`);
     return;
   }
@@ -162,7 +162,7 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
   const pluginSpan = interp.span(fn.node, fn.module);
   let target = ctx;
   if (fn.marks.skipOverride) {
-    ctx.ctx.plugins.push(markConditional<MergedPlugin>(interp, { name, span, pluginSpan, meta: fn.marks.meta, order: app.order() }));
+    ctx.ctx.plugins.push(markConditional<MergedPlugin>(interp, { name, span, pluginSpan, meta: fn.marks.meta, order: ctx.order() }));
   } else {
     const p = prefixSource.kind === 'obj' || prefixSource.kind === 'fn' ? getProp(prefixSource, 'prefix') : prefixSource.kind === 'unknown' ? unknown('register options known only at run time') : UNDEF;
     let prefix = ctx.ctx.prefix;
@@ -391,7 +391,7 @@ function addHook(interp: Interpreter, ctx: ContextBuilder, args: Value[], span: 
     return;
   }
   const kind: Hook['kind'] = hookKind(name);
-  const hook: Hook = { name, kind, style: 'unknown', span, order: ctx.app.order() };
+  const hook: Hook = { name, kind, style: 'unknown', span, order: ctx.order() };
   if (fn.kind === 'fn') {
     hook.handlerSpan = interp.span(fn.node, fn.module);
     hook.body = interp.linker.bodyFacts.get(fn.node, hookRoles(name, kind), fn.module.path);

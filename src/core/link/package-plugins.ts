@@ -21,7 +21,7 @@ export function applyPackageModel(interp: Interpreter, ctx: ContextBuilder, pkg:
   const scope = typeof model.adds === 'function' ? model.adds(optionsView(opts), packageIO(interp.linker)) : model.adds;
   let target = ctx;
   if (model.wrapped) {
-    ctx.ctx.plugins.push(markConditional<MergedPlugin>(interp, { name: pkg, span, external: pkg, order: app.order() }));
+    ctx.ctx.plugins.push(markConditional<MergedPlugin>(interp, { name: pkg, span, external: pkg, order: ctx.order() }));
   } else {
     const p = prefixSource.kind === 'obj' || prefixSource.kind === 'fn' ? getProp(prefixSource, 'prefix') : prefixSource.kind === 'unknown' ? unknown('register options known only at run time') : undefined;
     let prefix = ctx.ctx.prefix;
@@ -50,24 +50,23 @@ export function applyPackageModel(interp: Interpreter, ctx: ContextBuilder, pkg:
 const ENV_PACKAGES = ['@fastify/env', 'fastify-env'];
 
 function applyScope(interp: Interpreter, ctx: ContextBuilder, scope: PkgScope, pkg: string, span: Span): void {
-  const app = ctx.app;
   for (const d of scope.decorators ?? []) {
     if (isUnknown(d.name)) {
       interp.linker.reportAt(span, `${pkg}: a ${d.target} decorator's name is not known statically (${d.name.unknown})`);
       continue;
     }
-    const dec: Decorator = { target: d.target, name: d.name, valueKind: d.kind ?? 'unknown', span, order: app.order() };
+    const dec: Decorator = { target: d.target, name: d.name, valueKind: d.kind ?? 'unknown', span, order: ctx.order() };
     if (d.conditional) dec.conditional = true;
     ctx.ctx.decorators.push(markConditional(interp, dec));
   }
   for (const h of scope.hooks ?? []) {
     const kind: Hook['kind'] = hookKind(h.name);
-    const hook: Hook = { name: h.name, kind, style: 'unknown', span, order: app.order() };
+    const hook: Hook = { name: h.name, kind, style: 'unknown', span, order: ctx.order() };
     if (h.conditional) hook.conditional = true;
     ctx.ctx.hooks.push(markConditional(interp, hook));
   }
-  for (const id of scope.schemas ?? []) ctx.ctx.schemas.push({ id, span, order: app.order() });
-  for (const t of scope.contentTypeParsers ?? []) ctx.ctx.contentTypeParsers.push({ contentTypes: [t], span, order: app.order() } satisfies ContentTypeParser);
+  for (const id of scope.schemas ?? []) ctx.ctx.schemas.push({ id, span, order: ctx.order() });
+  for (const t of scope.contentTypeParsers ?? []) ctx.ctx.contentTypeParsers.push({ contentTypes: [t], span, order: ctx.order() } satisfies ContentTypeParser);
   for (const r of scope.routes ?? []) declarePackageRoute(interp, ctx, r, pkg, span);
   for (const note of scope.notes ?? []) interp.linker.reportAt(span, `${pkg}: ${note}`);
   for (const child of scope.children ?? []) {

@@ -44,8 +44,8 @@ export function createRestartableApp(interp: Interpreter, args: Value[], call: t
   if (ctx.ctx.decorators.length || ctx.ctx.hooks.length) return inst;
   const span = interp.span(call, scope.module);
   for (const name of [...FUNCTIONS, ...GETTERS]) {
-    ctx.ctx.decorators.push({ target: 'instance', name, valueKind: FUNCTIONS.includes(name) ? 'function' : 'getter', span, order: ctx.app.order() } satisfies Decorator);
+    ctx.ctx.decorators.push({ target: 'instance', name, valueKind: FUNCTIONS.includes(name) ? 'function' : 'getter', span, order: ctx.order() } satisfies Decorator);
   }
-  ctx.ctx.hooks.push({ name: 'preClose', kind: 'application', style: 'async', span, order: ctx.app.order() } satisfies Hook);
+  ctx.ctx.hooks.push({ name: 'preClose', kind: 'application', style: 'async', span, order: ctx.order() } satisfies Hook);
   return inst;
 }

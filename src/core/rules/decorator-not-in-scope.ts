@@ -99,7 +99,7 @@ function checkApp(rc: RuleContext, app: AppGraph): RuleFinding[] {
   return candidates.map((c) => finding(rc, paths, c.sites, c.hidden, c.decls));
 }
 
-function finding(rc: RuleContext, paths: ReadonlyMap<number, readonly Context[]>, sites: UseSite[], hidden: UseSite[], decls: Declared[]): RuleFinding {
+function finding(rc: RuleContext, paths: ReadonlyMap<string, readonly Context[]>, sites: UseSite[], hidden: UseSite[], decls: Declared[]): RuleFinding {
   const { target, name, span } = sites[0];
   const use = hidden[0].context;
   const useChain = paths.get(use.id) ?? [use];
@@ -127,7 +127,7 @@ function finding(rc: RuleContext, paths: ReadonlyMap<number, readonly Context[]>
   const message = `${what} is not visible here${count}: it is decorated in the encapsulated context of plugin \`${decl.context.name}\` (${where})${inside}, ${relation}: ${advice}. Reading it gives undefined (a TypeError when called)`;
   const related = decls.slice(0, 5).map((d) => ({ message: `'${name}' decorated here (plugin \`${d.context.name}\`)`, span: d.decorator.span }));
   if (sites.length > 1) for (const s of hidden.slice(0, 5)) related.push({ message: `registration where '${name}' is not visible`, span: s.context.span });
-  const wraps = boundary === decl.context && useIds.has(decl.context.parentId ?? -1);
+  const wraps = boundary === decl.context && useIds.has(decl.context.parentId ?? '');
   return { message, span, related, ...(wraps ? { fixes: () => wrapFix(rc, decl.context) ?? [] } : {}) };
 }
 

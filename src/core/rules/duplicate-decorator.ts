@@ -1,4 +1,4 @@
-import type { Context, Decorator } from '../model';
+import type { Decorator } from '../model';
 import { contextPaths, walkContexts } from './rule-utils';
 import type { Rule, RuleFinding } from './types';
 
@@ -12,20 +12,6 @@ const CALL = { instance: 'decorate', request: 'decorateRequest', reply: 'decorat
 
 /** A value decorator (copied onto every request/reply, so a child context cannot shadow it); `unknown` is not counted. */
 const isValue = (d: Decorator) => d.valueKind === 'null' || d.valueKind === 'primitive' || d.valueKind === 'object' || d.valueKind === 'array';
-
-/**
- * The lowest declaration order inside a context's subtree: about when it was created (avvio loads
- * it after its parent's body). `known` keeps each subtree's answer for the rest of the run.
- */
-function firstOrder(ctx: Context, known: Map<Context, number>): number {
-  let min = known.get(ctx);
-  if (min !== undefined) return min;
-  min = Infinity;
-  for (const list of [ctx.plugins, ctx.hooks, ctx.decorators, ctx.schemas, ctx.contentTypeParsers]) for (const x of list) min = Math.min(min, x.order);
-  for (const child of ctx.children) min = Math.min(min, firstOrder(child, known));
-  known.set(ctx, min);
-  return min;
-}
 
 /**
  * Fastify's duplicate checks (`lib/decorate.js`): `decorate` throws when the name is an own
@@ -46,8 +32,7 @@ export const duplicateDecorator: Rule = {
     const out: RuleFinding[] = [];
     for (const app of graph.apps) {
       const paths = contextPaths(app);
-      const firstOrders = new Map<Context, number>();
-      const condCtx = new Set<number>();
+      const condCtx = new Set<string>();
       walkContexts(app, (ctx, cond) => {
         if (cond) condCtx.add(ctx.id);
       });
@@ -73,7 +58,8 @@ export const duplicateDecorator: Rule = {
           const chain = paths.get(ctx.id) ?? [ctx];
           for (let i = chain.length - 2; i >= 0; i--) {
             const ancestor = chain[i];
-            const created = firstOrder(chain[i + 1], firstOrders);
+            // When the child on the way down was loaded, among the ancestor's declarations.
+            const created = chain[i + 1].order;
             const parentDec = ancestor.decorators.find((d) => !d.conditional && d.target === dec.target && d.name === dec.name && isValue(d) && d.order < created);
             if (parentDec && !condCtx.has(ancestor.id)) {
               out.push({

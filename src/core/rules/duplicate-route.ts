@@ -71,12 +71,12 @@ export const duplicateRoute: Rule = {
       const keys = KEYS.in(rc, app);
       // Conditional routes (an `if` on the environment, a conditional register) are left out: the
       // graph does not say which condition, and two branches may never run together.
-      const conditionalCtx = new Set<number>();
+      const conditionalCtx = new Set<string>();
       walkContexts(app, (ctx, conditional) => conditional && conditionalCtx.add(ctx.id));
       const byKey: ({ method: string; route: Route }[] | undefined)[] = [];
       for (const route of app.routes) {
         // Constraints not known statically (a version from a variable, options from a spread) could tell any two apart.
-        if (!route.urlKnown || route.conditional || route.constraintsUnknown || conditionalCtx.has(route.contextId)) continue;
+        if (!route.urlKnown || route.conditional || route.constraintsUnknown || (conditionalCtx.size > 0 && conditionalCtx.has(route.contextId))) continue;
         const key = keys.get(route, options, (r) => keyId(routeKey(r, server)));
         const earlier = byKey[key] ?? [];
         if (route.implicitHead) {

@@ -51,7 +51,7 @@ function checkApp(app: AppGraph, out: RuleFinding[], note: (m: string) => void, 
   const paths = contextPaths(app);
   const custom = (ctx: Context) => (paths.get(ctx.id) ?? []).some((c) => c.customValidation);
   /** Contexts where Fastify sets up its validator (a route there has a request schema). */
-  const setUp = new Set<number>();
+  const setUp = new Set<string>();
   /** Shared schemas a compiled request schema refers to, directly or through other shared schemas. */
   const used = new Set<SharedSchema>();
   /**

@@ -1,6 +1,6 @@
 import { isBuiltinMember } from '../fastify-members';
 import type { Context, MergedPlugin } from '../model';
-import { contextPaths, silencedByUncertainty, walkContexts } from './rule-utils';
+import { contextPaths, orderIn, silencedByUncertainty, walkContexts } from './rule-utils';
 import type { Rule, RuleFinding } from './types';
 
 const TARGET_OF = { fastify: 'instance', request: 'request', reply: 'reply' } as const;
@@ -55,7 +55,7 @@ export const missingPluginDependency: Rule = {
             const target = TARGET_OF[key];
             for (const name of meta.decorators?.[key] ?? []) {
               if (isBuiltinMember(target, name)) continue;
-              if (chain.some((c) => c.decorators.some((d) => d.target === target && d.name === name && d.order < plugin.order))) continue;
+              if (chain.some((c, i) => c.decorators.some((d) => d.target === target && d.name === name && d.order < orderIn(chain, i, plugin.order)))) continue;
               const what = target === 'instance' ? 'instance' : target;
               out.push({
                 message: `plugin ${label} requires the ${what} decorator '${name}', not decorated before it in this context or a parent: Fastify refuses to load it (FST_ERR_PLUGIN_NOT_PRESENT_IN_INSTANCE)`,
@@ -73,7 +73,7 @@ export const missingPluginDependency: Rule = {
 /** A plugin name registered before `plugin` on its instance or an ancestor (encapsulated fastify-plugin children count whatever their order). */
 function registeredBefore(chain: readonly Context[], plugin: MergedPlugin, name: string): boolean {
   return chain.some(
-    (c) => c.plugins.some((p) => p !== plugin && p.order < plugin.order && (p.meta?.name ?? p.external) === name) || c.children.some((child) => child.meta?.name === name),
+    (c, i) => c.plugins.some((p) => p !== plugin && p.order < orderIn(chain, i, plugin.order) && (p.meta?.name ?? p.external) === name) || c.children.some((child) => child.meta?.name === name),
   );
 }
 

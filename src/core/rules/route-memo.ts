@@ -178,7 +178,7 @@ export interface KeyParts {
  * The key of each context of the app for `parts`: the app's text, then each context's on the
  * chain, root first. Made once per app object and `parts`, shared by the routes of the context.
  */
-export function contextKeys(app: AppGraph, parts: KeyParts): ReadonlyMap<number, string> {
+export function contextKeys(app: AppGraph, parts: KeyParts): ReadonlyMap<string, string> {
   let byParts = CONTEXT_KEYS.get(app);
   if (!byParts) CONTEXT_KEYS.set(app, (byParts = new Map()));
   let keys = byParts.get(parts);
@@ -186,10 +186,10 @@ export function contextKeys(app: AppGraph, parts: KeyParts): ReadonlyMap<number,
   return keys;
 }
 
-const CONTEXT_KEYS = new WeakMap<AppGraph, Map<KeyParts, ReadonlyMap<number, string>>>();
+const CONTEXT_KEYS = new WeakMap<AppGraph, Map<KeyParts, ReadonlyMap<string, string>>>();
 
-function listContextKeys(app: AppGraph, parts: KeyParts): Map<number, string> {
-  const out = new Map<number, string>();
+function listContextKeys(app: AppGraph, parts: KeyParts): Map<string, string> {
+  const out = new Map<string, string>();
   const context = parts.context;
   const walk = (ctx: Context, above: string) => {
     const key = context ? `${above}\u0001${context(ctx)}` : above;

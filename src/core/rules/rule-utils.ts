@@ -49,19 +49,29 @@ export function closest(name: string, candidates: readonly string[]): string | u
 }
 
 /**
+ * Where a declaration made in the last context of `chain` (its `order` there) falls among the
+ * declarations of `chain[i]`: orders are local to a context (model.ts), so below `chain[i]` it
+ * falls where the child on the way down was loaded (`Context.order`). An item of `chain[i]` came
+ * before it when the item's order is lower.
+ */
+export function orderIn(chain: readonly Context[], i: number, order: number): number {
+  return i === chain.length - 1 ? order : chain[i + 1].order;
+}
+
+/**
  * The chain from the root to each context of an app, by context id (the context itself last).
  * Made once per app object and shared by the rules that ask, like `requestCode`.
  */
-export function contextPaths(app: AppGraph): ReadonlyMap<number, readonly Context[]> {
+export function contextPaths(app: AppGraph): ReadonlyMap<string, readonly Context[]> {
   let hit = CONTEXT_PATHS.get(app);
   if (!hit) CONTEXT_PATHS.set(app, (hit = listContextPaths(app)));
   return hit;
 }
 
-const CONTEXT_PATHS = new WeakMap<AppGraph, ReadonlyMap<number, readonly Context[]>>();
+const CONTEXT_PATHS = new WeakMap<AppGraph, ReadonlyMap<string, readonly Context[]>>();
 
-function listContextPaths(app: AppGraph): Map<number, Context[]> {
-  const out = new Map<number, Context[]>();
+function listContextPaths(app: AppGraph): Map<string, Context[]> {
+  const out = new Map<string, Context[]>();
   const walk = (ctx: Context, path: Context[]) => {
     const p = [...path, ctx];
     out.set(ctx.id, p);

@@ -64,8 +64,8 @@ export class RouteIndex {
   private readonly compiled = new Map<string, Elem[][]>();
 
   /** The routes of `apps` a call reaches: per app, the most specific matching routes. */
-  link(call: Pick<TestCallSite, 'method' | 'parts'>, apps: readonly AppGraph[]): { app: string; routeId: number }[] {
-    const out: { app: string; routeId: number }[] = [];
+  link(call: Pick<TestCallSite, 'method' | 'parts'>, apps: readonly AppGraph[]): { app: string; routeId: string }[] {
+    const out: { app: string; routeId: string }[] = [];
     for (const app of apps) for (const r of this.select(call, app)) out.push({ app: app.id, routeId: r.id });
     return out;
   }

@@ -42,7 +42,7 @@ export class GraphIndex {
   readonly routes: RouteEntry[] = [];
   private readonly routesByFile = new Map<string, RouteEntry[]>();
   private readonly routesByKey = new Map<string, RouteEntry>();
-  private readonly contexts = new Map<string, Map<number, Context>>();
+  private readonly contexts = new Map<string, Map<string, Context>>();
   private readonly decoratorsByName = new Map<string, DecoratorEntry[]>();
   /** Plugin bodies per file, with the context their code runs in (fastify-plugin bodies: the parent's). */
   private readonly bodiesByFile = new Map<string, { app: AppGraph; context: Context; body?: Span }[]>();
@@ -56,7 +56,7 @@ export class GraphIndex {
   constructor(readonly graph: WorkspaceGraph) {
     let contextCount = 0;
     for (const app of graph.apps) {
-      const byId = new Map<number, Context>();
+      const byId = new Map<string, Context>();
       this.contexts.set(app.id, byId);
       const walk = (ctx: Context) => {
         byId.set(ctx.id, ctx);
@@ -118,7 +118,7 @@ export class GraphIndex {
     return this.projectsWithTests.has(entry.app.project);
   }
 
-  context(app: AppGraph, id: number): Context | undefined {
+  context(app: AppGraph, id: string): Context | undefined {
     return this.contexts.get(app.id)?.get(id);
   }
 

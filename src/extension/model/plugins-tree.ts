@@ -96,7 +96,7 @@ function contextNode(index: GraphIndex, app: AppGraph, ctx: Context, root: strin
   for (const r of ctx.routes) {
     if (r.implicitHead) continue;
     children.push({
-      id: `${id}/r${r.id}`,
+      id: `${id}/r${ownPart(r.id)}`,
       label: `${methodsLabel(r.methods)} ${r.url}`,
       description: [r.package ? `from ${r.package}` : r.via === r.methods[0].toLowerCase() ? '' : r.via, r.conditional ? 'conditional' : '', r.urlKnown ? '' : 'URL partly unknown'].filter(Boolean).join(' · '),
       tooltip: `${methodsLabel(r.methods)} ${r.url}\n${where(root, r.span)}`,
@@ -106,7 +106,7 @@ function contextNode(index: GraphIndex, app: AppGraph, ctx: Context, root: strin
       routeKey: `${app.id}#${r.id}`,
     });
   }
-  ctx.children.forEach((c) => children.push(contextNode(index, app, c, root, `${id}/c${c.id}`)));
+  ctx.children.forEach((c) => children.push(contextNode(index, app, c, root, `${id}/c${ownPart(c.id)}`)));
   const marker = ctx.kind === 'root' ? 'root context' : ctx.kind === 'external' ? 'external package' : ctx.encapsulatedFp ? 'fastify-plugin, encapsulated' : 'encapsulated';
   const description = [ctx.prefix ? ctx.prefix : '', ctx.prefixKnown ? '' : '(prefix partly unknown)', marker, ctx.conditional ? 'conditional' : ''].filter(Boolean).join(' · ');
   return {
@@ -149,4 +149,12 @@ function unresolvedNode(list: Unresolved[], root: string, id: string): TreeNode 
       contextValue: 'unresolvedEntry',
     })),
   };
+}
+
+/**
+ * A context's or route's own part of its id (after the last `.` or `:`): ids carry their
+ * ancestors' (model.ts), and a row's id already carries its parent row's.
+ */
+function ownPart(id: string): string {
+  return id.slice(Math.max(id.lastIndexOf('.'), id.lastIndexOf(':')) + 1);
 }

@@ -26,8 +26,8 @@ export interface GraphRef {
   $ref: number;
   /** The handle of the copy made from the object referred to, with the fields given here replaced. */
   $as?: number;
-  id?: number;
-  contextId?: number;
+  id?: string;
+  contextId?: string;
   children?: (Context | GraphRef)[];
   routes?: (Route | GraphRef)[];
 }

@@ -1,10 +1,10 @@
 import type { ts } from 'ts-morph';
 import type { Route, Span } from '../../model';
-import type { AppBuilder, ContextBuilder } from '../context-builder';
+import type { AppBuilder, ContextBuilder, Numbering } from '../context-builder';
 import type { ModuleRecord } from '../module-record';
 import type { Value } from '../values';
 import { barrier } from './ownership';
-import { isNoShift, Renumbering, type Shift } from './renumber';
+import { Renumbering } from './renumber';
 import type { LiveKind, LiveRead } from './watched-host';
 import { NOT_COMPARABLE, readKey } from './value-key';
 
@@ -60,10 +60,12 @@ export interface PluginRun {
   interpState: unknown[];
   /** Iteration counts of the loops it ran, before it began. */
   loopsBefore: Map<ts.Node, number>;
+  /** Its own context's numbering when it began (`numberingKey`): the run's numbers are local to it. */
+  numberingBefore: string;
   // ---- effects ----
-  targetId: number;
-  base: { context: number; order: number; route: number };
-  counts: { context: number; order: number; route: number };
+  targetId: string;
+  /** Its own context's numbering after the run, set again by a replay. */
+  numberingAfter: Numbering;
   /** Its own context after the run: the lists it appended to (from their length before) and the fields it set. */
   appended: [string, unknown[]][];
   set: [string, unknown][];
@@ -80,6 +82,9 @@ export interface PluginRun {
   /** Runs recorded inside it: kept for the next link when it replays. */
   inner: { fn: ts.Node; run: PluginRun }[];
 }
+
+/** A run's numbering after it, until it is finished. */
+const NOT_YET: Numbering = { order: 0, route: 0, children: new Map() };
 
 interface Recording {
   run: PluginRun;
@@ -244,6 +249,16 @@ export class PluginRuns {
     top.run.registered.push(key);
   }
 
+  /**
+   * A route declared in `ctx`. One declared outside the recording run's own context (on an
+   * instance from outside that it got hold of) is in no list the run puts back, and takes a number
+   * of that context: the run cannot be recorded.
+   */
+  routeDeclared(ctx: ContextBuilder): void {
+    const top = this.top;
+    if (top && !this.inside(top, ctx)) top.failed ??= 'a route declared outside its context';
+  }
+
   routeRead(app: AppBuilder, method: string, url: string, answer: boolean): void {
     const key = `${method} ${url}`;
     for (const r of this.stack) {
@@ -253,7 +268,7 @@ export class PluginRuns {
   }
 
   private inside(r: Recording, c: ContextBuilder): boolean {
-    return c.app === r.app && (c === r.target || c.ctx.id >= r.run.base.context);
+    return c.app === r.app && (c === r.target || underContext(c.ctx.id, r.run.targetId));
   }
 
   /**
@@ -269,7 +284,6 @@ export class PluginRuns {
       return;
     }
     const app = target.app;
-    const counters = app.counters();
     const startLengths = new Map<string, number>();
     const startFields = new Map<string, unknown>();
     for (const [k, v] of Object.entries(target.ctx)) {
@@ -288,7 +302,7 @@ export class PluginRuns {
       addedNotes: new Set(),
       run: {
         key, ran: new Set(), deps: new Set(), disk: new Set(), live: [], resolutions: [], decoratorReads: [], noteReads: [], routeReads: [], loaded: [], interpState, loopsBefore: new Map(),
-        targetId: target.ctx.id, base: counters, counts: { context: 0, order: 0, route: 0 },
+        numberingBefore: target.numberingKey(), targetId: target.ctx.id, numberingAfter: NOT_YET,
         appended: [], set: [], appRoutes: [], registered: [], registeredPlugins: [], skipOverride: [], notes: [], reports: [], steps: 0, loops: new Map(), inner: [],
       },
     };
@@ -321,8 +335,7 @@ export class PluginRuns {
     }
     if (rec.failed) return this.notRecorded(rec.failed, undefined);
     const app = rec.app;
-    const now = app.counters();
-    run.counts = { context: now.context - run.base.context, order: now.order - run.base.order, route: now.route - run.base.route };
+    run.numberingAfter = rec.target.numbering();
     run.steps = this.host.steps() - rec.stepsBefore;
     run.appRoutes = app.routes.slice(rec.routesBefore);
     for (const [k, v] of Object.entries(rec.target.ctx)) {
@@ -394,6 +407,7 @@ export class PluginRuns {
   private stillHolds(run: PluginRun, interpState: unknown[], target: ContextBuilder): boolean {
     if (run.steps > this.host.stepsLeft()) return false;
     if (run.interpState.length !== interpState.length || run.interpState.some((x, i) => x !== interpState[i])) return false;
+    if (target.numberingKey() !== run.numberingBefore) return false;
     for (const p of run.deps) if (this.changed.has(p)) return false;
     // Without files come or gone, listings and lookups are as they were: only the texts read matter.
     for (const p of run.disk) if (this.rescanned ? this.changedAtOrUnder(p) : this.changed.has(p)) return false;
@@ -413,15 +427,13 @@ export class PluginRuns {
 
   /**
    * Puts a run's effects back; returns the record to keep for the next link: the same, or, when
-   * its numbers moved, the record as this link would have made it (its effects the copies put
+   * its context's id moved, the record as this link would have made it (its effects the copies put
    * back), so that a next link that moves nothing puts back the very objects of this one.
    */
   private putBack(run: PluginRun, target: ContextBuilder): PluginRun {
     const app = target.app;
-    const now = app.counters();
-    const shift: Shift = { context: now.context - run.base.context, order: now.order - run.base.order, route: now.route - run.base.route, targetFrom: run.targetId, targetTo: target.ctx.id };
-    // The record as this link makes it; what goes back are its effects (the copies when numbers moved).
-    const kept = isNoShift(shift) ? run : moved(run, new Renumbering(shift));
+    // The record as this link makes it; what goes back are its effects (the copies when ids moved).
+    const kept = run.targetId === target.ctx.id ? run : moved(run, new Renumbering(run.targetId, target.ctx.id));
     const ctx = target.ctx as unknown as Record<string, unknown>;
     for (const [k, items] of kept.appended) {
       const list = (ctx[k] ??= []) as unknown[];
@@ -429,7 +441,7 @@ export class PluginRuns {
     }
     for (const [k, v] of run.set) ctx[k] = Array.isArray(v) ? [] : v;
     for (const route of kept.appRoutes) app.routes.push(route);
-    app.advance(run.counts);
+    target.setNumbering(run.numberingAfter);
     for (const k of run.registered) app.markRegisteredKey(k);
     for (const n of run.registeredPlugins) this.host.markRegisteredPlugin(n);
     for (const f of run.skipOverride) this.host.reapplySkipOverride(f);
@@ -444,12 +456,11 @@ export class PluginRuns {
   }
 }
 
-/** A run's record with its numbers moved as `r` moves them (its effects `r`'s copies), the runs inside it too. */
+/** A run's record with its ids moved as `r` moves them (its effects `r`'s copies), the runs inside it too. */
 function moved(run: PluginRun, r: Renumbering): PluginRun {
   return {
     ...run,
-    targetId: r.contextId(run.targetId),
-    base: r.base(run.base),
+    targetId: r.id(run.targetId),
     appended: run.appended.map(([k, items]) => [k, items.map((x) => r.item(k, x))]),
     appRoutes: run.appRoutes.map((x) => r.route(x)),
     inner: run.inner.map((i) => ({ fn: i.fn, run: moved(i.run, r) })),
@@ -471,4 +482,9 @@ function passOn(inner: PluginRun, outer: PluginRun): void {
   for (const [loop, n] of inner.loops) outer.loops.set(loop, (outer.loops.get(loop) ?? 0) + n);
   outer.registeredPlugins.push(...inner.registeredPlugins);
   outer.skipOverride.push(...inner.skipOverride);
+}
+
+/** Whether a context id is `ancestor`'s or one under it. */
+function underContext(id: string, ancestor: string): boolean {
+  return id === ancestor || (id.startsWith(ancestor) && id.charCodeAt(ancestor.length) === 46);
 }

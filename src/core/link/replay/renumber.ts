@@ -1,65 +1,51 @@
 import type { Context, Route } from '../../model';
 import { markRenumberedCopy } from '../../route-origin';
 
-/** How far a replayed run's numbers move: the app's counters now, less what they were when it was recorded. */
-export interface Shift {
-  /** Context ids made during the run. */
-  context: number;
-  order: number;
-  route: number;
-  /** The run's own context (made just before it): its id then and now. */
-  targetFrom: number;
-  targetTo: number;
-}
-
-export function isNoShift(s: Shift): boolean {
-  return s.context === 0 && s.order === 0 && s.route === 0 && s.targetFrom === s.targetTo;
-}
-
 /**
- * Copies of what a recorded run added, with its context ids, declaration orders and route ids
- * moved by `shift` (the graph of the link that recorded it stays as it was). Each object is copied
- * once (`copies`), so the app's route list, the contexts' and the records of the runs inside share
- * the copies as they shared the originals.
+ * Copies of what a recorded run added, for a replay whose own context has another id than when
+ * it was recorded (`from` → `to`: a context of the same kind, name and prefix came or went before
+ * it among its siblings, or an ancestor's id moved). Numbers are local to a context
+ * (`context-builder.ts`), so only ids move: the ids of the contexts under the run's own (`from`
+ * and `from.…`), and with them the ids and `contextId` of their routes; declaration orders never
+ * do. Each object is copied once (`copies`), so the app's route list, the contexts' and the
+ * records of the runs inside share the copies as they shared the originals.
  */
 export class Renumbering {
   private readonly copies = new Map<object, object>();
 
-  constructor(private readonly shift: Shift) {}
+  constructor(
+    private readonly from: string,
+    private readonly to: string,
+  ) {}
 
-  contextId(id: number): number {
-    return id === this.shift.targetFrom ? this.shift.targetTo : id + this.shift.context;
-  }
-
-  /** A run's counters when it began, moved. */
-  base(b: { context: number; order: number; route: number }): { context: number; order: number; route: number } {
-    return { context: b.context + this.shift.context, order: b.order + this.shift.order, route: b.route + this.shift.route };
+  /** An id of the run's subtree (a context's, or a route's `context:n`), moved. */
+  id(id: string): string {
+    if (!id.startsWith(this.from)) return id;
+    const next = id.charCodeAt(this.from.length);
+    // '.' (46) a child context, ':' (58) a route; NaN: the context itself.
+    return next === 46 || next === 58 || Number.isNaN(next) ? this.to + id.slice(this.from.length) : id;
   }
 
   route(r: Route): Route {
     let copy = this.copies.get(r) as Route | undefined;
     if (!copy) {
-      this.copies.set(r, (copy = { ...r, id: r.id + this.shift.route, contextId: this.contextId(r.contextId) }));
+      this.copies.set(r, (copy = { ...r, id: this.id(r.id), contextId: this.id(r.contextId) }));
       markRenumberedCopy(copy, r);
     }
     return copy;
   }
 
-  /** An item of a context's list: ordered items get their order moved, routes and contexts are copied. */
+  /** An item of a context's list: routes and contexts are copied, the rest is the same. */
   item<T>(field: string, x: T): T {
     if (field === 'routes') return this.route(x as Route) as T;
     if (field === 'children') return this.context(x as Context) as T;
-    const o = x as { order?: unknown };
-    if (typeof o !== 'object' || o === null || typeof o.order !== 'number') return x;
-    let copy = this.copies.get(o) as T | undefined;
-    if (!copy) this.copies.set(o, (copy = { ...o, order: o.order + this.shift.order } as T) as object);
-    return copy;
+    return x;
   }
 
   context(c: Context): Context {
     let copy = this.copies.get(c) as Context | undefined;
     if (copy) return copy;
-    copy = { ...c, id: this.contextId(c.id), parentId: c.parentId === undefined ? undefined : this.contextId(c.parentId) };
+    copy = { ...c, id: this.id(c.id), parentId: c.parentId === undefined ? undefined : this.id(c.parentId) };
     if (c.parentId === undefined) delete copy.parentId;
     for (const [k, v] of Object.entries(c)) if (Array.isArray(v)) (copy as unknown as Record<string, unknown>)[k] = v.map((x) => this.item(k, x));
     this.copies.set(c, copy);

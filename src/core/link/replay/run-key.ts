@@ -23,9 +23,13 @@ export function pluginRunKey(target: ContextBuilder, opts: Value): string | unde
   return `${contextKey(target.ctx)}|${o}|${a}`;
 }
 
-/** A context as a run key reads it: everything but its id, its parent's and its children (numbers the replay moves). */
+/**
+ * A context as a run key reads it: everything but its id, its parent's, its place among its
+ * parent's declarations (nothing in the run depends on them: its numbers are local to it) and
+ * its children.
+ */
 function contextKey(c: Context): string {
   // A copy without them, stringified without a replacer (a replacer function makes it several times slower).
-  const { id: _id, parentId: _parentId, children: _children, ...rest } = c;
+  const { id: _id, parentId: _parentId, order: _order, children: _children, ...rest } = c;
   return JSON.stringify(rest);
 }
