@@ -141,6 +141,20 @@ describe('rules reuse per-route results across analyses (route-memo.ts)', () => 
     assert.ok(hits > 100, `per-route results were reused (${hits} hits)`);
   });
 
+  it('finds each route\'s results when routes are added, removed and moved between two graphs (the slots walk both lists)', () => {
+    const plugin = (url: string) => `module.exports = async function (f) { f.get('${url}', async (request) => request.query) }\n`;
+    const server = (names: string[]) => ["const app = require('fastify')()", ...names.map((n) => `app.register(require('./${n}'))`), 'module.exports = app', ''].join('\n');
+    const dir = writeWorkspace('rules-memo-slots', { 'server.js': server(['a', 'b', 'c', 'd']), 'a.js': plugin('/a'), 'b.js': plugin('/b'), 'c.js': plugin('/c'), 'd.js': plugin('/d'), 'e.js': plugin('/e'), 'package.json': FASTIFY_PACKAGE });
+    const s = new Session(dir);
+    s.change({ 'server.js': server(['a', 'c', 'd']) }, 'b removed');
+    s.change({ 'server.js': server(['a', 'e', 'c', 'd']) }, 'e added where b was');
+    s.change({ 'server.js': server(['d', 'a', 'e', 'c']) }, 'd moved first');
+    s.change({ 'server.js': server(['c', 'e', 'a', 'd']) }, 'all moved');
+    s.change({ 'c.js': plugin('/c2') }, 'c edited');
+    assert.ok(s.hits > 0, 'results were reused');
+    assert.deepEqual(s.codes('missing-schema').length, 4, 'one finding per route');
+  });
+
   it('unknown-schema-ref and invalid-json-schema see an ancestor\'s addSchema change under a replayed route', () => {
     const dir = writeWorkspace('rules-memo-add-schema', { 'package.json': FASTIFY_PACKAGE, 'server.js': SERVER([USER_SCHEMA('user')]), 'users.js': USERS });
     const s = new Session(dir);

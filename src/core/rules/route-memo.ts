@@ -85,16 +85,15 @@ export class ObjectMemo<K extends object, T> {
 
 /**
  * A memo of one rule's per-route results, keyed by `routeOrigin(route)`. Every route memo of a
- * run shares one slot per route (`slotsOf`: two lookups per route and run, not two per memo), found
- * by the route's place in `app.routes`: rules walk the routes in order, so the next route asked is
+ * run shares one slot per route (`slotsOf`: found once per app and graph, not once per memo), by
+ * the route's place in `app.routes`: rules walk the routes in order, so the next route asked is
  * found by looking forward from the last one.
  */
 export class RouteMemo<T> {
   private readonly id = MEMOS++;
 
   in(scope: MemoScope, app: AppGraph): MemoRun<Route, T> {
-    const table = slotTable(scope);
-    const slots = slotsOf(table, app);
+    const slots = slotsOf(scope, app);
     const routes = app.routes;
     const id = this.id;
     let at = 0;
@@ -103,7 +102,7 @@ export class RouteMemo<T> {
         let i = at;
         while (i < routes.length && routes[i] !== route) i++;
         if (i === routes.length) i = routes.indexOf(route);
-        const slot = i < 0 ? slotOf(table, route) : slots[i];
+        const slot = i < 0 ? offListSlot(scope, app, route) : slots[i];
         if (i >= 0) at = i;
         const hit = slot.entries[id] as Entry<T> | undefined;
         const entry = lookUp(scope, hit, slot.origin, key, compute);
@@ -120,48 +119,85 @@ let MEMOS = 0;
 interface Slot {
   origin: Route;
   entries: (Entry<unknown> | undefined)[];
+  /** The last graph whose app listed the route (`AppSlots.graphs`), and its place in that list. */
+  seen: number;
+  at: number;
 }
 
 /**
- * The slots of one source (one analyser), by origin route: those of the graph the rules last ran
- * on, and those of the graph before it. Plain maps, two generations: a slot not asked for in a
- * graph is dropped with the generation after (a weak map keyed by ~15,000 routes, new ones every
- * update, cost ~12 ms per update at 2,000 files).
+ * The slots of one app (by `AppGraph.id`) of one source: those of the app's routes in the graph
+ * the rules last ran on, in its order, and by origin. An update gives mostly the same route
+ * objects in the same order (a replayed plugin run puts its routes back as they were), so the
+ * next graph's slots are found by walking both lists side by side: a look-up by origin only where
+ * they differ, and a slot dropped once its route is no longer listed. (Two maps of ~15,000 routes
+ * filled again for every graph cost ~7 ms per update at 2,000 files.)
  */
-interface SlotTable {
+interface AppSlots {
   graph: object;
-  current: Map<Route, Slot>;
-  previous: Map<Route, Slot>;
+  graphs: number;
+  routes: readonly Route[];
+  slots: Slot[];
+  byOrigin: Map<Route, Slot>;
+  /** Slots of routes asked about that the app does not list (rare), for this graph only. */
+  offList: Map<Route, Slot>;
 }
 
-const TABLES = new WeakMap<object, SlotTable>();
-const APP_SLOTS = new WeakMap<AppGraph, { table: SlotTable; slots: readonly Slot[] }>();
+/** Per source, per app id; apps no longer in the graph are dropped when the graph changes. */
+const TABLES = new WeakMap<object, { graph: object; apps: Map<string, AppSlots> }>();
 
-function slotTable(scope: MemoScope): SlotTable {
+function appSlots(scope: MemoScope, app: AppGraph): AppSlots {
   let t = TABLES.get(scope.source);
-  if (!t) TABLES.set(scope.source, (t = { graph: scope.graph, current: new Map(), previous: new Map() }));
+  if (!t) TABLES.set(scope.source, (t = { graph: scope.graph, apps: new Map() }));
   else if (t.graph !== scope.graph) {
-    t.previous = t.current;
-    t.current = new Map();
     t.graph = scope.graph;
+    const ids = new Set((scope.graph as { apps?: readonly AppGraph[] }).apps?.map((a) => a.id));
+    for (const id of t.apps.keys()) if (!ids.has(id)) t.apps.delete(id);
   }
-  return t;
+  let a = t.apps.get(app.id);
+  if (!a) t.apps.set(app.id, (a = { graph: {}, graphs: 0, routes: [], slots: [], byOrigin: new Map(), offList: new Map() }));
+  return a;
 }
 
-function slotOf(t: SlotTable, route: Route): Slot {
-  const origin = routeOrigin(route);
-  let slot = t.current.get(origin);
-  if (!slot) t.current.set(origin, (slot = t.previous.get(origin) ?? { origin, entries: [] }));
-  return slot;
-}
-
-/** The slot of each route of the app, in `app.routes` order; made once per app object (and source). */
-function slotsOf(t: SlotTable, app: AppGraph): readonly Slot[] {
-  const hit = APP_SLOTS.get(app);
-  if (hit?.table === t) return hit.slots;
-  const slots = app.routes.map((r) => slotOf(t, r));
-  APP_SLOTS.set(app, { table: t, slots });
+/** The slot of each route of the app, in `app.routes` order; found once per graph (and source). */
+function slotsOf(scope: MemoScope, app: AppGraph): readonly Slot[] {
+  const a = appSlots(scope, app);
+  if (a.graph === scope.graph && a.routes === app.routes) return a.slots;
+  const gen = ++a.graphs;
+  const before = a.routes;
+  const beforeSlots = a.slots;
+  const routes = app.routes;
+  const slots: Slot[] = new Array(routes.length);
+  let j = 0;
+  for (let i = 0; i < routes.length; i++) {
+    const route = routes[i];
+    let slot: Slot | undefined;
+    if (j < before.length && before[j] === route) slot = beforeSlots[j++];
+    else {
+      const origin = routeOrigin(route);
+      slot = a.byOrigin.get(origin);
+      if (!slot) a.byOrigin.set(origin, (slot = { origin, entries: [], seen: gen, at: i }));
+      // Listed before, further on: carry on from just after it (the routes skipped were removed or moved).
+      else if (slot.seen === gen - 1 && slot.at >= j) j = slot.at + 1;
+    }
+    slot.seen = gen;
+    slot.at = i;
+    slots[i] = slot;
+  }
+  for (const slot of beforeSlots) if (slot.seen !== gen) a.byOrigin.delete(slot.origin);
+  a.graph = scope.graph;
+  a.routes = routes;
+  a.slots = slots;
+  a.offList = new Map();
   return slots;
+}
+
+/** The slot of a route the app does not list (a rule asking about another app's route, say). */
+function offListSlot(scope: MemoScope, app: AppGraph, route: Route): Slot {
+  const a = appSlots(scope, app);
+  const origin = routeOrigin(route);
+  let slot = a.byOrigin.get(origin) ?? a.offList.get(origin);
+  if (!slot) a.offList.set(origin, (slot = { origin, entries: [], seen: 0, at: -1 }));
+  return slot;
 }
 
 /**
