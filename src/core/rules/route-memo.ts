@@ -16,7 +16,8 @@
  * - Notes the computation says are kept with the result and said again on a hit, in order.
  * - The result must not hold a graph's contexts or apps (only the route's own objects, strings,
  *   closures over the origin and `source`): entries live per source (a weak map: they die with the
- *   analyser) in the slots of the routes of the last two graphs the rules ran on (`SlotTable`).
+ *   analyser) in the slots of the routes each app listed in the last graph the rules ran on
+ *   (`AppSlots`).
  * - Decisions that concern a whole app (an unresolved entry that silences it, an `onRoute` hook,
  *   a validator that cannot be modelled) are taken on every run, outside the memo.
  */
