@@ -2,7 +2,8 @@ import type { Route } from './model';
 
 /**
  * Which route a route is a renumbered copy of. A replayed plugin run puts its routes back as they
- * were recorded, or, when numbers moved, as shallow copies that differ only in `id` and
+ * were recorded, or, when its context's id moved (numbers are local to a context, so that is
+ * rare), as shallow copies that differ only in `id` and
  * `contextId` (`link/replay/renumber.ts`). Whatever reads a route but neither of those fields may
  * key what it computes by `routeOrigin(route)` and reuse it across analyses: equal origins mean
  * the same object graph below the route (schemas, hooks, body facts, spans), unchanged since

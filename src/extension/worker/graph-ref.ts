@@ -5,10 +5,10 @@ import type { Context, Route, WorkspaceGraph } from '../../core/model';
  * can be:
  * - a context or route the host has (the same object) goes as `{ $ref }`: an update shares with
  *   the graph before every object it did not redo (a replayed plugin run puts back the very
- *   contexts and routes it recorded when no number moved, and `viewGraph` keeps its copies of
+ *   contexts and routes it recorded unless its context's id moved, and `viewGraph` keeps its copies of
  *   them), and then the object's whole subtree is the same;
- * - a route that is a renumbered copy of one the host has (a replayed run put back with its numbers
- *   moved: `routeOrigin`) goes as `{ $ref, $as, id, contextId }`, the only fields that differ;
+ * - a route that is a renumbered copy of one the host has (a replayed run put back under a context
+ *   whose id moved: `routeOrigin`) goes as `{ $ref, $as, id, contextId }`, the only fields that differ;
  * - a context whose own fields (all but `children` and `routes`) equal those of the context the host
  *   has in its place (the context a replayed run ran in, made again by the plugin above it) goes
  *   as `{ $ref, $as, children, routes }`, without `children` or `routes` when that list holds the
