@@ -73,44 +73,68 @@ export const duplicateRoute: Rule = {
       // graph does not say which condition, and two branches may never run together.
       const conditionalCtx = new Set<string>();
       walkContexts(app, (ctx, conditional) => conditional && conditionalCtx.add(ctx.id));
-      const byKey: ({ method: string; route: Route }[] | undefined)[] = [];
+      // The routes declared so far per router key: one route (most keys), or a list.
+      const byKey: (Route | Route[] | undefined)[] = [];
+      const add = (key: number, route: Route) => {
+        const had = byKey[key];
+        byKey[key] = had === undefined ? route : Array.isArray(had) ? (had.push(route), had) : [had, route];
+      };
       for (const route of app.routes) {
         // Constraints not known statically (a version from a variable, options from a spread) could tell any two apart.
         if (!route.urlKnown || route.conditional || route.constraintsUnknown || (conditionalCtx.size > 0 && conditionalCtx.has(route.contextId))) continue;
         const key = keys.get(route, options, (r) => keyId(routeKey(r, server)));
-        const earlier = byKey[key] ?? [];
         if (route.implicitHead) {
           // Fastify 5 keeps the HEAD twin of a GET: an explicit HEAD declared after the GET is a
           // duplicate (booted). Fastify 4 gives way to it. The twin itself is never reported:
           // Fastify does not add it where a HEAD already exists.
-          if (app.fastifyMajor >= 5) earlier.push({ method: 'HEAD', route });
-          byKey[key] = earlier;
+          if (app.fastifyMajor >= 5) add(key, route);
           continue;
         }
         // `all()` takes every method the router supports, so it clashes with any of them.
-        const first = earlier.find((e) => e.route !== route && route.methods.some((m) => m === e.method || m === 'ALL' || e.method === 'ALL'));
-        if (first) {
-          const method = route.methods.find((m) => m === first.method || m === 'ALL' || first.method === 'ALL') ?? route.methods[0];
-          const where = first.route.package ? `by ${first.route.package} (registered at line ${first.route.span.line})` : `at line ${first.route.span.line}`;
-          if (first.route.implicitHead) {
+        const clash = firstClash(byKey[key], route);
+        if (clash) {
+          const { earlier, method: firstMethod } = clash;
+          const method = route.methods.find((m) => m === firstMethod || m === 'ALL' || firstMethod === 'ALL') ?? route.methods[0];
+          const where = earlier.package ? `by ${earlier.package} (registered at line ${earlier.span.line})` : `at line ${earlier.span.line}`;
+          if (earlier.implicitHead) {
             out.push({
-              message: `HEAD ${route.url} clashes with the HEAD route Fastify ${app.fastifyMajor} adds for the GET at line ${first.route.span.line}: Fastify throws FST_ERR_DUPLICATED_ROUTE at boot; declare the HEAD before the GET, or give the GET exposeHeadRoute: false`,
+              message: `HEAD ${route.url} clashes with the HEAD route Fastify ${app.fastifyMajor} adds for the GET at line ${earlier.span.line}: Fastify throws FST_ERR_DUPLICATED_ROUTE at boot; declare the HEAD before the GET, or give the GET exposeHeadRoute: false`,
               span: route.span,
-              related: [{ message: `GET ${first.route.url} (its HEAD twin)`, span: first.route.span }],
+              related: [{ message: `GET ${earlier.url} (its HEAD twin)`, span: earlier.span }],
             });
             continue;
           }
           out.push({
-            message: `${method} ${route.url}${route.package ? ` (from ${route.package})` : ''} is already declared${first.route.url !== route.url ? ` as ${first.route.url}` : ''} ${where}: Fastify throws FST_ERR_DUPLICATED_ROUTE at boot`,
+            message: `${method} ${route.url}${route.package ? ` (from ${route.package})` : ''} is already declared${earlier.url !== route.url ? ` as ${earlier.url}` : ''} ${where}: Fastify throws FST_ERR_DUPLICATED_ROUTE at boot`,
             span: route.span,
-            related: [{ message: `${first.method} ${first.route.url} first declared here`, span: first.route.span }],
+            related: [{ message: `${firstMethod} ${earlier.url} first declared here`, span: earlier.span }],
           });
           continue;
         }
-        for (const method of route.methods) earlier.push({ method, route });
-        byKey[key] = earlier;
+        add(key, route);
       }
     }
     return out;
   },
 };
+
+/**
+ * The first method of the first route declared before `route` under its key that `route` clashes
+ * with (the same method, or `ALL` on either side), in declaration order, the methods of a route in
+ * its own order; an implicit HEAD route's method is HEAD.
+ */
+function firstClash(earlier: Route | Route[] | undefined, route: Route): { earlier: Route; method: string } | undefined {
+  if (earlier === undefined) return undefined;
+  if (!Array.isArray(earlier)) return clashWith(earlier, route);
+  for (const e of earlier) {
+    const clash = clashWith(e, route);
+    if (clash) return clash;
+  }
+  return undefined;
+}
+
+function clashWith(e: Route, route: Route): { earlier: Route; method: string } | undefined {
+  if (e === route) return undefined;
+  const method = e.methods.find((em) => route.methods.some((m) => m === em || m === 'ALL' || em === 'ALL'));
+  return method === undefined ? undefined : { earlier: e, method };
+}
