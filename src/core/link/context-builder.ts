@@ -169,6 +169,17 @@ export class ContextBuilder {
   }
 }
 
+/**
+ * Whether `id` (a context's, or a route's `context:n`) is the context `ancestor`'s or one under
+ * it: ids carry their parent's (`ContextBuilder.child`, `routeId`).
+ */
+export function idUnder(id: string, ancestor: string): boolean {
+  if (!id.startsWith(ancestor)) return false;
+  const next = id.charCodeAt(ancestor.length);
+  // NaN: the context itself; '.' (46): a context under it; ':' (58): a route of one of them.
+  return Number.isNaN(next) || next === 46 || next === 58;
+}
+
 /** FNV-1a of a text, in base 36: a short id segment (collisions only cost a `~n`, as repeats do). */
 function shortHash(text: string): string {
   let h = 0x811c9dc5;

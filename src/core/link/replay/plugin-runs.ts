@@ -1,6 +1,6 @@
 import type { ts } from 'ts-morph';
 import type { Route, Span } from '../../model';
-import type { AppBuilder, ContextBuilder, Numbering } from '../context-builder';
+import { idUnder, type AppBuilder, type ContextBuilder, type Numbering } from '../context-builder';
 import type { ModuleRecord } from '../module-record';
 import type { Value } from '../values';
 import { barrier } from './ownership';
@@ -268,7 +268,7 @@ export class PluginRuns {
   }
 
   private inside(r: Recording, c: ContextBuilder): boolean {
-    return c.app === r.app && (c === r.target || underContext(c.ctx.id, r.run.targetId));
+    return c.app === r.app && (c === r.target || idUnder(c.ctx.id, r.run.targetId));
   }
 
   /**
@@ -482,9 +482,4 @@ function passOn(inner: PluginRun, outer: PluginRun): void {
   for (const [loop, n] of inner.loops) outer.loops.set(loop, (outer.loops.get(loop) ?? 0) + n);
   outer.registeredPlugins.push(...inner.registeredPlugins);
   outer.skipOverride.push(...inner.skipOverride);
-}
-
-/** Whether a context id is `ancestor`'s or one under it. */
-function underContext(id: string, ancestor: string): boolean {
-  return id === ancestor || (id.startsWith(ancestor) && id.charCodeAt(ancestor.length) === 46);
 }

@@ -1,5 +1,6 @@
 import type { Context, Route } from '../../model';
 import { markRenumberedCopy } from '../../route-origin';
+import { idUnder } from '../context-builder';
 
 /**
  * Copies of what a recorded run added, for a replay whose own context has another id than when
@@ -20,10 +21,7 @@ export class Renumbering {
 
   /** An id of the run's subtree (a context's, or a route's `context:n`), moved. */
   id(id: string): string {
-    if (!id.startsWith(this.from)) return id;
-    const next = id.charCodeAt(this.from.length);
-    // '.' (46) a child context, ':' (58) a route; NaN: the context itself.
-    return next === 46 || next === 58 || Number.isNaN(next) ? this.to + id.slice(this.from.length) : id;
+    return idUnder(id, this.from) ? this.to + id.slice(this.from.length) : id;
   }
 
   route(r: Route): Route {
