@@ -1,5 +1,5 @@
 import type { Decorator } from '../model';
-import { contextPaths, walkContexts } from './rule-utils';
+import { contextPaths, orderIn, walkContexts } from './rule-utils';
 import type { Rule, RuleFinding } from './types';
 
 /** Request/reply fields Fastify 5 refuses to have decorated (FST_ERR_DEC_ALREADY_PRESENT; Fastify 4 allows them). */
@@ -58,9 +58,9 @@ export const duplicateDecorator: Rule = {
           const chain = paths.get(ctx.id) ?? [ctx];
           for (let i = chain.length - 2; i >= 0; i--) {
             const ancestor = chain[i];
-            // When the child on the way down was loaded, among the ancestor's declarations.
-            const created = chain[i + 1].order;
-            const parentDec = ancestor.decorators.find((d) => !d.conditional && d.target === dec.target && d.name === dec.name && isValue(d) && d.order < created);
+            // Declared before `dec` (orders are per context: before the child on the way down was loaded).
+            const before = orderIn(chain, i, dec.order);
+            const parentDec = ancestor.decorators.find((d) => !d.conditional && d.target === dec.target && d.name === dec.name && isValue(d) && d.order < before);
             if (parentDec && !condCtx.has(ancestor.id)) {
               out.push({
                 message: `${CALL[dec.target]}('${dec.name}'): a parent context already decorates the ${dec.target} with the value '${dec.name}' (line ${parentDec.span.line}); a value decorator cannot be shadowed: Fastify throws FST_ERR_DEC_ALREADY_PRESENT at boot`,
