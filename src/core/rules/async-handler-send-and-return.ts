@@ -1,4 +1,6 @@
-import { once, requestCode } from './rule-utils';
+import type { BodyFacts } from '../model';
+import { RouteMemo } from './route-memo';
+import { eachRequestCode, once, type Picked } from './rule-utils';
 import type { Rule, RuleFinding } from './types';
 
 /**
@@ -14,14 +16,14 @@ export const asyncHandlerSendAndReturn: Rule = {
   wrong: "app.get('/user', async (request, reply) => {\n  reply.code(201).send(user)\n  return user\n})",
   right: "app.get('/user', async (request, reply) => {\n  reply.code(201).send(user)\n  return reply\n})",
   defaultSeverity: 'warning',
-  check({ graph }) {
+  check(rc) {
     const out: RuleFinding[] = [];
     const first = once();
-    for (const app of graph.apps) {
-      for (const { body } of requestCode(app, false)) {
-        // Only an async function's value is sent; a hijacked reply ignores it.
-        if (!body.async || body.members.some((m) => m.on === 'reply' && m.name === 'hijack')) continue;
-        for (const { ret, send } of body.returnsAfterSend) {
+    for (const app of rc.graph.apps) {
+      // Only an async function's value is sent; a hijacked reply ignores it.
+      const pick = (body: BodyFacts) => (body.async && body.returnsAfterSend.length && !body.members.some((m) => m.on === 'reply' && m.name === 'hijack') ? body.returnsAfterSend : undefined);
+      eachRequestCode(rc, app, MEMO, false, pick, (found) => {
+        for (const { ret, send } of found) {
           if (!first(ret)) continue;
           out.push({
             message: `this async handler already sent the reply (line ${send.line}); the value it returns is sent again: Fastify drops it and logs FST_ERR_REP_ALREADY_SENT ("Reply was already sent") — return \`reply\` or nothing after reply.send()`,
@@ -29,8 +31,10 @@ export const asyncHandlerSendAndReturn: Rule = {
             related: [{ message: 'the reply is sent here', span: send }],
           });
         }
-      }
+      });
     }
     return out;
   },
 };
+
+const MEMO = new RouteMemo<readonly Picked<BodyFacts['returnsAfterSend']>[]>();

@@ -1,4 +1,6 @@
-import { once, requestCode, roleText } from './rule-utils';
+import type { BodyFacts } from '../model';
+import { RouteMemo } from './route-memo';
+import { eachRequestCode, once, roleText, type Picked } from './rule-utils';
 import type { Rule, RuleFinding } from './types';
 
 /** `fs.*Sync`, `child_process.*Sync`, `crypto.*Sync`, `zlib.*Sync` in handlers and lifecycle hooks (resolved through the file's imports: `BodyFacts.blockingCalls`). */
@@ -9,23 +11,26 @@ export const blockingCallInHandler: Rule = {
   wrong: "import { readFileSync } from 'node:fs'\napp.get('/report', async () => readFileSync('./report.json', 'utf8'))",
   right: "import { readFile } from 'node:fs/promises'\napp.get('/report', async () => readFile('./report.json', 'utf8'))",
   defaultSeverity: 'warning',
-  check({ graph }) {
+  check(rc) {
     const out: RuleFinding[] = [];
     const first = once();
-    for (const app of graph.apps) {
-      for (const { body, role } of requestCode(app)) {
-        for (const call of body.blockingCalls) {
+    for (const app of rc.graph.apps) {
+      const pick = (body: BodyFacts) => (body.blockingCalls.length ? body.blockingCalls : undefined);
+      eachRequestCode(rc, app, MEMO, true, pick, (calls, _body, role) => {
+        for (const call of calls) {
           if (!first(call.span)) continue;
           out.push({
             message: `${call.name}() in a ${roleText(role)} blocks the event loop for every request while it runs; use ${asyncForm(call.name)}`,
             span: call.span,
           });
         }
-      }
+      });
     }
     return out;
   },
 };
+
+const MEMO = new RouteMemo<readonly Picked<BodyFacts['blockingCalls']>[]>();
 
 /** The asynchronous form to suggest for a blocking call. */
 function asyncForm(name: string): string {

@@ -25,12 +25,24 @@ interface Deferred {
 /** By the finding object the registry made: copies (the cache, a posted message) are not in it. */
 const DEFERRED = new WeakMap<Finding, Deferred>();
 
+/** How many entries were set or computed so far (`deferredChanges`). */
+let changes = 0;
+
+/**
+ * A number that moves whenever an entry is set or its fixes are computed: while it stays, every
+ * finding keeps the entry it had (the registry then skips `deferFixes` for the findings it reuses).
+ */
+export function deferredChanges(): number {
+  return changes;
+}
+
 /** Keeps `compute` (none: the finding has no fix) as the fixes of `finding`, a finding of a rules run of this process. */
 export function deferFixes(finding: Finding, compute: (() => Fix[]) | undefined, trees: Deferred['trees']): void {
   const d = DEFERRED.get(finding);
   // A finding of the run before (index.ts reuses them) keeps its entry when nothing was computed
   // from it yet; fixes computed for an earlier analysis are not this one's.
   if (d && (compute ? d.compute === compute && d.trees === trees : d.compute === undefined && d.fixes?.length === 0)) return;
+  changes++;
   DEFERRED.set(finding, compute ? { compute, trees } : { fixes: [] });
 }
 
@@ -43,6 +55,7 @@ export function fixesOf(finding: Finding): Fix[] | undefined {
   const d = DEFERRED.get(finding);
   if (!d) return undefined;
   if (!d.fixes) {
+    changes++;
     d.fixes = withTrees(d.trees, d.compute!);
     d.compute = undefined;
     d.trees = undefined;

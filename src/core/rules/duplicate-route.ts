@@ -68,7 +68,6 @@ export const duplicateRoute: Rule = {
       // The router options routeKey reads, and the numbering of keys.
       const server = app.serverOptions;
       const options = `${server.ignoreDuplicateSlashes}${server.ignoreTrailingSlash}${server.caseSensitive} ${keyGeneration}`;
-      const keys = KEYS.in(rc, app);
       // Conditional routes (an `if` on the environment, a conditional register) are left out: the
       // graph does not say which condition, and two branches may never run together.
       const conditionalCtx = new Set<string>();
@@ -79,16 +78,15 @@ export const duplicateRoute: Rule = {
         const had = byKey[key];
         byKey[key] = had === undefined ? route : Array.isArray(had) ? (had.push(route), had) : [had, route];
       };
-      for (const route of app.routes) {
-        // Constraints not known statically (a version from a variable, options from a spread) could tell any two apart.
-        if (!route.urlKnown || route.conditional || route.constraintsUnknown || (conditionalCtx.size > 0 && conditionalCtx.has(route.contextId))) continue;
-        const key = keys.get(route, options, (r) => keyId(routeKey(r, server)));
+      const key = (r: Route) => (!r.urlKnown || r.conditional || r.constraintsUnknown ? undefined : keyId(routeKey(r, server)));
+      KEYS.each(rc, app, options, key, (key, route) => {
+        if (conditionalCtx.size > 0 && conditionalCtx.has(route.contextId)) return;
         if (route.implicitHead) {
           // Fastify 5 keeps the HEAD twin of a GET: an explicit HEAD declared after the GET is a
           // duplicate (booted). Fastify 4 gives way to it. The twin itself is never reported:
           // Fastify does not add it where a HEAD already exists.
           if (app.fastifyMajor >= 5) add(key, route);
-          continue;
+          return;
         }
         // `all()` takes every method the router supports, so it clashes with any of them.
         const clash = firstClash(byKey[key], route);
@@ -102,17 +100,17 @@ export const duplicateRoute: Rule = {
               span: route.span,
               related: [{ message: `GET ${earlier.url} (its HEAD twin)`, span: earlier.span }],
             });
-            continue;
+            return;
           }
           out.push({
             message: `${method} ${route.url}${route.package ? ` (from ${route.package})` : ''} is already declared${earlier.url !== route.url ? ` as ${earlier.url}` : ''} ${where}: Fastify throws FST_ERR_DUPLICATED_ROUTE at boot`,
             span: route.span,
             related: [{ message: `${firstMethod} ${earlier.url} first declared here`, span: earlier.span }],
           });
-          continue;
+          return;
         }
         add(key, route);
-      }
+      });
     }
     return out;
   },

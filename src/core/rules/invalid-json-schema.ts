@@ -1,7 +1,7 @@
 import type { AppGraph, Context, Route, SharedSchema } from '../model';
 import { refId, refsIn, requestSchemas, SchemaCompiler, validatorUnknown, validationKey } from './ajv-config';
 import { contextPaths, customValidator, silencedByUncertainty, validatorAndSchemaIdsKey, walkContexts } from './rule-utils';
-import { contextKeys, RouteMemo, type KeyParts, type MemoRun } from './route-memo';
+import { RouteMemo, type KeyParts, type MemoScope } from './route-memo';
 import type { Rule, RuleFinding } from './types';
 
 const BOOT = 'FST_ERR_SCH_VALIDATION_BUILD when the app gets ready: it does not start';
@@ -41,13 +41,13 @@ export const invalidJsonSchema: Rule = {
         continue;
       }
       if (silencedByUncertainty(graph, app, note, 'a custom validator compiler or a shared schema')) continue;
-      checkApp(app, out, note, MEMO.in(rc, app));
+      checkApp(app, out, note, rc);
     }
     return out;
   },
 };
 
-function checkApp(app: AppGraph, out: RuleFinding[], note: (m: string) => void, memo: MemoRun<Route, RouteResult | undefined>): void {
+function checkApp(app: AppGraph, out: RuleFinding[], note: (m: string) => void, scope: MemoScope): void {
   const paths = contextPaths(app);
   const custom = (ctx: Context) => (paths.get(ctx.id) ?? []).some((c) => c.customValidation);
   /** Contexts where Fastify sets up its validator (a route there has a request schema). */
@@ -76,17 +76,16 @@ function checkApp(app: AppGraph, out: RuleFinding[], note: (m: string) => void, 
     return compiler;
   };
 
-  const keys = contextKeys(app, KEY);
-  for (const route of app.routes) {
-    if (route.implicitHead || route.package || !route.schema) continue;
+  const compute = (origin: Route, say: (m: string) => void, route: Route) => {
+    if (origin.implicitHead || origin.package || !origin.schema) return undefined;
     const chain = paths.get(route.contextId);
-    if (!chain) continue;
-    const r = memo.get(route, keys.get(route.contextId)!, (origin, say) => checkRoute(app, origin, chain, compilerOf, say));
-    if (!r) continue;
+    return chain ? checkRoute(app, origin, chain, compilerOf, say) : undefined;
+  };
+  MEMO.each(scope, app, KEY, compute, (r, route) => {
     setUp.add(route.contextId);
-    if (r.refIds.length) markUsed(r.refIds, sharedIn(chain), used);
+    if (r.refIds.length) markUsed(r.refIds, sharedIn(paths.get(route.contextId)!), used);
     for (const f of r.findings) out.push(f);
-  }
+  });
 
   walkContexts(app, (ctx) => {
     if (!ctx.schemas.length || custom(ctx)) return;

@@ -17,12 +17,8 @@ export const missingResponseSchema: Rule = {
     const { graph, source, resolveModule } = rc;
     const out: RuleFinding[] = [];
     for (const app of graph.apps) {
-      const memo = MEMO.in(rc, app);
-      for (const route of app.routes) {
-        if (route.implicitHead || route.package || route.schema?.response) continue;
-        // The route's own fields only.
-        out.push(memo.get(route, '', (r) => finding(r, source, resolveModule)));
-      }
+      // The route's own fields only.
+      MEMO.each(rc, app, undefined, (r) => (r.implicitHead || r.package || r.schema?.response ? undefined : finding(r, source, resolveModule)), (f) => out.push(f));
     }
     return out;
   },

@@ -29,8 +29,7 @@ export const missingSchema: Rule = {
     const { graph, note, source, resolveModule } = rc;
     const out: RuleFinding[] = [];
     for (const app of graph.apps) {
-      const routes = app.routes.filter((r) => !r.implicitHead && !r.package && r.body);
-      if (!routes.length) continue;
+      if (!app.routes.some((r) => !r.implicitHead && !r.package && r.body)) continue;
       // An onRoute hook may set schemas on the routes (a plugin that adds them): not seen here.
       let onRoute: Hook | undefined;
       walkContexts(app, (ctx) => (onRoute ??= ctx.hooks.find((h) => h.name === 'onRoute')));
@@ -38,12 +37,8 @@ export const missingSchema: Rule = {
         note(`app ${app.id} not checked: an onRoute hook (${onRoute.span.file}:${onRoute.span.line}) may add schemas to its routes`);
         continue;
       }
-      const memo = MEMO.in(rc, app);
-      for (const route of routes) {
-        // The route's own fields only (the onRoute hook above is decided for the whole app, every run).
-        const finding = memo.get(route, '', (r, note) => checkRoute(r, note, source, resolveModule));
-        if (finding) out.push(finding);
-      }
+      // The route's own fields only (the onRoute hook above is decided for the whole app, every run).
+      MEMO.each(rc, app, undefined, (r, note) => (r.implicitHead || r.package || !r.body ? undefined : checkRoute(r, note, source, resolveModule)), (f) => out.push(f));
     }
     return out;
   },

@@ -2,7 +2,7 @@ import type { AppGraph, Route } from '../model';
 import { asFastifyCompiles, isObject, validatorUnknown, validationKey } from './ajv-config';
 import { rewriteParamsSchemaFix } from '../fixes/schema-fixes';
 import { closest, computedOnce, contextPaths, customValidator, present, silencedByUncertainty } from './rule-utils';
-import { contextKeys, NO_CONTEXT, RouteMemo, type KeyParts } from './route-memo';
+import { RouteMemo, type KeyParts } from './route-memo';
 import type { Rule, RuleFinding } from './types';
 import { urlParams, type UrlParam } from './url-params';
 
@@ -44,19 +44,19 @@ export const paramsSchemaMismatch: Rule = {
       }
       if (silencedByUncertainty(graph, app, note, 'a custom validator compiler')) continue;
       const paths = contextPaths(app);
-      const keys = contextKeys(app, KEY);
-      const memo = MEMO.in(rc, app);
       const seen = new Set<string>();
-      for (const route of app.routes) {
-        if (route.implicitHead || route.package || !route.schema?.params) continue;
-        const chain = paths.get(route.contextId);
-        const found = memo.get(route, keys.get(route.contextId) ?? NO_CONTEXT, (r, say) => (customValidator(r, chain) ? [] : checkRoute(app, r, say, source)));
+      const compute = (r: Route, say: (m: string) => void, route: Route) => {
+        if (r.implicitHead || r.package || !r.schema?.params) return undefined;
+        const found = customValidator(r, paths.get(route.contextId)) ? [] : checkRoute(app, r, say, source);
+        return found.length ? found : undefined;
+      };
+      MEMO.each(rc, app, KEY, compute, (found) => {
         for (const f of found) {
           const key = `${f.span.file}:${f.span.start}:${f.message}`;
           if (!seen.has(key)) out.push(f);
           seen.add(key);
         }
-      }
+      });
     }
     return out;
   },

@@ -112,7 +112,85 @@ export class RouteMemo<T> {
       },
     };
   }
+
+  /**
+   * Every route of `app.routes`, in order: `visit(value, route)` for each route whose value is not
+   * undefined, the value `compute(origin, note, route)` gave for its origin under the key `parts`
+   * names for its context (`NO_CONTEXT` for a route outside the tree), or under `parts` itself
+   * when it is a text (the same for every route: the app's settings), '' without it. `compute`
+   * may read `route` for its chain of contexts (only as the key names it), and of the route's own
+   * fields only those of the origin.
+   *
+   * What an edit left alone is not looked at again: a route that is the same object as in the
+   * graph before (`AppSlots.before`), when this memo ran on that graph and the key of the route's
+   * context did not change between the two, takes the value it had then from the memo's list of
+   * that run (`Dense`), in the order of the routes: no entry, key or route object is read. (Those
+   * reads, scattered over the heap, cost ~0.1 µs per route and memo: ~2 ms per rule on every
+   * update at 2,000 files, for some 15,000 routes.)
+   */
+  each(scope: MemoScope, app: AppGraph, parts: KeyParts | string | undefined, compute: (origin: Route, note: (message: string) => void, route: Route) => T | undefined, visit: (value: NonNullable<T>, route: Route) => void): void {
+    const a = appSlots(scope, app);
+    const slots = slotsIn(a, scope, app);
+    const gen = a.graphs;
+    const byContext = typeof parts === 'object';
+    const keys = byContext ? contextKeys(app, parts) : undefined;
+    const text = byContext ? undefined : (parts ?? '');
+    const last = a.dense[this.id] as Dense<T> | undefined;
+    // The run on the graph before, if its values hold for routes listed in both.
+    const changed = last === undefined || last.gen !== gen - 1 || last.text !== text ? undefined : byContext ? changedKeys(a, parts, keys!) : NONE_CHANGED;
+    if (byContext && changed === undefined) changedKeys(a, parts, keys!);
+    if (last?.gen === gen && last.text === text) {
+      // This graph again (the rules run twice on it).
+      for (let i = 0; i < last.values.length; i++) {
+        const notes = last.notes?.[i];
+        if (notes) for (const n of notes) scope.note(n);
+        const v = last.values[i];
+        if (v !== undefined) visit(v as NonNullable<T>, app.routes[i]);
+      }
+      return;
+    }
+    const routes = app.routes;
+    const before = a.before;
+    const id = this.id;
+    const values: (T | undefined)[] = new Array(routes.length);
+    let notesOf: (readonly string[] | undefined)[] | undefined;
+    for (let i = 0; i < routes.length; i++) {
+      const route = routes[i];
+      const p = changed === undefined ? -1 : before[i];
+      let value: T | undefined;
+      let notes: readonly string[] | undefined;
+      if (p >= 0 && (changed!.size === 0 || !changed!.has(route.contextId))) {
+        memoStats.hits++;
+        value = last!.values[p];
+        notes = last!.notes?.[p];
+        if (notes) for (const n of notes) scope.note(n);
+      } else {
+        const slot = slots[i];
+        const key = text ?? keys!.get(route.contextId) ?? NO_CONTEXT;
+        const hit = slot.entries[id] as Entry<T | undefined> | undefined;
+        const entry = lookUp(scope, hit, slot.origin, key, (origin, note) => compute(origin, note, route));
+        if (entry !== hit) slot.entries[id] = entry;
+        value = entry.value;
+        notes = entry.notes;
+      }
+      values[i] = value;
+      if (notes) (notesOf ??= [])[i] = notes;
+      if (value !== undefined) visit(value as NonNullable<T>, route);
+    }
+    a.dense[id] = { gen, text, values, notes: notesOf };
+  }
 }
+
+/** A memo's values for the routes of one app in one graph (`AppSlots.graphs`), in `app.routes` order, and the notes said with them. */
+interface Dense<T> {
+  gen: number;
+  /** The key text of `each` (undefined: keys by context). */
+  text: string | undefined;
+  values: (T | undefined)[];
+  notes: (readonly string[] | undefined)[] | undefined;
+}
+
+const NONE_CHANGED: ReadonlySet<string> = new Set();
 
 let MEMOS = 0;
 
@@ -123,6 +201,8 @@ interface Slot {
   /** The last graph whose app listed the route (`AppSlots.graphs`), and its place in that list. */
   seen: number;
   at: number;
+  /** The route object listed for it in that graph. */
+  route: Route | undefined;
 }
 
 /**
@@ -141,6 +221,12 @@ interface AppSlots {
   byOrigin: Map<Route, Slot>;
   /** Slots of routes asked about that the app does not list (rare), for this graph only. */
   offList: Map<Route, Slot>;
+  /** Per key declaration, the context keys of the last graph `each` made them for, and which changed from the graph before. */
+  keyMaps: Map<KeyParts, { gen: number; keys: ReadonlyMap<string, string>; changed: ReadonlySet<string> | undefined }>;
+  /** For each route of `routes`, its place in the graph before's list when it is the same object there, else -1. */
+  before: Int32Array;
+  /** Each memo's values for this graph's routes (`RouteMemo.each`), by memo id. */
+  dense: (Dense<unknown> | undefined)[];
 }
 
 /** Per source, per app id; apps no longer in the graph are dropped when the graph changes. */
@@ -155,19 +241,23 @@ function appSlots(scope: MemoScope, app: AppGraph): AppSlots {
     for (const id of t.apps.keys()) if (!ids.has(id)) t.apps.delete(id);
   }
   let a = t.apps.get(app.id);
-  if (!a) t.apps.set(app.id, (a = { graph: {}, graphs: 0, routes: [], slots: [], byOrigin: new Map(), offList: new Map() }));
+  if (!a) t.apps.set(app.id, (a = { graph: {}, graphs: 0, routes: [], slots: [], byOrigin: new Map(), offList: new Map(), keyMaps: new Map(), before: new Int32Array(0), dense: [] }));
   return a;
 }
 
 /** The slot of each route of the app, in `app.routes` order; found once per graph (and source). */
 function slotsOf(scope: MemoScope, app: AppGraph): readonly Slot[] {
-  const a = appSlots(scope, app);
+  return slotsIn(appSlots(scope, app), scope, app);
+}
+
+function slotsIn(a: AppSlots, scope: MemoScope, app: AppGraph): readonly Slot[] {
   if (a.graph === scope.graph && a.routes === app.routes) return a.slots;
   const gen = ++a.graphs;
   const before = a.routes;
   const beforeSlots = a.slots;
   const routes = app.routes;
   const slots: Slot[] = new Array(routes.length);
+  const placeBefore = new Int32Array(routes.length);
   let j = 0;
   for (let i = 0; i < routes.length; i++) {
     const route = routes[i];
@@ -176,12 +266,14 @@ function slotsOf(scope: MemoScope, app: AppGraph): readonly Slot[] {
     else {
       const origin = routeOrigin(route);
       slot = a.byOrigin.get(origin);
-      if (!slot) a.byOrigin.set(origin, (slot = { origin, entries: [], seen: gen, at: i }));
+      if (!slot) a.byOrigin.set(origin, (slot = { origin, entries: [], seen: 0, at: i, route: undefined }));
       // Listed before, further on: carry on from just after it (the routes skipped were removed or moved).
       else if (slot.seen === gen - 1 && slot.at >= j) j = slot.at + 1;
     }
+    placeBefore[i] = slot.seen === gen - 1 && slot.route === route ? slot.at : -1;
     slot.seen = gen;
     slot.at = i;
+    slot.route = route;
     slots[i] = slot;
   }
   for (const slot of beforeSlots) if (slot.seen !== gen) a.byOrigin.delete(slot.origin);
@@ -189,6 +281,7 @@ function slotsOf(scope: MemoScope, app: AppGraph): readonly Slot[] {
   a.routes = routes;
   a.slots = slots;
   a.offList = new Map();
+  a.before = placeBefore;
   return slots;
 }
 
@@ -197,8 +290,29 @@ function offListSlot(scope: MemoScope, app: AppGraph, route: Route): Slot {
   const a = appSlots(scope, app);
   const origin = routeOrigin(route);
   let slot = a.byOrigin.get(origin) ?? a.offList.get(origin);
-  if (!slot) a.offList.set(origin, (slot = { origin, entries: [], seen: 0, at: -1 }));
+  if (!slot) a.offList.set(origin, (slot = { origin, entries: [], seen: 0, at: -1, route: undefined }));
   return slot;
+}
+
+/**
+ * The ids of the contexts whose key under `parts` is not the one of the graph before (ids that
+ * came or went included); undefined when the graph before's keys are not known (every key is
+ * then looked at).
+ */
+function changedKeys(a: AppSlots, parts: KeyParts, keys: ReadonlyMap<string, string>): ReadonlySet<string> | undefined {
+  const gen = a.graphs;
+  const before = a.keyMaps.get(parts);
+  if (before?.gen === gen) return before.changed;
+  let changed: Set<string> | undefined;
+  if (before?.gen === gen - 1) {
+    changed = new Set();
+    if (before.keys !== keys) {
+      for (const [id, key] of keys) if (before.keys.get(id) !== key) changed.add(id);
+      for (const id of before.keys.keys()) if (!keys.has(id)) changed.add(id);
+    }
+  }
+  a.keyMaps.set(parts, { gen, keys, changed });
+  return changed;
 }
 
 /**

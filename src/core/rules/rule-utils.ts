@@ -1,4 +1,5 @@
 import type { AppGraph, BodyFacts, Context, Route, Span, Unresolved, WorkspaceGraph } from '../model';
+import type { MemoScope, RouteMemo } from './route-memo';
 import type { Fix } from './types';
 
 /** Every context of an app's tree with its ancestors' `conditional` folded in (a conditional register makes everything inside conditional). */
@@ -60,7 +61,7 @@ export function orderIn(chain: readonly Context[], i: number, order: number): nu
 
 /**
  * The chain from the root to each context of an app, by context id (the context itself last).
- * Made once per app object and shared by the rules that ask, like `requestCode`.
+ * Made once per app object and shared by the rules that ask.
  */
 export function contextPaths(app: AppGraph): ReadonlyMap<string, readonly Context[]> {
   let hit = CONTEXT_PATHS.get(app);
@@ -109,43 +110,47 @@ export function silencedByUncertainty(graph: WorkspaceGraph, app: AppGraph, note
   return true;
 }
 
-/** A function of the app's own code that runs for a request, with what its body does. */
-export interface RequestCode {
+/** What a rule took of one function of the app's request code (`eachRequestCode`), with the function. */
+export interface Picked<T> {
+  value: T;
   body: BodyFacts;
-  /** 'handler', or the lifecycle hook's name. */
   role: string;
-  /** The route, for a handler or a route-level hook. */
-  route?: Route;
 }
 
 /**
- * The functions of the app's own code that run for requests, with their facts: route handlers
- * (package routes and the HEAD twins of GETs left out) and lifecycle hooks, app-level and
- * route-level. A function shared by several routes comes once per route: report through `once`.
- * Made once per app object (a graph does not change once returned) and shared by the rules that
- * ask: read it, never change it.
+ * The functions of the app's own code that run for requests, for a rule that takes little of most
+ * of them: route handlers (package routes and the HEAD twins of GETs left out), with `withHooks`
+ * each route's own hooks after its handler and then the lifecycle hooks of the app's contexts.
+ * `pick(body, role)` gives what the rule takes of one function (undefined: nothing; it may read
+ * the function's facts only; `role` is 'handler' or the hook's name), and `visit` is called for
+ * each value, in that order. A function shared by several routes comes once per route: report
+ * through `once`. What a route's functions give is kept per route origin in the rule's `memo`
+ * (`RouteMemo.each`), so the routes an edit left alone are not read again; the lifecycle hooks
+ * are picked on every run.
  */
-export function requestCode(app: AppGraph, withHooks = true): readonly RequestCode[] {
-  const cache = withHooks ? REQUEST_CODE : HANDLER_CODE;
-  let hit = cache.get(app);
-  if (!hit) cache.set(app, (hit = listRequestCode(app, withHooks)));
-  return hit;
-}
-
-const REQUEST_CODE = new WeakMap<AppGraph, readonly RequestCode[]>();
-const HANDLER_CODE = new WeakMap<AppGraph, readonly RequestCode[]>();
-
-function listRequestCode(app: AppGraph, withHooks: boolean): RequestCode[] {
-  const out: RequestCode[] = [];
-  for (const route of app.routes) {
-    if (route.implicitHead || route.package) continue;
-    if (route.body) out.push({ body: route.body, role: 'handler', route });
-    if (withHooks) for (const h of route.hooks) if (h.body) out.push({ body: h.body, role: h.name, route });
-  }
-  if (withHooks) walkContexts(app, (ctx) => {
-    for (const h of ctx.hooks) if (h.kind === 'lifecycle' && h.body) out.push({ body: h.body, role: h.name });
+export function eachRequestCode<T>(scope: MemoScope, app: AppGraph, memo: RouteMemo<readonly Picked<T>[]>, withHooks: boolean, pick: (body: BodyFacts, role: string) => T | undefined, visit: (value: T, body: BodyFacts, role: string) => void): void {
+  const ofRoute = (route: Route) => {
+    if (route.implicitHead || route.package) return undefined;
+    let out: Picked<T>[] | undefined;
+    const take = (body: BodyFacts, role: string) => {
+      const value = pick(body, role);
+      if (value !== undefined) (out ??= []).push({ value, body, role });
+    };
+    if (route.body) take(route.body, 'handler');
+    if (withHooks) for (const h of route.hooks) if (h.body) take(h.body, h.name);
+    return out;
+  };
+  memo.each(scope, app, undefined, ofRoute, (picked) => {
+    for (const p of picked) visit(p.value, p.body, p.role);
   });
-  return out;
+  if (!withHooks) return;
+  walkContexts(app, (ctx) => {
+    for (const h of ctx.hooks) {
+      if (h.kind !== 'lifecycle' || !h.body) continue;
+      const value = pick(h.body, h.name);
+      if (value !== undefined) visit(value, h.body, h.name);
+    }
+  });
 }
 
 /** A filter that lets each span through once (a handler shared by routes, a function used twice). */

@@ -1,6 +1,6 @@
 import type { Context as Ctx, Route, Span } from '../model';
 import { contextPaths, customValidator, silencedByUncertainty, validatorAndSchemaIdsKey } from './rule-utils';
-import { contextKeys, NO_CONTEXT, RouteMemo, type KeyParts } from './route-memo';
+import { RouteMemo, type KeyParts } from './route-memo';
 import type { Rule, RuleFinding } from './types';
 
 const PARTS = ['body', 'querystring', 'params', 'headers'] as const;
@@ -35,13 +35,15 @@ export const unknownSchemaRef: Rule = {
         continue;
       }
       const paths = contextPaths(app);
-      const keys = contextKeys(app, KEY);
-      const memo = MEMO.in(rc, app);
-      for (const route of app.routes) {
-        if (route.implicitHead || route.package || !route.schema) continue;
+      const compute = (r: Route, say: (m: string) => void, route: Route) => {
+        if (r.implicitHead || r.package || !r.schema) return undefined;
         const chain = paths.get(route.contextId);
-        if (!chain) continue;
-        for (const m of memo.get(route, keys.get(route.contextId) ?? NO_CONTEXT, (r, say) => missingRefs(r, chain, say))) {
+        if (!chain) return undefined;
+        const missing = missingRefs(r, chain, say);
+        return missing.length ? missing : undefined;
+      };
+      MEMO.each(rc, app, KEY, compute, (missing) => {
+        for (const m of missing) {
           const elsewhere = allSchemas(app.root).find((s) => s.id === m.id);
           out.push({
             message: `${m.where} $ref '${m.ref}': no shared schema with $id '${m.id}' is added in this route's context or a parent${elsewhere ? ` (the one at line ${elsewhere.span.line} is in a context this route cannot see)` : ''}: Fastify throws ${m.code} when the app gets ready`,
@@ -49,7 +51,7 @@ export const unknownSchemaRef: Rule = {
             ...(elsewhere ? { related: [{ message: `$id '${m.id}' added here`, span: elsewhere.span }] } : {}),
           });
         }
-      }
+      });
     }
     return out;
   },

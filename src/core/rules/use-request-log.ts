@@ -1,5 +1,6 @@
 import type { BodyFacts, Span } from '../model';
-import { once, present, requestCode, roleText } from './rule-utils';
+import { RouteMemo } from './route-memo';
+import { eachRequestCode, once, present, roleText, type Picked } from './rule-utils';
 import type { Fix, Rule, RuleFinding } from './types';
 
 /** console method → the pino level `request.log` has for it. */
@@ -14,12 +15,14 @@ export const useRequestLog: Rule = {
   right: "app.get('/users', async (request) => {\n  request.log.info('listing users')\n  return db.users()\n})",
   defaultSeverity: 'hint',
   cliDefaultSeverity: 'off',
-  check({ graph, source }) {
+  check(rc) {
+    const { source } = rc;
     const out: RuleFinding[] = [];
     const first = once();
-    for (const app of graph.apps) {
-      for (const { body, role } of requestCode(app)) {
-        for (const call of body.consoleCalls) {
+    for (const app of rc.graph.apps) {
+      const pick = (body: BodyFacts) => (body.consoleCalls.length ? body.consoleCalls : undefined);
+      eachRequestCode(rc, app, MEMO, true, pick, (calls, body, role) => {
+        for (const call of calls) {
           if (!first(call)) continue;
           out.push({
             message: `console output in a ${roleText(role)}: ${body.requestParam ?? 'request'}.log keeps the request id and the app's logger settings`,
@@ -27,11 +30,13 @@ export const useRequestLog: Rule = {
             fixes: () => present(logFix(body, call, source(call.file))),
           });
         }
-      }
+      });
     }
     return out;
   },
 };
+
+const MEMO = new RouteMemo<readonly Picked<Span[]>[]>();
 
 /**
  * `console.X(` → `<request>.log.<level>(` where the request parameter is a plain name that is

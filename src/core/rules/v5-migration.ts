@@ -1,6 +1,6 @@
 import type { AppGraph, BodyFacts, InstanceCall, MemberUse, Route, Span } from '../model';
 import { replaceSpan } from '../fixes/text-edits';
-import { once, present, requestCode, walkContexts } from './rule-utils';
+import { eachRequestCode, once, present, walkContexts, type Picked } from './rule-utils';
 import { ObjectMemo, RouteMemo } from './route-memo';
 import type { Fix, Rule, RuleContext, RuleFinding } from './types';
 
@@ -60,15 +60,22 @@ function memberFindings(app: AppGraph, rc: RuleContext, out: RuleFinding[]): voi
   });
   const first = once();
   const candidates = CANDIDATES.in(rc);
-  for (const code of requestCode(app)) {
-    // Names memberFinding never reports are skipped before `first` (a span is always the same name on the same object).
-    for (const m of candidates.get(code.body, '', (body) => body.members.filter((m) => m.on !== 'this' && mayBeRemoved(m.on, m.name)))) {
+  // Names memberFinding never reports are left out before `first` (a span is always the same name on the same object).
+  const pick = (body: BodyFacts) => {
+    const found = candidates.get(body, '', (b) => b.members.filter((m) => m.on !== 'this' && mayBeRemoved(m.on, m.name)));
+    return found.length ? found : undefined;
+  };
+  eachRequestCode(rc, app, MEMBERS, true, pick, (members, body) => {
+    for (const m of members) {
       if (!first(m.span)) continue;
-      const finding = memberFinding(m, code.body.replyParam, rc, decorated);
+      const finding = memberFinding(m, body.replyParam, rc, decorated);
       if (finding) out.push(finding);
     }
-  }
+  });
 }
+
+/** Per route, the members of its handler and hooks that `memberFinding` may report. */
+const MEMBERS = new RouteMemo<readonly Picked<readonly MemberUse[]>[]>();
 
 /** The members of a body that `memberFinding` may report (by object and name only), kept per body facts object (shared by the graphs of an analyser where the function did not change). */
 const CANDIDATES = new ObjectMemo<BodyFacts, readonly MemberUse[]>();
@@ -142,12 +149,15 @@ const PROPERTY_SCHEMA_MARKERS = ['type', '$ref', 'properties', 'items', 'enum', 
  * Request parts fail at boot and are reported by invalid-json-schema.
  */
 function responseShorthand(app: AppGraph, out: RuleFinding[], rc: RuleContext): void {
-  const memo = SHORTHANDS.in(rc, app);
-  for (const route of app.routes) {
-    if (route.implicitHead || route.package || !route.schema?.responseValues) continue;
-    // The route's own schema only (the app's Fastify 5 is decided above, every run).
-    for (const f of memo.get(route, '', shorthandFindings)) out.push(f);
-  }
+  // The route's own schema only (the app's Fastify 5 is decided above, every run).
+  const compute = (r: Route) => {
+    if (r.implicitHead || r.package || !r.schema?.responseValues) return undefined;
+    const found = shorthandFindings(r);
+    return found.length ? found : undefined;
+  };
+  SHORTHANDS.each(rc, app, undefined, compute, (found) => {
+    for (const f of found) out.push(f);
+  });
 }
 
 const SHORTHANDS = new RouteMemo<readonly RuleFinding[]>();
