@@ -141,7 +141,7 @@ interface Run {
 
 const NONE: readonly never[] = [];
 
-/** How many of the last run's findings a rule looks past to find the next one at its place (findings removed before it). */
+/** How many of the last run's findings a rule looks past to find the next one at its place (findings removed before it) before it looks the finding up. */
 const LOOK_AHEAD = 4;
 
 function runEach(graph: WorkspaceGraph, severities: Record<string, Severity>, source: SourceOf, last: LastRun | undefined, run: Run, failed: RunRulesResult['failed'], notes: RunRulesResult['notes']): void {
@@ -169,12 +169,19 @@ function runEach(graph: WorkspaceGraph, severities: Record<string, Severity>, so
     const beforeMade = usable ? before.made : NONE;
     const made: Finding[] = new Array(got.length);
     let j = 0;
+    /** Where each of the last run's objects was in its list: made when a finding is not found just ahead. */
+    let placeOf: Map<RuleFinding, number> | undefined;
     for (let i = 0; i < got.length; i++) {
       const f = got[i];
       let k = 0;
       while (k <= LOOK_AHEAD && j + k < beforeGot.length && beforeGot[j + k] !== f) k++;
+      if (k > LOOK_AHEAD || j + k >= beforeGot.length) {
+        if (!placeOf && beforeGot.length > j + k) placeOf = new Map(beforeGot.map((g, at) => [g, at]));
+        const at = placeOf?.get(f);
+        k = at !== undefined && at >= j ? at - j : -1;
+      }
       let finding: Finding;
-      if (k <= LOOK_AHEAD && j + k < beforeGot.length) {
+      if (k >= 0) {
         for (let r = j; r < j + k; r++) run.removed.push(beforeMade[r]);
         finding = beforeMade[j + k];
         j += k + 1;
