@@ -62,8 +62,13 @@ function lookUp<K, T>(scope: MemoScope, hit: Entry<T> | undefined, of: K, key: s
     (notes ??= []).push(message);
     scope.note(message);
   });
+  // Most routes give nothing under the key '' (a rule's filter): one entry for all of them.
+  if (value === undefined && notes === undefined && key === '') return NOTHING as Entry<T>;
   return { key, value, notes };
 }
+
+/** The entry of every route that gives nothing, with no note, under the key ''. Entries are never changed. */
+const NOTHING: Entry<undefined> = { key: '', value: undefined, notes: undefined };
 
 /** A memo of one rule's per-object results, keyed by an object that lives as long as the graphs holding it (a `BodyFacts`). */
 export class ObjectMemo<K extends object, T> {
@@ -143,23 +148,20 @@ export class RouteMemo<T> {
     const routes = app.routes;
     if (last?.gen === gen && last.text === text) {
       // This graph again (the rules run twice on it).
-      for (const i of last.noted) for (const n of last.notes![i]!) scope.note(n);
-      for (const i of last.present) visit(last.values[i] as NonNullable<T>, routes[i]);
+      for (const notes of last.notes) for (const n of notes) scope.note(n);
+      last.present.forEach((i, k) => visit(last.values[k] as NonNullable<T>, routes[i]));
       return;
     }
     const id = this.id;
-    const values: (T | undefined)[] = new Array(routes.length);
-    const present: number[] = [];
-    const noted: number[] = [];
-    let notesOf: (readonly string[] | undefined)[] | undefined;
+    const run: Dense<T> = { gen, text, present: [], values: [], noted: [], notes: [] };
     const take = (i: number, value: T | undefined, notes: readonly string[] | undefined) => {
-      values[i] = value;
       if (notes) {
-        (notesOf ??= [])[i] = notes;
-        noted.push(i);
+        run.noted.push(i);
+        run.notes.push(notes);
       }
       if (value !== undefined) {
-        present.push(i);
+        run.present.push(i);
+        run.values.push(value as NonNullable<T>);
         visit(value as NonNullable<T>, routes[i]);
       }
     };
@@ -176,9 +178,11 @@ export class RouteMemo<T> {
     /** The value the route at `i` had at `q` in the last run. */
     const kept = (i: number, q: number) => {
       memoStats.hits++;
-      const notes = last!.notes?.[q];
-      if (notes) for (const n of notes) scope.note(n);
-      take(i, last!.values[q], notes);
+      const n = firstAtLeast(last!.noted, q);
+      const notes = last!.noted[n] === q ? last!.notes[n] : undefined;
+      if (notes) for (const note of notes) scope.note(note);
+      const p = firstAtLeast(last!.present, q);
+      take(i, last!.present[p] === q ? last!.values[p] : undefined, notes);
     };
     const segments = changed === undefined ? NO_SEGMENTS : a.segments;
     let i = 0;
@@ -188,35 +192,34 @@ export class RouteMemo<T> {
       if (s >= segments.length) break;
       const end = segments[s + 1];
       const shift = start - segments[s + 2];
-      if (changed!.size === 0) copySegment(last!, start, end, shift, values, present, noted, (notesOf ??= []), scope, visit, routes);
+      if (changed!.size === 0) copySegment(last!, run, start, end, shift, scope, visit, routes);
       else for (; i < end; i++) changed!.has(routes[i].contextId) ? fresh(i) : kept(i, i - shift);
       i = end;
     }
-    a.dense[id] = { gen, text, values, present, noted, notes: notesOf?.length ? notesOf : undefined };
+    a.dense[id] = run;
   }
 }
 
 /**
  * The last run's values for the routes `[start, end)`, which were at `[start - shift, end - shift)`
- * then: values, notes (said again) and visits in order, without a look at the routes in between.
+ * then: notes (said again), values and visits in order, without a look at the routes in between.
  */
-function copySegment<T>(last: Dense<T>, start: number, end: number, shift: number, values: (T | undefined)[], present: number[], noted: number[], notesOf: (readonly string[] | undefined)[], scope: MemoScope, visit: (value: NonNullable<T>, route: Route) => void, routes: readonly Route[]): void {
+function copySegment<T>(last: Dense<T>, run: Dense<T>, start: number, end: number, shift: number, scope: MemoScope, visit: (value: NonNullable<T>, route: Route) => void, routes: readonly Route[]): void {
   const from = start - shift;
   const to = end - shift;
-  const lv = last.values;
-  for (let q = from; q < to; q++) values[q + shift] = lv[q];
   memoStats.hits += end - start;
   for (let k = firstAtLeast(last.noted, from); k < last.noted.length && last.noted[k] < to; k++) {
-    const q = last.noted[k];
-    const notes = last.notes![q]!;
+    const notes = last.notes[k];
     for (const n of notes) scope.note(n);
-    notesOf[q + shift] = notes;
-    noted.push(q + shift);
+    run.noted.push(last.noted[k] + shift);
+    run.notes.push(notes);
   }
   for (let k = firstAtLeast(last.present, from); k < last.present.length && last.present[k] < to; k++) {
-    const q = last.present[k];
-    present.push(q + shift);
-    visit(lv[q] as NonNullable<T>, routes[q + shift]);
+    const i = last.present[k] + shift;
+    const value = last.values[k];
+    run.present.push(i);
+    run.values.push(value);
+    visit(value, routes[i]);
   }
 }
 
@@ -233,17 +236,18 @@ function firstAtLeast(sorted: readonly number[], n: number): number {
 }
 
 /**
- * A memo's values for the routes of one app in one graph (`AppSlots.graphs`), in `app.routes`
- * order, the notes said with them, and the places of those with a value and of those with notes.
+ * A memo's run on the routes of one app in one graph (`AppSlots.graphs`): the places (in
+ * `app.routes`) of the routes with a value, and their values; the places of those whose value came
+ * with notes, and the notes. Only what is there is kept: most routes give nothing.
  */
 interface Dense<T> {
   gen: number;
   /** The key text of `each` (undefined: keys by context). */
   text: string | undefined;
-  values: (T | undefined)[];
   present: number[];
+  values: NonNullable<T>[];
   noted: number[];
-  notes: (readonly string[] | undefined)[] | undefined;
+  notes: (readonly string[])[];
 }
 
 const NO_SEGMENTS: readonly number[] = [];
