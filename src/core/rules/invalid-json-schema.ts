@@ -81,8 +81,10 @@ function checkApp(app: AppGraph, out: RuleFinding[], note: (m: string) => void, 
     const chain = paths.get(route.contextId);
     return chain ? checkRoute(app, origin, chain, compilerOf, say) : undefined;
   };
+  let lastContext: string | undefined;
   MEMO.each(scope, app, KEY, compute, (r, route) => {
-    setUp.add(route.contextId);
+    // A context's routes mostly come one after the other.
+    if (route.contextId !== lastContext) setUp.add((lastContext = route.contextId));
     if (r.refIds.length) markUsed(r.refIds, sharedIn(paths.get(route.contextId)!), used);
     for (const f of r.findings) out.push(f);
   });

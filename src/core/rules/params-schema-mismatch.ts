@@ -48,13 +48,13 @@ export const paramsSchemaMismatch: Rule = {
       const compute = (r: Route, say: (m: string) => void, route: Route) => {
         if (r.implicitHead || r.package || !r.schema?.params) return undefined;
         const found = customValidator(r, paths.get(route.contextId)) ? [] : checkRoute(app, r, say, source);
-        return found.length ? found : undefined;
+        // Routes sharing one schema object report it once: each finding with the text that tells them apart, made once.
+        return found.length ? found.map((finding) => ({ finding, seen: `${finding.span.file}:${finding.span.start}:${finding.message}` })) : undefined;
       };
       MEMO.each(rc, app, KEY, compute, (found) => {
         for (const f of found) {
-          const key = `${f.span.file}:${f.span.start}:${f.message}`;
-          if (!seen.has(key)) out.push(f);
-          seen.add(key);
+          if (!seen.has(f.seen)) out.push(f.finding);
+          seen.add(f.seen);
         }
       });
     }
@@ -68,7 +68,7 @@ const KEY: KeyParts = {
   context: (c) => (c.customValidation ? 'v' : ''),
 };
 
-const MEMO = new RouteMemo<readonly RuleFinding[]>();
+const MEMO = new RouteMemo<readonly { finding: RuleFinding; seen: string }[]>();
 
 function checkRoute(app: AppGraph, route: Route, note: (m: string) => void, source: (file: string) => string | undefined): RuleFinding[] {
   const part = route.schema!.params!;
