@@ -90,33 +90,12 @@ export class ObjectMemo<K extends object, T> {
 }
 
 /**
- * A memo of one rule's per-route results, keyed by `routeOrigin(route)`. Every route memo of a
- * run shares one slot per route (`slotsOf`: found once per app and graph, not once per memo), by
- * the route's place in `app.routes`: rules walk the routes in order, so the next route asked is
- * found by looking forward from the last one.
+ * A memo of one rule's per-route results, keyed by `routeOrigin(route)`, asked for all of an app's
+ * routes at once (`each`). Every route memo of a run shares one slot per route (`slotsIn`: found
+ * once per app and graph, not once per memo), by the route's place in `app.routes`.
  */
 export class RouteMemo<T> {
   private readonly id = MEMOS++;
-
-  in(scope: MemoScope, app: AppGraph): MemoRun<Route, T> {
-    const slots = slotsOf(scope, app);
-    const routes = app.routes;
-    const id = this.id;
-    let at = 0;
-    return {
-      get(route, key, compute) {
-        let i = at;
-        while (i < routes.length && routes[i] !== route) i++;
-        if (i === routes.length) i = routes.indexOf(route);
-        const slot = i < 0 ? offListSlot(scope, app, route) : slots[i];
-        if (i >= 0) at = i;
-        const hit = slot.entries[id] as Entry<T> | undefined;
-        const entry = lookUp(scope, hit, slot.origin, key, compute);
-        if (entry !== hit) slot.entries[id] = entry;
-        return entry.value;
-      },
-    };
-  }
 
   /**
    * Every route of `app.routes`, in order: `visit(value, route)` for each route whose value is not
@@ -281,8 +260,6 @@ interface AppSlots {
   routes: readonly Route[];
   slots: Slot[];
   byOrigin: Map<Route, Slot>;
-  /** Slots of routes asked about that the app does not list (rare), for this graph only. */
-  offList: Map<Route, Slot>;
   /** Per key declaration, the context keys of the last graph `each` made them for, and which changed from the graph before. */
   keyMaps: Map<KeyParts, { gen: number; keys: ReadonlyMap<string, string>; changed: ReadonlySet<string> | undefined }>;
   /**
@@ -306,15 +283,11 @@ function appSlots(scope: MemoScope, app: AppGraph): AppSlots {
     for (const id of t.apps.keys()) if (!ids.has(id)) t.apps.delete(id);
   }
   let a = t.apps.get(app.id);
-  if (!a) t.apps.set(app.id, (a = { graph: {}, graphs: 0, routes: [], slots: [], byOrigin: new Map(), offList: new Map(), keyMaps: new Map(), segments: [], dense: [] }));
+  if (!a) t.apps.set(app.id, (a = { graph: {}, graphs: 0, routes: [], slots: [], byOrigin: new Map(), keyMaps: new Map(), segments: [], dense: [] }));
   return a;
 }
 
 /** The slot of each route of the app, in `app.routes` order; found once per graph (and source). */
-function slotsOf(scope: MemoScope, app: AppGraph): readonly Slot[] {
-  return slotsIn(appSlots(scope, app), scope, app);
-}
-
 function slotsIn(a: AppSlots, scope: MemoScope, app: AppGraph): readonly Slot[] {
   if (a.graph === scope.graph && a.routes === app.routes) return a.slots;
   const gen = ++a.graphs;
@@ -345,7 +318,6 @@ function slotsIn(a: AppSlots, scope: MemoScope, app: AppGraph): readonly Slot[] 
   a.graph = scope.graph;
   a.routes = routes;
   a.slots = slots;
-  a.offList = new Map();
   a.segments = segmentsOf(placeBefore);
   return slots;
 }
@@ -365,15 +337,6 @@ function segmentsOf(placeBefore: Int32Array): number[] {
     i = end;
   }
   return out;
-}
-
-/** The slot of a route the app does not list (a rule asking about another app's route, say). */
-function offListSlot(scope: MemoScope, app: AppGraph, route: Route): Slot {
-  const a = appSlots(scope, app);
-  const origin = routeOrigin(route);
-  let slot = a.byOrigin.get(origin) ?? a.offList.get(origin);
-  if (!slot) a.offList.set(origin, (slot = { origin, entries: [], seen: 0, at: -1, route: undefined }));
-  return slot;
 }
 
 /**
