@@ -3,6 +3,7 @@
  * (`localeCompare`); equal ones keep the order the rules gave them (the rules in `RULES` order,
  * each rule's findings in its own order).
  */
+import { firstNotBefore } from './sorted-search';
 import type { Finding } from './types';
 
 /**
@@ -69,14 +70,8 @@ export function resorted(sorted: readonly Finding[], removed: readonly Finding[]
   const out: Finding[] = [];
   let from = 0;
   for (const f of inOrder) {
-    // The first kept finding that does not come before f (binary search over what is left).
-    let lo = from;
-    let hi = kept.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compareFindings(kept[mid], f) < 0) lo = mid + 1;
-      else hi = mid;
-    }
+    // The first kept finding that does not come before f, among what is left.
+    const lo = firstNotBefore(from, kept.length, (i) => compareFindings(kept[i], f) < 0);
     if (lo < kept.length && compareFindings(kept[lo], f) === 0) return undefined;
     for (let i = from; i < lo; i++) out.push(kept[i]);
     out.push(f);

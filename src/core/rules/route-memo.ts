@@ -23,6 +23,7 @@
  */
 import type { AppGraph, Context, Route } from '../model';
 import { routeOrigin } from '../route-origin';
+import { firstNotBefore } from './sorted-search';
 
 /** How often a memo answered from an earlier run (`hits`) or computed (`misses`): for tests and benchmarks. */
 export const memoStats = { hits: 0, misses: 0 };
@@ -121,9 +122,10 @@ export class RouteMemo<T> {
     const keys = byContext ? contextKeys(app, parts) : undefined;
     const text = byContext ? undefined : (parts ?? '');
     const last = a.dense[this.id] as Dense<T> | undefined;
+    // The contexts' keys are compared (and kept for the next graph) on every run.
+    const keyChanges = byContext ? changedKeys(a, parts, keys!) : NONE_CHANGED;
     // The run on the graph before, if its values hold for routes listed in both.
-    const changed = last === undefined || last.gen !== gen - 1 || last.text !== text ? undefined : byContext ? changedKeys(a, parts, keys!) : NONE_CHANGED;
-    if (byContext && changed === undefined) changedKeys(a, parts, keys!);
+    const changed = last === undefined || last.gen !== gen - 1 || last.text !== text ? undefined : keyChanges;
     const routes = app.routes;
     if (last?.gen === gen && last.text === text) {
       // This graph again (the rules run twice on it).
@@ -204,14 +206,7 @@ function copySegment<T>(last: Dense<T>, run: Dense<T>, start: number, end: numbe
 
 /** The place of the first number of `sorted` (ascending) that is at least `n`. */
 function firstAtLeast(sorted: readonly number[], n: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < n) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstNotBefore(0, sorted.length, (i) => sorted[i] < n);
 }
 
 /**

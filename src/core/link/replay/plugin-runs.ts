@@ -116,7 +116,6 @@ function addDecoratorRead(rec: Recording, name: string, key: string): void {
   rec.run.decoratorReads.push([name, key]);
 }
 
-
 /** What the Linker tells the recorder it knows, read at the start and the end of a run. */
 export interface RunHost {
   steps(): number;
