@@ -154,6 +154,11 @@ function readOptions(interp: Interpreter, o: Value, dir: string, span: Span, pro
   };
 }
 
+/** A listed entry's path: `dir` is absolute and normalised, `name` a plain name (posix.join without its normalising, on every file of every walk). */
+function entryPath(dir: string, name: string): string {
+  return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+}
+
 function buildTree(
   interp: Interpreter,
   tree: TreeNode[],
@@ -182,20 +187,20 @@ function buildTree(
     const hookEntry = entries.find((e) => opts.autoHooksPattern.test(e.name));
     if (hookEntry) {
       if (opts.overwriteHooks && currentHooks.length > 0) currentHooks = [];
-      currentHooks.push(posix.join(dir, hookEntry.name));
+      currentHooks.push(entryPath(dir, hookEntry.name));
     }
     node.hooks = currentHooks;
   }
   const indexEntry = entries.find((e) => opts.indexPattern.test(e.name));
   if (indexEntry) {
-    accumulate(interp, node, posix.join(dir, indexEntry.name), prefix, opts);
+    accumulate(interp, node, entryPath(dir, indexEntry.name), prefix, opts);
     if (entries.every((e) => e.kind !== 'directory')) return;
   }
   if (entries.some((e) => e.name === 'package.json') && !indexEntry) {
     throw new Error(`cannot import plugin at '${interp.linker.rel(dir)}': a folder with package.json needs an index file`);
   }
   for (const e of entries) {
-    const file = posix.join(dir, e.name);
+    const file = entryPath(dir, e.name);
     if (opts.ignorePattern && ignored(interp, opts, opts.ignorePattern, e.name, relativeTo(opts.dir, file))) continue;
     const atMaxDepth = opts.maxDepth !== undefined && opts.maxDepth <= depth;
     if (e.kind === 'directory' && !atMaxDepth) {

