@@ -129,14 +129,15 @@ const FRESH_NUMBERING = numberingKey(0, 0, NO_CHILDREN);
 /** One encapsulation context under construction. */
 export class ContextBuilder {
   /** Values of decorators the analysis knows (@fastify/env's config), visible to child contexts. */
-  readonly decoratorValues = new Map<string, Value>();
+  private values: Map<string, Value> | undefined;
   /**
    * Numbers local to this context (model.ts `Context.id`, `Route.id`, `order`): what is declared
    * elsewhere does not move them, so a replayed plugin run puts its objects back as they were.
    */
   private nextOrder = 0;
   private nextRoute = 0;
-  private childSegments = new Map<string, number>();
+  /** Made on the first child: most contexts (a route file's) have none. */
+  private childSegments: Map<string, number> | undefined;
 
   constructor(
     readonly app: AppBuilder,
@@ -157,8 +158,9 @@ export class ContextBuilder {
   child(kind: ContextKind, name: string, prefix: string, prefixKnown: boolean, span: Span): ContextBuilder {
     // The id names the child by what it is, not by how many came before it (a repeat gets `~n`).
     let segment = shortHash(`${kind}\u0000${name}\u0000${prefix}`);
-    const seen = this.childSegments.get(segment) ?? 0;
-    this.childSegments.set(segment, seen + 1);
+    const segments = (this.childSegments ??= new Map());
+    const seen = segments.get(segment) ?? 0;
+    segments.set(segment, seen + 1);
     if (seen > 0) segment += `~${seen}`;
     const ctx = newContext(`${this.ctx.id}.${segment}`, this.ctx.id, this.order(), kind, name, prefix, prefixKnown, span);
     this.ctx.children.push(ctx);
@@ -166,26 +168,31 @@ export class ContextBuilder {
   }
 
   numbering(): Numbering {
-    return { order: this.nextOrder, route: this.nextRoute, children: this.childSegments.size ? new Map(this.childSegments) : NO_CHILDREN };
+    return { order: this.nextOrder, route: this.nextRoute, children: this.childSegments?.size ? new Map(this.childSegments) : NO_CHILDREN };
   }
 
   /** `numbering()` as text, to compare. */
   numberingKey(): string {
-    if (this.nextOrder === 0 && this.nextRoute === 0 && this.childSegments.size === 0) return FRESH_NUMBERING;
-    return numberingKey(this.nextOrder, this.nextRoute, this.childSegments);
+    if (this.nextOrder === 0 && this.nextRoute === 0 && !this.childSegments?.size) return FRESH_NUMBERING;
+    return numberingKey(this.nextOrder, this.nextRoute, this.childSegments ?? NO_CHILDREN);
   }
 
   /** Sets the numbering a replayed run left (replay/plugin-runs.ts). */
   setNumbering(n: Numbering): void {
     this.nextOrder = n.order;
     this.nextRoute = n.route;
-    this.childSegments = new Map(n.children);
+    this.childSegments = n.children.size ? new Map(n.children) : undefined;
+  }
+
+  /** Sets the value of an instance decorator the analysis knows (@fastify/env's config), visible to child contexts. */
+  setDecoratorValue(name: string, value: Value): void {
+    (this.values ??= new Map()).set(name, value);
   }
 
   /** The known value of an instance decorator, here or in a parent context; `observed: false` for the replay's own checks. */
   decoratorValue(name: string, observed = true): Value | undefined {
     for (let c: ContextBuilder | undefined = this; c; c = c.parent) {
-      const v = c.decoratorValues.get(name);
+      const v = c.values?.get(name);
       if (v) {
         if (observed) this.app.runs?.decoratorRead(name, v, c);
         return v;

@@ -159,7 +159,7 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
     return;
   }
   linker.markRegistered(fn);
-  const pluginSpan = interp.span(fn.node, fn.module);
+  const pluginSpan = fn.module.pluginSpan(fn.node, () => interp.span(fn.node, fn.module));
   let target = ctx;
   if (fn.marks.skipOverride) {
     ctx.ctx.plugins.push(markConditional<MergedPlugin>(interp, { name, span, pluginSpan, meta: fn.marks.meta, order: ctx.order() }));

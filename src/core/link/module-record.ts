@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import type { Span } from '../model';
 import type { Project } from '../workspace/scan';
 import type { Linker } from './linker';
 import { Scope } from './scope';
@@ -26,6 +27,8 @@ export class ModuleRecord {
   readonly starExports: (() => ModuleRecord | undefined)[] = [];
   /** True when the file uses import/export syntax. */
   readonly esm: boolean;
+  /** The spans of its functions registered as plugins (`pluginSpan`): a kept module's plugins are registered again by every link. */
+  private pluginSpans: Map<ts.Node, Span> | undefined;
 
   constructor(
     readonly path: string,
@@ -47,6 +50,14 @@ export class ModuleRecord {
         ts.isExportAssignment(s) ||
         (ts.canHaveModifiers(s) && (ts.getModifiers(s) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword)),
     );
+  }
+
+  /** The span of `node`, one of its functions registered as a plugin (`make` gives it the first time). */
+  pluginSpan(node: ts.Node, make: () => Span): Span {
+    const spans = (this.pluginSpans ??= new Map());
+    let span = spans.get(node);
+    if (!span) spans.set(node, (span = make()));
+    return span;
   }
 
   /** Its scope and module objects count as made by its evaluation, which begins now (replay/ownership.ts). */

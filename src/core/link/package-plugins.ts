@@ -41,10 +41,10 @@ export function applyPackageModel(interp: Interpreter, ctx: ContextBuilder, pkg:
   if (ENV_PACKAGES.includes(pkg)) {
     const key = getProp(opts, 'confKey');
     const name = key.kind === 'undef' ? 'config' : key.kind === 'str' ? key.v : undefined;
-    if (name !== undefined) target.decoratorValues.set(name, envSchemaValue(opts, pkg));
+    if (name !== undefined) target.setDecoratorValue(name, envSchemaValue(opts, pkg));
   }
   // @fastify/awilix decorates `diContainer` with its shared container (awilix.ts models it).
-  if (FASTIFY_AWILIX_PACKAGES.includes(pkg)) target.decoratorValues.set('diContainer', fastifyAwilixContainer(interp.linker, pkg, opts));
+  if (FASTIFY_AWILIX_PACKAGES.includes(pkg)) target.setDecoratorValue('diContainer', fastifyAwilixContainer(interp.linker, pkg, opts));
 }
 
 const ENV_PACKAGES = ['@fastify/env', 'fastify-env'];

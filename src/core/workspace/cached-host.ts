@@ -75,7 +75,8 @@ export class CachedHost implements Host {
 }
 
 function remember<T>(m: Map<string, T>, key: string, read: () => T): T {
-  if (m.has(key)) return m.get(key) as T;
+  const known = m.get(key);
+  if (known !== undefined || m.has(key)) return known as T;
   const v = read();
   m.set(key, v);
   return v;

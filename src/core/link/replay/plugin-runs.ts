@@ -391,7 +391,12 @@ export class PluginRuns {
   private replay(fn: ts.Node, key: string, interpState: unknown[], target: ContextBuilder): PluginRun | undefined {
     const candidates = this.previous?.get(fn);
     if (!candidates || barrier.unsound !== undefined) return undefined;
-    const run = candidates.find((r) => r.key === key && this.stillHolds(r, interpState, target));
+    let run: PluginRun | undefined;
+    for (const r of candidates) {
+      if (r.key !== key || !this.stillHolds(r, interpState, target)) continue;
+      run = r;
+      break;
+    }
     if (!run) return undefined;
     // Replayed runs report to the runs around them as if they ran.
     // What it read, the runs around it read (where it was answered is not kept: a read answered
@@ -420,7 +425,8 @@ export class PluginRuns {
 
   private stillHolds(run: PluginRun, interpState: unknown[], target: ContextBuilder): boolean {
     if (run.steps > this.host.stepsLeft()) return false;
-    if (run.interpState.length !== interpState.length || run.interpState.some((x, i) => x !== interpState[i])) return false;
+    if (run.interpState.length !== interpState.length) return false;
+    for (let i = 0; i < interpState.length; i++) if (run.interpState[i] !== interpState[i]) return false;
     if (target.numberingKey() !== run.numberingBefore) return false;
     for (const p of run.deps) if (this.changed.has(p)) return false;
     // Without files come or gone, listings and lookups are as they were: only the texts read matter.
