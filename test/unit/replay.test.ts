@@ -303,6 +303,25 @@ describe('plugin runs replayed across updates', () => {
     step(analyzer, dir, { 'server.js': server(true) });
   });
 
+  it("runs again a plugin whose own context changed while its options and code did not (its parent's prefix, its register call moved)", () => {
+    const server = (prefix: string, blank: boolean) => `const app = require('fastify')()\n${blank ? '\n' : ''}app.register(require('./w'), { prefix: '${prefix}' })\n`;
+    const dir = writeWorkspace('replay-own-context', {
+      'package.json': FASTIFY_PACKAGE,
+      'server.js': server('/w', false),
+      'w.js': "module.exports = async function (f) { f.register(require('./a'), { prefix: '/a' }) }\n",
+      'a.js': "module.exports = async function (f) { f.get('/x', async () => 1); if (f.prefix === '/w/a') f.get('/only-under-w', async () => 1) }\n",
+    });
+    const analyzer = new Analyzer(dir, createNodeHost());
+    analyzer.analyze();
+    // w's prefix changes: a's options and code are the same, its context's prefix is not.
+    let stats = step(analyzer, dir, { 'server.js': server('/v', false) });
+    assert.equal(stats.replayed, 0);
+    // The register call of w moves down a line: w's context (its span) differs, so w runs again; a's context is the same.
+    stats = step(analyzer, dir, { 'server.js': server('/v', true) });
+    assert.equal(stats.replayed, 1);
+    step(analyzer, dir, { 'server.js': server('/w', true) });
+  });
+
   it('runs again a plugin that looked at an edited module without running its code (autoload)', () => {
     const dir = writeWorkspace('replay-autoload-export', {
       'package.json': FASTIFY_PACKAGE,

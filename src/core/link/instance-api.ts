@@ -190,7 +190,7 @@ function loadPlugin(interp: Interpreter, ctx: ContextBuilder, pluginArg: Value, 
     const optsForPlugin = opts.kind === 'obj' ? opts : opts.kind === 'undef' ? obj() : opts;
     const load = () => interp.load(() => interp.callFunction(fn, [{ kind: 'instance', ctx: target }, optsForPlugin, unknown('done')]));
     // An encapsulated plugin defined at a module's top level is a unit of replay (replay/plugin-runs.ts).
-    const key = linker.runs && target !== ctx && fn.closure === fn.module.scope ? pluginRunKey(target, optsForPlugin) : undefined;
+    const key = linker.runs && target !== ctx && fn.closure === fn.module.scope ? pluginRunKey(optsForPlugin) : undefined;
     if (key !== undefined) linker.runs!.run(fn.node, key, interp.runState(), target, load);
     else load();
   } finally {

@@ -5,6 +5,8 @@ import type { ModuleRecord } from '../module-record';
 import type { Value } from '../values';
 import { barrier } from './ownership';
 import { Renumbering } from './renumber';
+import { appConstantsKey } from './run-key';
+import { contextSnapshot, sameContext, type ContextSnapshot } from './context-snapshot';
 import type { LiveKind, LiveRead } from './watched-host';
 import { NOT_COMPARABLE, readKey } from './value-key';
 
@@ -30,7 +32,11 @@ import { NOT_COMPARABLE, readKey } from './value-key';
 
 /** What a recorded run read and did. */
 export interface PluginRun {
+  /** Its options as plain data (`pluginRunKey`). */
   key: string;
+  /** Its own context when it began (context-snapshot.ts), and the app's constants (`appConstantsKey`): the rest of its key. */
+  context: ContextSnapshot;
+  appKey: string;
   /** Modules whose code ran, by path: they must be evaluated already when it replays. */
   ran: Set<string>;
   /** Files whose text the run's values came from (`ran` and all they import, JSON included). */
@@ -287,11 +293,13 @@ export class PluginRuns {
 
   /**
    * Runs `body` (the plugin's load) as one recorded run, or puts back a recorded run with the same
-   * key and inputs instead. `key` says everything about the run's own context and options.
+   * key and inputs instead. `key` is the run's options as plain data (`pluginRunKey`); its own context
+   * and the app's constants are compared apart.
    */
   run(fn: ts.Node, key: string, interpState: unknown[], target: ContextBuilder, body: () => void): void {
     this.begun++;
-    const replayed = this.replay(fn, key, interpState, target);
+    const appKey = appConstantsKey(target.app);
+    const replayed = this.replay(fn, key, appKey, interpState, target);
     if (replayed) {
       this.keep(fn, replayed);
       this.stats.replayed++;
@@ -316,7 +324,7 @@ export class PluginRuns {
       addedNotes: new Set(),
       decoratorSeen: new Map(),
       run: {
-        key, ran: new Set(), deps: new Set(), disk: new Set(), live: [], resolutions: [], decoratorReads: [], noteReads: [], routeReads: [], loaded: [], interpState, loopsBefore: new Map(),
+        key, context: contextSnapshot(target.ctx), appKey, ran: new Set(), deps: new Set(), disk: new Set(), live: [], resolutions: [], decoratorReads: [], noteReads: [], routeReads: [], loaded: [], interpState, loopsBefore: new Map(),
         numberingBefore: target.numberingKey(), targetId: target.ctx.id, numberingAfter: NOT_YET,
         appended: [], set: [], appRoutes: [], registered: [], registeredPlugins: [], skipOverride: [], notes: [], reports: [], steps: 0, loops: new Map(), inner: [],
       },
@@ -388,12 +396,12 @@ export class PluginRuns {
     for (const i of run.inner) this.keep(i.fn, i.run);
   }
 
-  private replay(fn: ts.Node, key: string, interpState: unknown[], target: ContextBuilder): PluginRun | undefined {
+  private replay(fn: ts.Node, key: string, appKey: string, interpState: unknown[], target: ContextBuilder): PluginRun | undefined {
     const candidates = this.previous?.get(fn);
     if (!candidates || barrier.unsound !== undefined) return undefined;
     let run: PluginRun | undefined;
     for (const r of candidates) {
-      if (r.key !== key || !this.stillHolds(r, interpState, target)) continue;
+      if (r.key !== key || r.appKey !== appKey || !sameContext(r.context, target.ctx) || !this.stillHolds(r, interpState, target)) continue;
       run = r;
       break;
     }
