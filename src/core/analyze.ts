@@ -213,15 +213,24 @@ export class Analyzer {
   private overlayHost(base: Host = this.host): Host {
     const overlay = this.overlay;
     if (overlay.size === 0) return base;
+    // The overlay's names per folder, once per host (not per listing: every folder of every walk is listed).
+    const byFolder = new Map<string, string[]>();
+    for (const p of overlay.keys()) {
+      const d = posix.dirname(p);
+      const names = byFolder.get(d);
+      if (names) names.push(posix.basename(p));
+      else byFolder.set(d, [posix.basename(p)]);
+    }
     return {
       readFile: (p) => overlay.get(p) ?? base.readFile(p),
       stat: (p) => (overlay.has(p) ? 'file' : base.stat(p)),
       realpath: (p) => (overlay.has(p) ? p : base.realpath(p)),
       readDirectory: (d) => {
         const entries = base.readDirectory(d);
-        const added = [...overlay.keys()].filter((p) => posix.dirname(p) === d && !entries?.some((e) => e.name === posix.basename(p)));
-        if (!added.length) return entries;
-        return [...(entries ?? []), ...added.map((p) => ({ name: posix.basename(p), kind: 'file' as const }))].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        const names = byFolder.get(d);
+        const added = names?.filter((n) => !entries?.some((e) => e.name === n));
+        if (!added?.length) return entries;
+        return [...(entries ?? []), ...added.map((name) => ({ name, kind: 'file' as const }))].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       },
     };
   }
