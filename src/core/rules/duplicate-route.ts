@@ -73,7 +73,9 @@ export const duplicateRoute: Rule = {
       const conditionalCtx = new Set<string>();
       walkContexts(app, (ctx, conditional) => conditional && conditionalCtx.add(ctx.id));
       // The routes declared so far per router key: one route (most keys), or a list.
-      const byKey: (Route | Route[] | undefined)[] = [];
+      // Sized to the key numbers so far (fast elements: written at scattered numbers from empty, V8
+      // keeps the array as a dictionary, ~2x slower to read and write).
+      const byKey: (Route | Route[] | undefined)[] = new Array(KEY_IDS.size);
       const add = (key: number, route: Route) => {
         const had = byKey[key];
         byKey[key] = had === undefined ? route : Array.isArray(had) ? (had.push(route), had) : [had, route];
