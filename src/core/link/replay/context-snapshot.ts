@@ -51,7 +51,11 @@ function copyData(v: unknown): unknown {
 
 const EMPTY: readonly unknown[] = Object.freeze([]);
 
-/** Plain data equal as JSON would write it (undefined fields left out; key order not compared). */
+/**
+ * Plain data equal as JSON would write it (undefined fields left out; key order not compared).
+ * Written out because it runs for every replayed run: node:util's `isDeepStrictEqual` (which
+ * `graph-post.ts` uses, off this path) took ~6x as long on the benchmark's contexts.
+ */
 function sameData(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;

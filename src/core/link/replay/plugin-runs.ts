@@ -34,8 +34,9 @@ import { NOT_COMPARABLE, readKey } from './value-key';
 export interface PluginRun {
   /** Its options as plain data (`pluginRunKey`). */
   key: string;
-  /** Its own context when it began (context-snapshot.ts), and the app's constants (`appConstantsKey`): the rest of its key. */
+  /** Its own context when it began (context-snapshot.ts): compared with the key. */
   context: ContextSnapshot;
+  /** The app's constants (`appConstantsKey`): compared with the key. */
   appKey: string;
   /** Modules whose code ran, by path: they must be evaluated already when it replays. */
   ran: Set<string>;
